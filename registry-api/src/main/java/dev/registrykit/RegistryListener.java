@@ -1,0 +1,14 @@
+package dev.registrykit;
+
+/**
+ * Receives the {@link RegistryEvent}s of a watch.
+ *
+ * <p>Events reach one listener one at a time, in increasing {@link RegistryEvent#revision()}
+ * order. A listener that throws is logged and otherwise ignored.
+ */
+@FunctionalInterface
+public interface RegistryListener {
+
+  /** One change (or, when the watch starts, one instance already present). */
+  void onEvent(RegistryEvent event);
+}

@@ -1,0 +1,216 @@
+package dev.registrykit;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * One running instance of a service: the value a {@link Registry} stores under
+ * {@code /services/{serviceName}/{instanceId}}.
+ *
+ * <p>Instances are immutable and validated on construction: a bad value is rejected with an
+ * {@link IllegalArgumentException} (or {@link NullPointerException} for {@code null}) whose
+ * message names the component and the value, so nothing half-valid ever reaches a registry.
+ *
+ * <pre>{@code
+ * ServiceInstance orders = ServiceInstance.of("OrderShippingService", "i-1", "http://10.0.0.7:5000");
+ * ServiceInstance tagged = ServiceInstance.builder()
+ *     .withServiceName("OrderShippingService")
+ *     .withInstanceId("i-2")
+ *     .withAddress("http://10.0.0.8:5000")
+ *     .withMetadata("zone", "eu-west-1a")
+ *     .build();
+ * }</pre>
+ *
+ * @param serviceName the logical service, 1 to 128 characters of {@code [A-Za-z0-9._-]}
+ * @param instanceId  unique per process within the service, same alphabet and length
+ * @param address     where the instance can be reached: an absolute URI with a host
+ *                    ({@code http://10.0.0.7:5000}, {@code grpc://orders:9090})
+ * @param metadata    extra key/value pairs, at most {@value #MAX_METADATA_ENTRIES} entries, keys in the
+ *                    same alphabet as names, values at most {@value #MAX_METADATA_VALUE_LENGTH} characters;
+ *                    stored sorted by key and unmodifiable
+ */
+public record ServiceInstance(String serviceName, String instanceId, URI address, Map<String, String> metadata) {
+
+  /** The pattern service names, instance ids and metadata keys must match. */
+  public static final String NAME_PATTERN = "[A-Za-z0-9._-]{1,128}";
+  /** The most metadata entries an instance may carry. */
+  public static final int MAX_METADATA_ENTRIES = 64;
+  /** The longest metadata value, in characters. */
+  public static final int MAX_METADATA_VALUE_LENGTH = 1024;
+  /** The longest address, in characters. */
+  public static final int MAX_ADDRESS_LENGTH = 2048;
+
+  private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
+
+  /** Validates every component; see the class documentation for the rules. */
+  public ServiceInstance {
+    serviceName = requireName("serviceName", serviceName);
+    instanceId = requireName("instanceId", instanceId);
+    address = requireAddress(address);
+    metadata = requireMetadata(metadata);
+  }
+
+  /**
+   * An instance without metadata.
+   *
+   * @throws IllegalArgumentException if a value is invalid, naming it
+   */
+  public static ServiceInstance of(String serviceName, String instanceId, String address) {
+    return new ServiceInstance(serviceName, instanceId, parseAddress(address), Map.of());
+  }
+
+  /** A builder for instances with metadata. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder that starts from this instance's values. */
+  public Builder toBuilder() {
+    Builder builder = new Builder().withServiceName(serviceName).withInstanceId(instanceId).withAddress(address);
+    metadata.forEach(builder::withMetadata);
+    return builder;
+  }
+
+  /** This instance with another address (the same service and id). */
+  public ServiceInstance withAddress(String newAddress) {
+    return new ServiceInstance(serviceName, instanceId, parseAddress(newAddress), metadata);
+  }
+
+  /** This instance with one more (or one replaced) metadata entry. */
+  public ServiceInstance withMetadata(String key, String value) {
+    Map<String, String> copy = new LinkedHashMap<>(metadata);
+    copy.put(key, value);
+    return new ServiceInstance(serviceName, instanceId, address, copy);
+  }
+
+  private static String requireName(String component, String value) {
+    if (value == null) {
+      throw new NullPointerException(component + " must not be null");
+    }
+    if (!NAME.matcher(value).matches()) {
+      throw new IllegalArgumentException(component + " must match " + NAME_PATTERN + " but was: " + quote(value));
+    }
+    return value;
+  }
+
+  private static URI requireAddress(URI address) {
+    if (address == null) {
+      throw new NullPointerException("address must not be null");
+    }
+    String text = address.toString();
+    if (text.length() > MAX_ADDRESS_LENGTH) {
+      throw new IllegalArgumentException(
+          "address must be at most " + MAX_ADDRESS_LENGTH + " characters but was " + text.length() + " long");
+    }
+    if (!address.isAbsolute() || address.isOpaque() || address.getHost() == null) {
+      throw new IllegalArgumentException(
+          "address must be an absolute URI with a host, such as http://10.0.0.7:5000, but was: " + quote(text));
+    }
+    return address;
+  }
+
+  static URI parseAddress(String address) {
+    if (address == null) {
+      throw new NullPointerException("address must not be null");
+    }
+    try {
+      return new URI(address);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(
+          "address must be an absolute URI with a host, such as http://10.0.0.7:5000, but was: " + quote(address)
+              + " (" + e.getReason() + ")", e);
+    }
+  }
+
+  private static Map<String, String> requireMetadata(Map<String, String> metadata) {
+    if (metadata == null) {
+      throw new NullPointerException("metadata must not be null (use Map.of() for none)");
+    }
+    if (metadata.size() > MAX_METADATA_ENTRIES) {
+      throw new IllegalArgumentException(
+          "metadata must have at most " + MAX_METADATA_ENTRIES + " entries but had: " + metadata.size());
+    }
+    TreeMap<String, String> copy = new TreeMap<>();
+    for (Map.Entry<String, String> entry : metadata.entrySet()) {
+      String key = entry.getKey();
+      if (key == null) {
+        throw new NullPointerException("metadata key must not be null");
+      }
+      if (!NAME.matcher(key).matches()) {
+        throw new IllegalArgumentException("metadata key must match " + NAME_PATTERN + " but was: " + quote(key));
+      }
+      String value = entry.getValue();
+      if (value == null) {
+        throw new NullPointerException("metadata value of " + quote(key) + " must not be null");
+      }
+      if (value.length() > MAX_METADATA_VALUE_LENGTH) {
+        throw new IllegalArgumentException("metadata value of " + quote(key) + " must be at most "
+            + MAX_METADATA_VALUE_LENGTH + " characters but was " + value.length() + " long");
+      }
+      copy.put(key, value);
+    }
+    return Collections.unmodifiableMap(copy);
+  }
+
+  private static String quote(String value) {
+    String shown = value.length() > 160 ? value.substring(0, 160) + "…" : value;
+    return '"' + shown + '"';
+  }
+
+  /** Builds a {@link ServiceInstance}; {@link #build()} validates every value. */
+  public static final class Builder {
+    private String serviceName;
+    private String instanceId;
+    private URI address;
+    private final Map<String, String> metadata = new LinkedHashMap<>();
+
+    private Builder() {
+    }
+
+    /** The logical service name, 1 to 128 characters of {@code [A-Za-z0-9._-]}. */
+    public Builder withServiceName(String serviceName) {
+      this.serviceName = serviceName;
+      return this;
+    }
+
+    /** The id of this instance, unique within the service. */
+    public Builder withInstanceId(String instanceId) {
+      this.instanceId = instanceId;
+      return this;
+    }
+
+    /** Where the instance can be reached, as an absolute URI with a host. */
+    public Builder withAddress(String address) {
+      this.address = parseAddress(address);
+      return this;
+    }
+
+    /** Where the instance can be reached, as an absolute URI with a host. */
+    public Builder withAddress(URI address) {
+      this.address = address;
+      return this;
+    }
+
+    /** Adds (or replaces) one metadata entry. */
+    public Builder withMetadata(String key, String value) {
+      this.metadata.put(key, value);
+      return this;
+    }
+
+    /**
+     * Validates and builds the instance.
+     *
+     * @throws NullPointerException     if a required value was not set, naming it
+     * @throws IllegalArgumentException if a value is invalid, naming it
+     */
+    public ServiceInstance build() {
+      return new ServiceInstance(serviceName, instanceId, address, metadata);
+    }
+  }
+}

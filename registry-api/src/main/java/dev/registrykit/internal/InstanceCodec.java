@@ -1,0 +1,145 @@
+package dev.registrykit.internal;
+
+import dev.registrykit.ServiceInstance;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The on-etcd format shared with the origin recipe (see {@code shared/seed-format.md}): key {@code
+ * {namespace}/{serviceName}/{instanceId}}, value UTF-8 JSON {@code
+ * {"Id":…,"Name":…,"Address":…}} with PascalCase names, plus an optional {@code "Metadata"} object
+ * of string values that older readers ignore.
+ *
+ * <p>Reading is lenient where the contract says so (property names in any letter case, unknown
+ * properties ignored) and strict elsewhere: a value that is not JSON, lacks Id/Name/Address, does
+ * not make a valid {@link ServiceInstance}, or names another instance than its key is invalid.
+ */
+public final class InstanceCodec {
+
+  /** Thrown by {@link #decode} with the reason the value is not an instance. */
+  public static final class InvalidValueException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    InvalidValueException(String reason) {
+      super(reason);
+    }
+  }
+
+  private InstanceCodec() {
+  }
+
+  /** The key of {@code instance} under {@code namespace}. */
+  public static String key(String namespace, ServiceInstance instance) {
+    return key(namespace, instance.serviceName(), instance.instanceId());
+  }
+
+  /** The key of one instance under {@code namespace}. */
+  public static String key(String namespace, String serviceName, String instanceId) {
+    return namespace + '/' + serviceName + '/' + instanceId;
+  }
+
+  /** The prefix of every key of one service, with the trailing slash. */
+  public static String servicePrefix(String namespace, String serviceName) {
+    return namespace + '/' + serviceName + '/';
+  }
+
+  /** The prefix of every key of the registry, with the trailing slash. */
+  public static String namespacePrefix(String namespace) {
+    return namespace + '/';
+  }
+
+  /** The value the origin writes, plus {@code Metadata} when there is any. */
+  public static String encode(ServiceInstance instance) {
+    StringBuilder out = new StringBuilder(96);
+    out.append("{\"Id\":");
+    Json.writeString(out, instance.instanceId());
+    out.append(",\"Name\":");
+    Json.writeString(out, instance.serviceName());
+    out.append(",\"Address\":");
+    Json.writeString(out, instance.address().toString());
+    if (!instance.metadata().isEmpty()) {
+      out.append(",\"Metadata\":{");
+      boolean first = true;
+      for (Map.Entry<String, String> entry : instance.metadata().entrySet()) {
+        if (!first) {
+          out.append(',');
+        }
+        first = false;
+        Json.writeString(out, entry.getKey());
+        out.append(':');
+        Json.writeString(out, entry.getValue());
+      }
+      out.append('}');
+    }
+    return out.append('}').toString();
+  }
+
+  /**
+   * Reads the value stored under {@code key} in {@code namespace}.
+   *
+   * @throws InvalidValueException if it is not an instance, with the reason
+   */
+  public static ServiceInstance decode(String namespace, String key, String value) throws InvalidValueException {
+    String prefix = namespacePrefix(namespace);
+    if (!key.startsWith(prefix)) {
+      throw new InvalidValueException("key is not under the namespace " + namespace);
+    }
+    String rest = key.substring(prefix.length());
+    int slash = rest.indexOf('/');
+    if (slash <= 0 || slash == rest.length() - 1 || rest.indexOf('/', slash + 1) >= 0) {
+      throw new InvalidValueException("key is not of the form " + namespace + "/{serviceName}/{instanceId}");
+    }
+    String keyService = rest.substring(0, slash);
+    String keyId = rest.substring(slash + 1);
+
+    Object parsed;
+    try {
+      parsed = Json.parse(value);
+    } catch (Json.JsonException e) {
+      throw new InvalidValueException(e.getMessage());
+    }
+    if (!(parsed instanceof Map<?, ?> object)) {
+      throw new InvalidValueException("value is not a JSON object");
+    }
+    Map<String, Object> properties = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (Map.Entry<?, ?> entry : object.entrySet()) {
+      properties.putIfAbsent((String) entry.getKey(), entry.getValue());
+    }
+    String id = requiredString(properties, "Id");
+    String name = requiredString(properties, "Name");
+    String address = requiredString(properties, "Address");
+    if (!name.equals(keyService)) {
+      throw new InvalidValueException("Name \"" + name + "\" does not match the key's service \"" + keyService + "\"");
+    }
+    if (!id.equals(keyId)) {
+      throw new InvalidValueException("Id \"" + id + "\" does not match the key's instance id \"" + keyId + "\"");
+    }
+    try {
+      ServiceInstance.Builder builder =
+          ServiceInstance.builder().withServiceName(name).withInstanceId(id).withAddress(address);
+      Object metadata = properties.get("Metadata");
+      if (metadata instanceof Map<?, ?> entries) {
+        for (Map.Entry<?, ?> entry : entries.entrySet()) {
+          if (entry.getValue() instanceof String text) {
+            builder.withMetadata((String) entry.getKey(), text);
+          }
+        }
+      }
+      return builder.build();
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new InvalidValueException(e.getMessage());
+    }
+  }
+
+  private static String requiredString(Map<String, Object> properties, String name) throws InvalidValueException {
+    Object value = properties.get(name);
+    if (value == null) {
+      throw new InvalidValueException("value lacks \"" + name + "\"");
+    }
+    if (!(value instanceof String text)) {
+      throw new InvalidValueException("\"" + name + "\" is not a string but: " + value.toString().toLowerCase(Locale.ROOT));
+    }
+    return text;
+  }
+}

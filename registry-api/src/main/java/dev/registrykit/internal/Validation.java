@@ -1,0 +1,64 @@
+package dev.registrykit.internal;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/** Argument checks every backend applies the same way, so both reject bad input alike. */
+public final class Validation {
+
+  private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+  private Validation() {
+  }
+
+  /**
+   * A lease TTL: positive and a whole number of seconds (etcd grants whole seconds).
+   *
+   * @return {@code ttl}
+   */
+  public static Duration requireTtl(Duration ttl) {
+    Objects.requireNonNull(ttl, "ttl must not be null");
+    if (ttl.isNegative() || ttl.isZero()) {
+      throw new IllegalArgumentException("ttl must be positive but was: " + ttl);
+    }
+    if (ttl.getNano() != 0) {
+      throw new IllegalArgumentException("ttl must be a whole number of seconds but was: " + ttl);
+    }
+    return ttl;
+  }
+
+  /** A service name as in {@link dev.registrykit.ServiceInstance#serviceName()}. */
+  public static String requireServiceName(String serviceName) {
+    Objects.requireNonNull(serviceName, "serviceName must not be null");
+    if (!SEGMENT.matcher(serviceName).matches()) {
+      throw new IllegalArgumentException(
+          "serviceName must match " + SEGMENT.pattern() + " but was: \"" + serviceName + "\"");
+    }
+    return serviceName;
+  }
+
+  /**
+   * A namespace (key root): starts with {@code /}, no trailing {@code /}, segments of {@code
+   * [A-Za-z0-9._-]}; {@code /services} by default.
+   */
+  public static String requireNamespace(String namespace) {
+    Objects.requireNonNull(namespace, "namespace must not be null");
+    if (!namespace.startsWith("/") || namespace.endsWith("/")) {
+      throw new IllegalArgumentException(
+          "namespace must start with '/' and not end with '/', such as /services, but was: \"" + namespace + "\"");
+    }
+    for (String segment : namespace.substring(1).split("/", -1)) {
+      if (!SEGMENT.matcher(segment).matches()) {
+        throw new IllegalArgumentException("namespace segments must match " + SEGMENT.pattern()
+            + " but was: \"" + namespace + "\"");
+      }
+    }
+    return namespace;
+  }
+
+  /** A non-null listener (or other callback), named in the message. */
+  public static <T> T requireNonNull(T value, String name) {
+    return Objects.requireNonNull(value, () -> name + " must not be null");
+  }
+}
