@@ -1,0 +1,34 @@
+package dev.registrykit.junit;
+
+import io.etcd.jetcd.Client;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * The etcd a test runs against: its endpoints, a raw client, and fault controls.
+ *
+ * <p>SKELETON: being written.
+ */
+public interface EtcdHandle {
+
+  /** The client endpoints, such as {@code http://127.0.0.1:32768}. */
+  List<URI> endpoints();
+
+  /** A raw jetcd client on this etcd, owned by the extension (do not close it). */
+  Client client();
+
+  /** Freezes etcd (docker pause / SIGSTOP): connections stay open but nothing answers. */
+  void pause();
+
+  /** Undoes {@link #pause()}. */
+  void unpause();
+
+  /** Stops etcd gracefully, keeping its data; {@link #start()} brings it back on the same endpoints. */
+  void stop();
+
+  /** Starts etcd again after {@link #stop()} or {@link #kill()}, with the data it had. */
+  void start();
+
+  /** Kills etcd at once (SIGKILL), keeping its data; {@link #start()} brings it back. */
+  void kill();
+}
