@@ -1,23 +1,98 @@
 package dev.registrykit.fake;
 
+import dev.registrykit.InvalidEntry;
+import dev.registrykit.InvalidEntryListener;
 import dev.registrykit.Registration;
+import dev.registrykit.RegistrationListener;
+import dev.registrykit.RegistrationState;
 import dev.registrykit.Registry;
+import dev.registrykit.RegistryClosedException;
 import dev.registrykit.RegistryEvent;
 import dev.registrykit.RegistryListener;
+import dev.registrykit.RegistryUnavailableException;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
+import dev.registrykit.internal.InstanceCodec;
+import dev.registrykit.internal.Validation;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * An in-memory {@link Registry} that behaves like etcd, driven by a {@link FakeClock}.
+ * An in-memory {@link Registry} that behaves like etcd, driven by a {@link FakeClock}: no thread, no
+ * sleep. Leases renew themselves every TTL/3 of fake time while their registration lives, and run
+ * out {@code ttl} after the last renewal once it stops; all of that happens inside {@link
+ * FakeClock#advance(Duration)}, on the test's thread, in a deterministic order.
  *
- * <p>SKELETON: the signatures below are fixed; the implementation is being written.
+ * <pre>{@code
+ * FakeRegistry registry = FakeRegistry.create();
+ * Registration orders = registry.register(
+ *     ServiceInstance.of("orders", "i-1", "http://10.0.0.7:5000"), Duration.ofSeconds(30));
+ * registry.crash(orders);                              // the process dies: no deregistration
+ * registry.clock().advance(Duration.ofSeconds(31));    // microseconds, not 31 s
+ * assertThat(registry.instances("orders")).isEmpty();  // the lease ran out
+ * }</pre>
+ *
+ * <p>Like etcd, the fake grants at least its {@linkplain Builder#withMinimumTtl minimum TTL} (2 s,
+ * etcd's default), numbers every write with a store revision, deletes a key on deregistration only
+ * while it is still attached to the registration's lease, and stores values in the origin's JSON
+ * (so {@link #putRaw} can write what another program would, valid or not). Faults are injected with
+ * {@link #inject(Fault)}; {@link #history()} lists every event.
+ *
+ * <p>Thread-safe. Listeners are called on the thread whose call caused the event, after the fake's
+ * lock is released (so they may call back into it), one at a time and in revision order.
  */
 public final class FakeRegistry implements Registry {
 
-  private FakeRegistry() {
+  private static final System.Logger LOG = System.getLogger(FakeRegistry.class.getName());
+
+  private final FakeClock clock;
+  private final Duration minimumTtl;
+  private final Duration defaultTtl;
+  private final String namespace;
+  private final Recovery recovery;
+  private final InvalidEntryListener invalidEntryListener;
+
+  private final Object lock = new Object();
+  // --- "server" state, guarded by lock
+  private final TreeMap<String, Entry> store = new TreeMap<>();
+  private final Map<Long, Lease> leases = new LinkedHashMap<>();
+  private long revision = 1;
+  private long nextLeaseId = 1;
+  private final List<RegistryEvent> history = new ArrayList<>();
+  // --- "client" state, guarded by lock
+  private final Set<FakeRegistration> registrations = new LinkedHashSet<>();
+  private final List<Watch> watches = new ArrayList<>();
+  private final List<ActiveFault> faults = new ArrayList<>();
+  private long registrationOrder;
+  private boolean closed;
+
+  // --- delivery of callbacks outside the lock, in order
+  private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
+  private Thread deliveringThread;
+  private final List<Throwable> listenerFailures = new CopyOnWriteArrayList<>();
+
+  private FakeRegistry(Builder builder) {
+    this.clock = builder.clock != null ? builder.clock : FakeClock.create();
+    this.minimumTtl = builder.minimumTtl;
+    this.defaultTtl = builder.defaultTtl;
+    this.namespace = builder.namespace;
+    this.recovery = builder.recovery;
+    this.invalidEntryListener = builder.invalidEntryListener;
   }
 
   /** A fake on a fresh {@link FakeClock}, with etcd's default minimum TTL of 2 s. */
@@ -32,75 +107,782 @@ public final class FakeRegistry implements Registry {
 
   /** The clock that drives this registry. */
   public FakeClock clock() {
-    throw new UnsupportedOperationException("not yet implemented");
+    return clock;
   }
 
-  /**
-   * Makes {@code registration}'s process die without deregistering: keep-alive stops, the key stays
-   * until the lease expires. For tests.
-   */
-  public void crash(Registration registration) {
-    throw new UnsupportedOperationException("not yet implemented");
+  /** The key root, {@code /services} unless configured. */
+  public String namespace() {
+    return namespace;
   }
 
-  /** Everything that happened, in revision order. */
-  public List<RegistryEvent> history() {
-    throw new UnsupportedOperationException("not yet implemented");
+  /** The least TTL this fake grants. */
+  public Duration minimumTtl() {
+    return minimumTtl;
   }
 
   @Override
+  public Duration defaultTtl() {
+    return defaultTtl;
+  }
+
+  // ------------------------------------------------------------------------------------ registry
+
+  @Override
   public Registration register(ServiceInstance instance, Duration ttl) {
-    throw new UnsupportedOperationException("not yet implemented");
+    Objects.requireNonNull(instance, "instance must not be null");
+    Validation.requireTtl(ttl);
+    FakeRegistration registration;
+    synchronized (lock) {
+      checkUsable("register");
+      Duration granted = ttl.compareTo(minimumTtl) < 0 ? minimumTtl : ttl;
+      registration = new FakeRegistration(instance, granted, registrationOrder++);
+      String key = InstanceCodec.key(namespace, instance);
+      FakeRegistration replaced = null;
+      for (FakeRegistration other : registrations) {
+        if (other.key.equals(key) && other.state != RegistrationState.CLOSED) {
+          replaced = other;
+        }
+      }
+      registrations.add(registration);
+      registration.attach(grantAndPut(registration));
+      if (replaced != null) {
+        replaced.closeWithoutDelete();
+      }
+      registration.scheduleKeepAlive();
+    }
+    deliver();
+    return registration;
   }
 
   @Override
   public List<ServiceInstance> instances(String serviceName) {
-    throw new UnsupportedOperationException("not yet implemented");
+    Validation.requireServiceName(serviceName);
+    List<ServiceInstance> result = new ArrayList<>();
+    List<InvalidEntry> invalid = new ArrayList<>();
+    synchronized (lock) {
+      checkUsable("instances");
+      for (Map.Entry<String, Entry> e : subMap(InstanceCodec.servicePrefix(namespace, serviceName)).entrySet()) {
+        ServiceInstance instance = decode(e.getKey(), e.getValue().value, invalid);
+        if (instance != null) {
+          result.add(instance);
+        }
+      }
+    }
+    report(invalid);
+    return Collections.unmodifiableList(result);
   }
 
   @Override
   public SortedSet<String> services() {
-    throw new UnsupportedOperationException("not yet implemented");
+    SortedSet<String> result = new TreeSet<>();
+    for (ServiceInstance instance : listAll("services")) {
+      result.add(instance.serviceName());
+    }
+    return Collections.unmodifiableSortedSet(result);
   }
 
   @Override
   public List<ServiceInstance> allInstances() {
-    throw new UnsupportedOperationException("not yet implemented");
+    return Collections.unmodifiableList(listAll("allInstances"));
+  }
+
+  private List<ServiceInstance> listAll(String call) {
+    List<ServiceInstance> result = new ArrayList<>();
+    List<InvalidEntry> invalid = new ArrayList<>();
+    synchronized (lock) {
+      checkUsable(call);
+      for (Map.Entry<String, Entry> e : subMap(InstanceCodec.namespacePrefix(namespace)).entrySet()) {
+        ServiceInstance instance = decode(e.getKey(), e.getValue().value, invalid);
+        if (instance != null) {
+          result.add(instance);
+        }
+      }
+    }
+    report(invalid);
+    return result;
   }
 
   @Override
   public Subscription watch(String serviceName, RegistryListener listener) {
-    throw new UnsupportedOperationException("not yet implemented");
+    Validation.requireServiceName(serviceName);
+    return startWatch(InstanceCodec.servicePrefix(namespace, serviceName), listener, "watch");
   }
 
   @Override
   public Subscription watchAll(RegistryListener listener) {
-    throw new UnsupportedOperationException("not yet implemented");
+    return startWatch(InstanceCodec.namespacePrefix(namespace), listener, "watchAll");
   }
 
+  private Subscription startWatch(String prefix, RegistryListener listener, String call) {
+    Validation.requireNonNull(listener, "listener");
+    Watch watch = new Watch(prefix, listener);
+    List<InvalidEntry> invalid = new ArrayList<>();
+    synchronized (lock) {
+      checkUsable(call);
+      List<Map.Entry<String, Entry>> present = new ArrayList<>(subMap(prefix).entrySet());
+      present.sort(Comparator.comparingLong(e -> e.getValue().modRevision));
+      for (Map.Entry<String, Entry> e : present) {
+        ServiceInstance instance = decode(e.getKey(), e.getValue().value, invalid);
+        if (instance != null) {
+          watch.enqueue(new RegistryEvent.Added(instance, e.getValue().modRevision));
+        }
+      }
+      watches.add(watch);
+    }
+    report(invalid);
+    deliver();
+    return watch;
+  }
+
+  /**
+   * Closes every registration (deleting its key) and every subscription, then refuses further
+   * calls with {@link RegistryClosedException}. The clock keeps running: leases of crashed
+   * registrations still run out. Idempotent.
+   */
   @Override
   public void close() {
-    throw new UnsupportedOperationException("not yet implemented");
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      boolean reachable = !unavailable();
+      for (FakeRegistration registration : new ArrayList<>(registrations)) {
+        if (reachable) {
+          registration.deregister();
+        } else {
+          registration.abandon(); // as over a broken connection: the keys go when their leases run out
+        }
+      }
+      for (Watch watch : watches) {
+        watch.open = false;
+      }
+      watches.clear();
+      closed = true;
+    }
+    deliver();
   }
 
-  /** Builds a {@link FakeRegistry}. */
+  // ------------------------------------------------------------------------------------ test controls
+
+  /**
+   * Makes {@code registration}'s process die without deregistering: keep-alive stops, the key stays
+   * until the lease runs out (then watchers see {@link RegistryEvent.Removed} and the registration
+   * is {@link RegistrationState#LOST}). A crashed registration is never recovered.
+   *
+   * @throws IllegalArgumentException if {@code registration} did not come from this registry
+   */
+  public void crash(Registration registration) {
+    FakeRegistration own = own(registration, "crash");
+    synchronized (lock) {
+      own.crashed = true;
+      own.cancelKeepAlive();
+    }
+  }
+
+  /**
+   * Injects a fault, in force until the returned handle is healed.
+   *
+   * @throws IllegalArgumentException if a {@link Fault.KeepAliveFailure} names a registration of
+   *                                  another registry
+   */
+  public InjectedFault inject(Fault fault) {
+    Objects.requireNonNull(fault, "fault must not be null");
+    if (fault instanceof Fault.KeepAliveFailure failure) {
+      own(failure.registration(), "inject");
+    }
+    ActiveFault active = new ActiveFault(fault);
+    synchronized (lock) {
+      faults.add(active);
+    }
+    return active;
+  }
+
+  /** Heals every fault in force. */
+  public void healAll() {
+    synchronized (lock) {
+      faults.clear();
+    }
+  }
+
+  /**
+   * Writes {@code value} under {@code key} as another program would, without a lease: the origin's
+   * JSON, or anything else (listings skip what is not an instance, and report it). The key must be
+   * under this registry's namespace.
+   */
+  public void putRaw(String key, String value) {
+    Objects.requireNonNull(key, "key must not be null");
+    Objects.requireNonNull(value, "value must not be null");
+    requireUnderNamespace(key);
+    synchronized (lock) {
+      checkUsable("putRaw");
+      put(key, value, 0);
+    }
+    deliver();
+  }
+
+  /**
+   * Deletes {@code key} as another program would.
+   *
+   * @return whether there was such a key
+   */
+  public boolean deleteRaw(String key) {
+    Objects.requireNonNull(key, "key must not be null");
+    requireUnderNamespace(key);
+    boolean existed;
+    synchronized (lock) {
+      checkUsable("deleteRaw");
+      existed = store.containsKey(key);
+      if (existed) {
+        revision++;
+        delete(key);
+      }
+    }
+    deliver();
+    return existed;
+  }
+
+  /** Every event that happened in this registry, in revision order (watches' initial snapshots aside). */
+  public List<RegistryEvent> history() {
+    synchronized (lock) {
+      return List.copyOf(history);
+    }
+  }
+
+  /** The store revision now: that of the last write. */
+  public long revision() {
+    synchronized (lock) {
+      return revision;
+    }
+  }
+
+  /** Exceptions thrown by listeners (logged and otherwise ignored), for tests that check them. */
+  public List<Throwable> listenerFailures() {
+    return List.copyOf(listenerFailures);
+  }
+
+  // ------------------------------------------------------------------------------------ internals
+
+  private FakeRegistration own(Registration registration, String call) {
+    Objects.requireNonNull(registration, "registration must not be null");
+    if (registration instanceof FakeRegistration own && own.registry() == this) {
+      return own;
+    }
+    throw new IllegalArgumentException(call + " needs a registration of this FakeRegistry but was: " + registration);
+  }
+
+  private void requireUnderNamespace(String key) {
+    if (!key.startsWith(InstanceCodec.namespacePrefix(namespace))) {
+      throw new IllegalArgumentException("key must be under the namespace " + namespace + "/ but was: \"" + key + "\"");
+    }
+  }
+
+  private void checkUsable(String call) {
+    if (closed) {
+      throw new RegistryClosedException(call + " refused: this FakeRegistry is closed");
+    }
+    if (unavailable()) {
+      throw new RegistryUnavailableException(call + " failed: the fake registry is unavailable (injected "
+          + "Fault.unavailable(); heal it to reconnect)");
+    }
+  }
+
+  private boolean unavailable() {
+    for (ActiveFault fault : faults) {
+      if (fault.fault instanceof Fault.Unavailable) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean keepAliveFails(FakeRegistration registration) {
+    for (ActiveFault fault : faults) {
+      if (fault.fault instanceof Fault.Unavailable
+          || (fault.fault instanceof Fault.KeepAliveFailure k && k.registration() == registration)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private SortedMap<String, Entry> subMap(String prefix) {
+    return store.subMap(prefix, prefix + Character.MAX_VALUE);
+  }
+
+  private ServiceInstance decode(String key, String value, List<InvalidEntry> invalid) {
+    try {
+      return InstanceCodec.decode(namespace, key, value);
+    } catch (InstanceCodec.InvalidValueException e) {
+      if (invalid != null) {
+        invalid.add(new InvalidEntry(key, value, e.getMessage()));
+      }
+      return null;
+    }
+  }
+
+  private void report(List<InvalidEntry> invalid) {
+    for (InvalidEntry entry : invalid) {
+      LOG.log(System.Logger.Level.WARNING, "skipping {0}: {1}", entry.key(), entry.reason());
+      try {
+        invalidEntryListener.invalidEntry(entry);
+      } catch (RuntimeException e) {
+        listenerFailures.add(e);
+        LOG.log(System.Logger.Level.WARNING, "invalid-entry listener failed", e);
+      }
+    }
+  }
+
+  /** Grants a lease for {@code registration} and puts its key on it. Under lock. */
+  private Lease grantAndPut(FakeRegistration registration) {
+    Lease lease = new Lease(nextLeaseId++, registration.ttl);
+    leases.put(lease.id, lease);
+    lease.renew();
+    put(registration.key, InstanceCodec.encode(registration.instance), lease.id);
+    return lease;
+  }
+
+  /** One write: a put at a new revision. Under lock. */
+  private void put(String key, String value, long leaseId) {
+    revision++;
+    Entry previous = store.get(key);
+    if (previous != null && previous.leaseId != 0) {
+      Lease old = leases.get(previous.leaseId);
+      if (old != null) {
+        old.keys.remove(key);
+      }
+    }
+    store.put(key, new Entry(value, leaseId, revision));
+    if (leaseId != 0) {
+      leases.get(leaseId).keys.add(key);
+    }
+    ServiceInstance before = previous == null ? null : decode(key, previous.value, null);
+    List<InvalidEntry> invalid = new ArrayList<>();
+    ServiceInstance after = decode(key, value, invalid);
+    for (InvalidEntry entry : invalid) {
+      pending.add(() -> report(List.of(entry)));
+    }
+    RegistryEvent event = null;
+    if (after != null) {
+      event = before == null
+          ? new RegistryEvent.Added(after, revision)
+          : new RegistryEvent.Updated(after, before, revision);
+    } else if (before != null) {
+      event = new RegistryEvent.Removed(before, revision);
+    }
+    publish(key, event);
+  }
+
+  /** Deletes {@code key} at the current revision (the caller bumped it). Under lock. */
+  private void delete(String key) {
+    Entry previous = store.remove(key);
+    if (previous == null) {
+      return;
+    }
+    if (previous.leaseId != 0) {
+      Lease lease = leases.get(previous.leaseId);
+      if (lease != null) {
+        lease.keys.remove(key);
+      }
+    }
+    ServiceInstance before = decode(key, previous.value, null);
+    if (before != null) {
+      publish(key, new RegistryEvent.Removed(before, revision));
+    }
+  }
+
+  private void publish(String key, RegistryEvent event) {
+    if (event == null) {
+      return;
+    }
+    history.add(event);
+    for (Watch watch : watches) {
+      if (key.startsWith(watch.prefix)) {
+        watch.enqueue(event);
+      }
+    }
+  }
+
+  /** Revokes a lease: its keys go in one revision, as in etcd. Under lock. */
+  private void revoke(Lease lease) {
+    if (leases.remove(lease.id) == null) {
+      return;
+    }
+    lease.expiry.cancel();
+    if (!lease.keys.isEmpty()) {
+      revision++;
+      for (String key : new ArrayList<>(lease.keys)) {
+        delete(key);
+      }
+    }
+  }
+
+  /** Runs the queued callbacks outside the lock, one at a time, in order. */
+  private void deliver() {
+    synchronized (pending) {
+      if (deliveringThread != null) {
+        return; // the thread delivering now (maybe this one, re-entered from a listener) drains it
+      }
+      deliveringThread = Thread.currentThread();
+    }
+    try {
+      while (true) {
+        Runnable next;
+        synchronized (lock) {
+          next = pending.poll();
+        }
+        if (next == null) {
+          synchronized (pending) {
+            synchronized (lock) {
+              if (pending.isEmpty()) {
+                deliveringThread = null;
+                return;
+              }
+            }
+          }
+          continue;
+        }
+        try {
+          next.run();
+        } catch (RuntimeException | Error e) {
+          listenerFailures.add(e);
+          LOG.log(System.Logger.Level.WARNING, "a registrykit listener failed", e);
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      synchronized (pending) {
+        deliveringThread = null;
+      }
+      throw e;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ types
+
+  private static final class Entry {
+    final String value;
+    final long leaseId;
+    final long modRevision;
+
+    Entry(String value, long leaseId, long modRevision) {
+      this.value = value;
+      this.leaseId = leaseId;
+      this.modRevision = modRevision;
+    }
+  }
+
+  /** A lease on the "server". Guarded by the registry's lock. */
+  private final class Lease {
+    final long id;
+    final Duration ttl;
+    final Set<String> keys = new LinkedHashSet<>();
+    FakeClock.Timer expiry;
+
+    Lease(long id, Duration ttl) {
+      this.id = id;
+      this.ttl = ttl;
+    }
+
+    /** Pushes expiry to now + ttl. */
+    void renew() {
+      if (expiry != null) {
+        expiry.cancel();
+      }
+      Instant due = clock.instant().plus(ttl);
+      expiry = clock.schedule(due, this::expire);
+    }
+
+    private void expire() {
+      synchronized (lock) {
+        if (!leases.containsKey(id)) {
+          return;
+        }
+        revoke(this);
+        for (FakeRegistration registration : registrations) {
+          if (registration.lease == this) {
+            registration.leaseExpired();
+          }
+        }
+      }
+      deliver();
+    }
+  }
+
+  private final class Watch implements Subscription {
+    final String prefix;
+    final RegistryListener listener;
+    volatile boolean open = true;
+
+    Watch(String prefix, RegistryListener listener) {
+      this.prefix = prefix;
+      this.listener = listener;
+    }
+
+    void enqueue(RegistryEvent event) {
+      pending.add(() -> {
+        if (open) {
+          listener.onEvent(event);
+        }
+      });
+    }
+
+    @Override
+    public void close() {
+      open = false;
+      synchronized (lock) {
+        watches.remove(this);
+      }
+    }
+  }
+
+  private final class ActiveFault implements InjectedFault {
+    final Fault fault;
+
+    ActiveFault(Fault fault) {
+      this.fault = fault;
+    }
+
+    @Override
+    public Fault fault() {
+      return fault;
+    }
+
+    @Override
+    public void heal() {
+      synchronized (lock) {
+        faults.remove(this);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "InjectedFault[" + fault + "]";
+    }
+  }
+
+  private final class FakeRegistration implements Registration {
+    final ServiceInstance instance;
+    final Duration ttl;
+    final String key;
+    final long order;
+    final List<RegistrationListener> listeners = new CopyOnWriteArrayList<>();
+    volatile RegistrationState state = RegistrationState.ACTIVE;
+    boolean crashed;
+    Lease lease;
+    FakeClock.Timer keepAlive;
+
+    FakeRegistration(ServiceInstance instance, Duration ttl, long order) {
+      this.instance = instance;
+      this.ttl = ttl;
+      this.key = InstanceCodec.key(namespace, instance);
+      this.order = order;
+    }
+
+    FakeRegistry registry() {
+      return FakeRegistry.this;
+    }
+
+    void attach(Lease lease) {
+      this.lease = lease;
+    }
+
+    @Override
+    public ServiceInstance instance() {
+      return instance;
+    }
+
+    @Override
+    public Duration ttl() {
+      return ttl;
+    }
+
+    @Override
+    public RegistrationState state() {
+      return state;
+    }
+
+    @Override
+    public Subscription addListener(RegistrationListener listener) {
+      Validation.requireNonNull(listener, "listener");
+      listeners.add(listener);
+      return () -> listeners.remove(listener);
+    }
+
+    /** Keep-alive, as jetcd does it: every TTL/3. Under lock. */
+    void scheduleKeepAlive() {
+      Duration interval = ttl.dividedBy(3);
+      keepAlive = clock.schedule(clock.instant().plus(interval), this::tick);
+    }
+
+    void cancelKeepAlive() {
+      if (keepAlive != null) {
+        keepAlive.cancel();
+        keepAlive = null;
+      }
+    }
+
+    private void tick() {
+      synchronized (lock) {
+        if (state == RegistrationState.CLOSED || crashed) {
+          return;
+        }
+        if (!keepAliveFails(this)) {
+          if (state == RegistrationState.ACTIVE && leases.containsKey(lease.id)) {
+            lease.renew();
+          } else if (state == RegistrationState.LOST && recovery == Recovery.REREGISTER) {
+            attach(grantAndPut(this));
+            changeState(RegistrationState.ACTIVE);
+          }
+        }
+        scheduleKeepAlive();
+      }
+      deliver();
+    }
+
+    /** The lease ran out. Under lock. */
+    void leaseExpired() {
+      if (state == RegistrationState.ACTIVE) {
+        changeState(RegistrationState.LOST);
+      }
+    }
+
+    /** Replaced by a newer registration of the same key: revoke our lease, which holds no key now. */
+    void closeWithoutDelete() {
+      cancelKeepAlive();
+      Lease mine = lease;
+      if (mine != null) {
+        revoke(mine);
+      }
+      changeState(RegistrationState.CLOSED);
+      registrations.remove(this);
+    }
+
+    /** Stop keep-alive and let go, without reaching the server. Under lock. */
+    void abandon() {
+      cancelKeepAlive();
+      changeState(RegistrationState.CLOSED);
+      registrations.remove(this);
+    }
+
+    /** Delete the key if our lease still holds it, revoke the lease. Under lock. */
+    void deregister() {
+      if (state == RegistrationState.CLOSED) {
+        return;
+      }
+      cancelKeepAlive();
+      if (lease != null) {
+        revoke(lease);
+      }
+      changeState(RegistrationState.CLOSED);
+      registrations.remove(this);
+    }
+
+    private void changeState(RegistrationState next) {
+      RegistrationState previous = state;
+      if (previous == next) {
+        return;
+      }
+      state = next;
+      for (RegistrationListener listener : listeners) {
+        pending.add(() -> listener.stateChanged(this, previous, next));
+      }
+    }
+
+    /**
+     * Deregisters. While the fake is unavailable the state still becomes CLOSED and keep-alive stops
+     * (the key vanishes when the lease runs out), and the failure is thrown.
+     */
+    @Override
+    public void close() {
+      RegistryUnavailableException failure = null;
+      synchronized (lock) {
+        if (state == RegistrationState.CLOSED) {
+          return;
+        }
+        if (unavailable()) {
+          abandon();
+          failure = new RegistryUnavailableException("deregistering " + key + " failed: the fake registry is "
+              + "unavailable (injected Fault.unavailable()); the key vanishes when its lease runs out");
+        } else {
+          deregister();
+        }
+      }
+      deliver();
+      if (failure != null) {
+        throw failure;
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "FakeRegistration[" + key + ", ttl=" + ttl + ", " + state + "]";
+    }
+  }
+
+  /** Builds a {@link FakeRegistry}; {@link #build()} validates. */
   public static final class Builder {
+    private FakeClock clock;
+    private Duration minimumTtl = Duration.ofSeconds(2);
+    private Duration defaultTtl = Registry.DEFAULT_TTL;
+    private String namespace = "/services";
+    private Recovery recovery = Recovery.REREGISTER;
+    private InvalidEntryListener invalidEntryListener = entry -> { };
+
     private Builder() {
     }
 
     /** The clock to run on (share one clock between several fakes); a fresh one by default. */
     public Builder withClock(FakeClock clock) {
-      throw new UnsupportedOperationException("not yet implemented");
+      this.clock = Objects.requireNonNull(clock, "clock must not be null");
+      return this;
     }
 
-    /** The least TTL granted, as etcd's minimum TTL; 2 s by default (etcd's default flags). */
+    /**
+     * The least TTL granted, as etcd's minimum TTL; 2 s by default (etcd's default flags). An etcd
+     * started with {@code --election-timeout=100} grants 1 s: use {@code Duration.ofSeconds(1)} to
+     * match it.
+     */
     public Builder withMinimumTtl(Duration minimumTtl) {
-      throw new UnsupportedOperationException("not yet implemented");
+      Objects.requireNonNull(minimumTtl, "minimumTtl must not be null");
+      if (minimumTtl.isNegative() || minimumTtl.isZero() || minimumTtl.getNano() != 0) {
+        throw new IllegalArgumentException(
+            "minimumTtl must be a positive whole number of seconds but was: " + minimumTtl);
+      }
+      this.minimumTtl = minimumTtl;
+      return this;
     }
 
-    /** Validates the settings and builds the fake. */
+    /** The TTL of {@link Registry#register(ServiceInstance)}; 30 s by default, as in the origin. */
+    public Builder withDefaultTtl(Duration defaultTtl) {
+      Objects.requireNonNull(defaultTtl, "defaultTtl must not be null");
+      if (defaultTtl.isNegative() || defaultTtl.isZero() || defaultTtl.getNano() != 0) {
+        throw new IllegalArgumentException(
+            "defaultTtl must be a positive whole number of seconds but was: " + defaultTtl);
+      }
+      this.defaultTtl = defaultTtl;
+      return this;
+    }
+
+    /** The key root, {@code /services} by default. */
+    public Builder withNamespace(String namespace) {
+      this.namespace = Validation.requireNamespace(namespace);
+      return this;
+    }
+
+    /** What happens when a lease runs out while the process lives; {@link Recovery#REREGISTER} by default. */
+    public Builder withRecovery(Recovery recovery) {
+      this.recovery = Objects.requireNonNull(recovery, "recovery must not be null");
+      return this;
+    }
+
+    /** Told about entries that listings skip because their value is not an instance. */
+    public Builder withInvalidEntryListener(InvalidEntryListener listener) {
+      this.invalidEntryListener = Validation.requireNonNull(listener, "invalidEntryListener");
+      return this;
+    }
+
+    /** Builds the fake. */
     public FakeRegistry build() {
-      throw new UnsupportedOperationException("not yet implemented");
+      return new FakeRegistry(this);
     }
   }
 }

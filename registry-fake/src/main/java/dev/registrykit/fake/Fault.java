@@ -1,0 +1,47 @@
+package dev.registrykit.fake;
+
+import dev.registrykit.Registration;
+import java.util.Objects;
+
+/**
+ * A fault a test injects into a {@link FakeRegistry} with {@link FakeRegistry#inject(Fault)}; it
+ * lasts until the returned {@link InjectedFault} is healed.
+ *
+ * <pre>{@code
+ * try (InjectedFault outage = fake.inject(Fault.unavailable())) {
+ *   fake.clock().advance(Duration.ofSeconds(31)); // keep-alive fails, the lease runs out
+ *   assertThat(registration.state()).isEqualTo(RegistrationState.LOST);
+ * } // healed: the next keep-alive tick registers the instance again
+ * }</pre>
+ */
+public sealed interface Fault permits Fault.Unavailable, Fault.KeepAliveFailure {
+
+  /**
+   * The registry cannot be reached: every call throws {@link dev.registrykit.RegistryUnavailableException},
+   * keep-alives fail (so leases run out on the "server" and their keys vanish), watchers hear nothing.
+   */
+  static Fault unavailable() {
+    return new Unavailable();
+  }
+
+  /** The keep-alive of one registration fails; everything else works. */
+  static Fault keepAliveFailure(Registration registration) {
+    return new KeepAliveFailure(registration);
+  }
+
+  /** See {@link #unavailable()}. */
+  record Unavailable() implements Fault {
+  }
+
+  /**
+   * See {@link #keepAliveFailure(Registration)}.
+   *
+   * @param registration the registration whose keep-alive fails
+   */
+  record KeepAliveFailure(Registration registration) implements Fault {
+    /** Validates that the registration is given. */
+    public KeepAliveFailure {
+      Objects.requireNonNull(registration, "registration must not be null");
+    }
+  }
+}
