@@ -1,24 +1,103 @@
 package dev.registrykit.etcd;
 
+import dev.registrykit.InvalidEntry;
 import dev.registrykit.InvalidEntryListener;
 import dev.registrykit.Registration;
 import dev.registrykit.Registry;
+import dev.registrykit.RegistryClosedException;
 import dev.registrykit.RegistryListener;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
+import dev.registrykit.etcd.internal.Calls;
+import dev.registrykit.etcd.internal.EtcdRegistration;
+import dev.registrykit.etcd.internal.EtcdWatch;
+import dev.registrykit.etcd.internal.RateLimitedLog;
+import dev.registrykit.etcd.internal.RegistryContext;
+import dev.registrykit.internal.InstanceCodec;
+import dev.registrykit.internal.Validation;
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Registry} on a real etcd, through jetcd-core.
+ * The {@link Registry} on a real etcd, through jetcd-core, in the origin recipe's format: key
+ * {@code /services/{serviceName}/{instanceId}}, value {@code {"Id":…,"Name":…,"Address":…}}, one
+ * lease per instance, kept alive every TTL/3, deleted on deregistration.
  *
- * <p>SKELETON: the signatures below are fixed; the implementation is being written.
+ * <pre>{@code
+ * try (EtcdRegistry registry = EtcdRegistry.builder().withEndpoints("http://localhost:2379").build();
+ *      Registration me = registry.register(ServiceInstance.of("orders", "i-1", "http://10.0.0.7:5000"))) {
+ *   registry.instances("orders").forEach(System.out::println);
+ * }
+ * }</pre>
+ *
+ * <p>Keep-alive, recovery and watches run on two threads of the registry's own (a scheduler and
+ * one that calls listeners, one call at a time, in order) plus jetcd's. When keep-alive has failed
+ * for longer than the granted TTL, or etcd answers that the lease is gone, the registration turns
+ * {@link dev.registrykit.RegistrationState#LOST LOST}; with {@link Recovery} on (the default) it is
+ * registered again with a new lease as soon as etcd answers, and turns {@code ACTIVE}. Watches list,
+ * then watch from the listed revision + 1, skip what a reconnected stream repeats, and after a
+ * compaction or a broken stream list again and emit the differences.
+ *
+ * <p>{@link #build()} does not contact etcd: the first call does. Every blocking call is bounded by
+ * the call timeout (5 s by default); a call that etcd does not answer in time, or that cannot reach
+ * it, throws {@link dev.registrykit.RegistryUnavailableException}.
  */
 public final class EtcdRegistry implements Registry {
 
-  private EtcdRegistry() {
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdRegistry.class);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  private final RegistryContext context;
+  private final boolean ownsClient;
+  private final Set<EtcdRegistration> registrations = ConcurrentHashMap.newKeySet();
+  private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Object registerLock = new Object();
+
+  private EtcdRegistry(Builder builder, Client client, boolean ownsClient) {
+    this.ownsClient = ownsClient;
+    int id = INSTANCES.incrementAndGet();
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+        daemon("registrykit-etcd-" + id + "-scheduler"));
+    ExecutorService events = Executors.newSingleThreadExecutor(daemon("registrykit-etcd-" + id + "-events"));
+    InvalidEntryListener invalid = builder.invalidEntryListener;
+    RateLimitedLog invalidLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
+    InvalidEntryListener reporting = entry -> {
+      invalidLog.warn("skipping {} (not a registrykit instance): {}", entry.key(), entry.reason());
+      try {
+        invalid.invalidEntry(entry);
+      } catch (RuntimeException e) {
+        LOG.warn("invalid-entry listener failed", e);
+      }
+    };
+    this.context = new RegistryContext(client, builder.namespace, builder.defaultTtl, builder.callTimeout,
+        builder.recovery,
+        reporting, scheduler, events, new Calls(builder.callTimeout, builder.describeEndpoints()));
   }
 
   /** A builder; at least the endpoints or a client must be given. */
@@ -28,90 +107,341 @@ public final class EtcdRegistry implements Registry {
 
   /** The key root of this registry, {@code /services} by default. */
   public String namespace() {
-    throw new UnsupportedOperationException("not yet implemented");
+    return context.namespace();
+  }
+
+  @Override
+  public Duration defaultTtl() {
+    return context.defaultTtl();
   }
 
   /**
    * Stops {@code registration}'s keep-alive without deleting its key or revoking its lease, as a
-   * killed process would; the instance disappears when the lease expires. For tests.
+   * killed process would; the instance disappears when the lease expires, and the registration
+   * turns {@link dev.registrykit.RegistrationState#LOST LOST} then (it is not recovered). For tests.
+   *
+   * @throws IllegalArgumentException if {@code registration} did not come from this registry
    */
   public void crash(Registration registration) {
-    throw new UnsupportedOperationException("not yet implemented");
+    own(registration, "crash").crash();
+  }
+
+  /**
+   * The lease id etcd granted {@code registration} now (it changes when the registration is
+   * recovered). For tests and diagnostics.
+   */
+  public long leaseId(Registration registration) {
+    return own(registration, "leaseId").leaseId();
   }
 
   @Override
   public Registration register(ServiceInstance instance, Duration ttl) {
-    throw new UnsupportedOperationException("not yet implemented");
+    Objects.requireNonNull(instance, "instance must not be null");
+    Validation.requireTtl(ttl);
+    checkOpen("register");
+    synchronized (registerLock) {
+      EtcdRegistration registration = EtcdRegistration.register(context, instance, ttl, registrations::remove);
+      for (EtcdRegistration other : registrations) {
+        if (other.key().equals(registration.key())) {
+          other.retire(); // its key now belongs to the new lease; revoking the old one deletes nothing
+        }
+      }
+      registrations.add(registration);
+      if (closed.get()) {
+        registration.close();
+        throw new RegistryClosedException("register refused: this EtcdRegistry is closed");
+      }
+      return registration;
+    }
   }
 
   @Override
   public List<ServiceInstance> instances(String serviceName) {
-    throw new UnsupportedOperationException("not yet implemented");
+    Validation.requireServiceName(serviceName);
+    checkOpen("instances");
+    return Collections.unmodifiableList(list(InstanceCodec.servicePrefix(namespace(), serviceName), "instances"));
   }
 
   @Override
   public SortedSet<String> services() {
-    throw new UnsupportedOperationException("not yet implemented");
+    checkOpen("services");
+    SortedSet<String> names = new TreeSet<>();
+    for (ServiceInstance instance : list(InstanceCodec.namespacePrefix(namespace()), "services")) {
+      names.add(instance.serviceName());
+    }
+    return Collections.unmodifiableSortedSet(names);
   }
 
   @Override
   public List<ServiceInstance> allInstances() {
-    throw new UnsupportedOperationException("not yet implemented");
+    checkOpen("allInstances");
+    return Collections.unmodifiableList(list(InstanceCodec.namespacePrefix(namespace()), "allInstances"));
+  }
+
+  private List<ServiceInstance> list(String prefix, String operation) {
+    ByteSequence key = ByteSequence.from(prefix, StandardCharsets.UTF_8);
+    GetResponse response = context.calls().await(
+        context.client().getKVClient().get(key, GetOption.builder().isPrefix(true).build()),
+        operation + " (get " + prefix + "*)");
+    List<ServiceInstance> result = new ArrayList<>(response.getKvs().size());
+    for (KeyValue kv : response.getKvs()) {
+      context.decode(kv).ifPresent(result::add);
+    }
+    return result;
   }
 
   @Override
   public Subscription watch(String serviceName, RegistryListener listener) {
-    throw new UnsupportedOperationException("not yet implemented");
+    Validation.requireServiceName(serviceName);
+    return startWatch(InstanceCodec.servicePrefix(namespace(), serviceName), listener, "watch");
   }
 
   @Override
   public Subscription watchAll(RegistryListener listener) {
-    throw new UnsupportedOperationException("not yet implemented");
+    return startWatch(InstanceCodec.namespacePrefix(namespace()), listener, "watchAll");
+  }
+
+  private Subscription startWatch(String prefix, RegistryListener listener, String operation) {
+    Validation.requireNonNull(listener, "listener");
+    checkOpen(operation);
+    EtcdWatch watch = EtcdWatch.start(context, prefix, listener, watches::remove);
+    watches.add(watch);
+    if (closed.get()) {
+      watch.close();
+      throw new RegistryClosedException(operation + " refused: this EtcdRegistry is closed");
+    }
+    return watch;
+  }
+
+  /**
+   * Deregisters every registration (deleting its key), closes every watch, stops the registry's
+   * threads and, unless the client was given by the caller, closes the jetcd client. Idempotent.
+   * Failures to reach etcd are logged, not thrown: the keys then vanish when their leases run out.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (EtcdRegistration registration : List.copyOf(registrations)) {
+      try {
+        registration.close();
+      } catch (RuntimeException e) {
+        LOG.warn("could not deregister {} while closing: {}", registration.key(), e.getMessage());
+      }
+    }
+    for (EtcdWatch watch : List.copyOf(watches)) {
+      watch.close();
+    }
+    context.scheduler().shutdownNow();
+    context.events().shutdown();
+    try {
+      if (!context.scheduler().awaitTermination(context.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
+          || !context.events().awaitTermination(context.callTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("registry threads did not stop within {}", context.callTimeout());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      context.events().shutdownNow();
+    }
+    if (ownsClient) {
+      context.client().close();
+    }
+  }
+
+  private EtcdRegistration own(Registration registration, String operation) {
+    Objects.requireNonNull(registration, "registration must not be null");
+    if (registration instanceof EtcdRegistration own && registrations.contains(own)) {
+      return own;
+    }
+    if (registration instanceof EtcdRegistration own && own.belongsTo(context)) {
+      return own;
+    }
+    throw new IllegalArgumentException(
+        operation + " needs a registration of this EtcdRegistry but was: " + registration);
+  }
+
+  private void checkOpen(String operation) {
+    if (closed.get()) {
+      throw new RegistryClosedException(operation + " refused: this EtcdRegistry is closed");
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   @Override
-  public void close() {
-    throw new UnsupportedOperationException("not yet implemented");
+  public String toString() {
+    return "EtcdRegistry[" + context.calls().endpoints() + namespace() + "]";
   }
 
-  /** Builds an {@link EtcdRegistry}. */
+  /** Builds an {@link EtcdRegistry}; {@link #build()} validates. */
   public static final class Builder {
+    private final List<URI> endpoints = new ArrayList<>();
+    private Client client;
+    private String namespace = "/services";
+    private Duration defaultTtl = Registry.DEFAULT_TTL;
+    private Duration callTimeout = Duration.ofSeconds(5);
+    private String user;
+    private String password;
+    private Tls tls;
+    private Recovery recovery = Recovery.defaults();
+    private InvalidEntryListener invalidEntryListener = entry -> { };
+
     private Builder() {
     }
 
-    /** The etcd endpoints, such as {@code http://localhost:2379}. */
+    /**
+     * The etcd endpoints, such as {@code http://localhost:2379} (the origin's connection string);
+     * several for a cluster.
+     *
+     * @throws IllegalArgumentException if an endpoint is not an http(s) URI with host and port
+     */
     public Builder withEndpoints(String... endpoints) {
-      throw new UnsupportedOperationException("not yet implemented");
+      Objects.requireNonNull(endpoints, "endpoints must not be null");
+      List<URI> parsed = new ArrayList<>();
+      for (String endpoint : endpoints) {
+        parsed.add(parseEndpoint(endpoint));
+      }
+      return withEndpoints(parsed);
     }
 
-    /** Uses a client the caller owns: the registry never closes it. */
+    /** The etcd endpoints; see {@link #withEndpoints(String...)}. */
+    public Builder withEndpoints(List<URI> endpoints) {
+      Objects.requireNonNull(endpoints, "endpoints must not be null");
+      for (URI endpoint : endpoints) {
+        parseEndpoint(endpoint == null ? null : endpoint.toString());
+      }
+      this.endpoints.clear();
+      this.endpoints.addAll(endpoints);
+      return this;
+    }
+
+    /**
+     * Uses a jetcd client the caller owns: the registry never closes it. Excludes endpoints, auth
+     * and TLS, which belong to the client.
+     */
     public Builder withClient(Client client) {
-      throw new UnsupportedOperationException("not yet implemented");
+      this.client = Objects.requireNonNull(client, "client must not be null");
+      return this;
     }
 
-    /** The key root, {@code /services} by default. */
+    /** The key root, {@code /services} by default (the origin's). */
     public Builder withNamespace(String namespace) {
-      throw new UnsupportedOperationException("not yet implemented");
+      this.namespace = Validation.requireNamespace(namespace);
+      return this;
     }
 
     /** The TTL of {@link Registry#register(ServiceInstance)}, 30 s by default. */
     public Builder withDefaultTtl(Duration ttl) {
-      throw new UnsupportedOperationException("not yet implemented");
+      Objects.requireNonNull(ttl, "defaultTtl must not be null");
+      if (ttl.isNegative() || ttl.isZero() || ttl.getNano() != 0) {
+        throw new IllegalArgumentException("defaultTtl must be a positive whole number of seconds but was: " + ttl);
+      }
+      this.defaultTtl = ttl;
+      return this;
     }
 
     /** The timeout of every blocking call, 5 s by default. */
     public Builder withCallTimeout(Duration timeout) {
-      throw new UnsupportedOperationException("not yet implemented");
+      Objects.requireNonNull(timeout, "callTimeout must not be null");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("callTimeout must be positive but was: " + timeout);
+      }
+      this.callTimeout = timeout;
+      return this;
     }
 
-    /** Told about entries skipped because their value is not an instance. */
+    /** Authenticates with etcd's user/password auth. */
+    public Builder withAuth(String user, String password) {
+      this.user = Objects.requireNonNull(user, "user must not be null");
+      this.password = Objects.requireNonNull(password, "password must not be null");
+      if (user.isBlank()) {
+        throw new IllegalArgumentException("user must not be blank");
+      }
+      return this;
+    }
+
+    /** Talks TLS to etcd; endpoints then use {@code https://}. */
+    public Builder withTls(Tls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls must not be null");
+      return this;
+    }
+
+    /** What happens to lost registrations; {@link Recovery#defaults()} unless set. */
+    public Builder withRecovery(Recovery recovery) {
+      this.recovery = Objects.requireNonNull(recovery, "recovery must not be null");
+      return this;
+    }
+
+    /** Told about entries skipped because their value is not an instance (they are logged too). */
     public Builder withInvalidEntryListener(InvalidEntryListener listener) {
-      throw new UnsupportedOperationException("not yet implemented");
+      this.invalidEntryListener = Validation.requireNonNull(listener, "invalidEntryListener");
+      return this;
     }
 
-    /** Validates the settings, connects, and builds the registry. */
+    /**
+     * Validates the settings and builds the registry (without contacting etcd).
+     *
+     * @throws IllegalStateException if neither or both of endpoints and client were given
+     */
     public EtcdRegistry build() {
-      throw new UnsupportedOperationException("not yet implemented");
+      if (client != null) {
+        if (!endpoints.isEmpty() || user != null || tls != null) {
+          throw new IllegalStateException("withClient excludes withEndpoints, withAuth and withTls "
+              + "(configure those on the client) but endpoints " + endpoints
+              + (user != null ? ", auth" : "") + (tls != null ? ", tls" : "") + " were given too");
+        }
+        return new EtcdRegistry(this, client, false);
+      }
+      if (endpoints.isEmpty()) {
+        throw new IllegalStateException(
+            "no etcd to talk to: call withEndpoints(\"http://localhost:2379\") or withClient(client)");
+      }
+      ClientBuilder jetcd = Client.builder().endpoints(endpoints.toArray(URI[]::new)).connectTimeout(callTimeout);
+      if (user != null) {
+        jetcd.user(ByteSequence.from(user, StandardCharsets.UTF_8))
+            .password(ByteSequence.from(password, StandardCharsets.UTF_8));
+      }
+      if (tls != null) {
+        try {
+          jetcd.sslContext(ssl -> {
+            ssl.trustManager(tls.caFile().toFile());
+            tls.clientCertificateFile().ifPresent(
+                cert -> ssl.keyManager(cert.toFile(), tls.clientKeyFile().orElseThrow().toFile()));
+          });
+        } catch (SSLException e) {
+          throw new IllegalArgumentException("tls could not be set up from " + tls + ": " + e.getMessage(), e);
+        }
+      }
+      return new EtcdRegistry(this, jetcd.build(), true);
+    }
+
+    String describeEndpoints() {
+      return client != null ? "the given client" : endpoints.toString();
+    }
+
+    private static URI parseEndpoint(String endpoint) {
+      if (endpoint == null) {
+        throw new NullPointerException("endpoint must not be null");
+      }
+      try {
+        URI uri = new URI(endpoint);
+        if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+            && uri.getHost() != null && uri.getPort() > 0) {
+          return uri;
+        }
+      } catch (URISyntaxException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException(
+          "endpoint must be an http(s) URI with host and port, such as http://localhost:2379, but was: \""
+              + endpoint + "\"");
     }
   }
 }

@@ -1,0 +1,123 @@
+package dev.registrykit.etcd.internal;
+
+import dev.registrykit.RegistryException;
+import dev.registrykit.RegistryUnavailableException;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
+import io.etcd.jetcd.lease.NoSuchLeaseException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Bounded waits on jetcd futures, and the translation of their failures into registrykit's. */
+public final class Calls {
+
+  private final Duration timeout;
+  private final String endpoints;
+
+  /** Waits at most {@code timeout}; names {@code endpoints} in messages. */
+  public Calls(Duration timeout, String endpoints) {
+    this.timeout = timeout;
+    this.endpoints = endpoints;
+  }
+
+  /** The endpoints as named in messages. */
+  public String endpoints() {
+    return endpoints;
+  }
+
+  /**
+   * Waits for {@code future} at most the call timeout.
+   *
+   * @throws RegistryUnavailableException if etcd cannot be reached or does not answer in time
+   * @throws RegistryException            if the call failed otherwise, or the thread was
+   *                                      interrupted (the interrupt flag is restored)
+   */
+  public <T> T await(CompletableFuture<T> future, String operation) {
+    try {
+      return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      future.cancel(true);
+      throw new RegistryException(operation + " was interrupted", e);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw new RegistryUnavailableException(
+          operation + " failed: etcd at " + endpoints + " did not answer within " + timeout, e);
+    } catch (ExecutionException e) {
+      throw translate(operation, e.getCause());
+    }
+  }
+
+  /**
+   * {@code future}, failing with a {@link TimeoutException} after {@code timeout}, timed on
+   * {@code scheduler} (not the JDK's shared delayer thread, which would outlive the registry).
+   */
+  public static <T> CompletableFuture<T> within(CompletableFuture<T> future, Duration timeout,
+      java.util.concurrent.ScheduledExecutorService scheduler) {
+    try {
+      java.util.concurrent.ScheduledFuture<?> timer = scheduler.schedule(
+          () -> future.completeExceptionally(new TimeoutException("no answer within " + timeout)),
+          timeout.toNanos(), TimeUnit.NANOSECONDS);
+      future.whenComplete((result, failure) -> timer.cancel(false));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      future.completeExceptionally(e);
+    }
+    return future;
+  }
+
+  /** The registrykit exception for a failed etcd call. */
+  public RegistryException translate(String operation, Throwable failure) {
+    Throwable cause = unwrap(failure);
+    if (cause instanceof RegistryException registryException) {
+      return registryException;
+    }
+    if (isUnavailable(cause)) {
+      return new RegistryUnavailableException(
+          operation + " failed: etcd at " + endpoints + " is unavailable (" + cause.getMessage() + ")", cause);
+    }
+    return new RegistryException(operation + " failed: " + cause, cause);
+  }
+
+  /** Whether {@code failure} says the lease does not exist (any more). */
+  public static boolean isLeaseNotFound(Throwable failure) {
+    Throwable cause = unwrap(failure);
+    if (cause instanceof NoSuchLeaseException) {
+      return true;
+    }
+    if (cause instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.NOT_FOUND) {
+      return true;
+    }
+    return cause != null && cause.getMessage() != null && cause.getMessage().contains("requested lease not found");
+  }
+
+  private static boolean isUnavailable(Throwable cause) {
+    if (cause instanceof TimeoutException) {
+      return true;
+    }
+    if (cause instanceof EtcdException etcd) {
+      ErrorCode code = etcd.getErrorCode();
+      return code == ErrorCode.UNAVAILABLE || code == ErrorCode.DEADLINE_EXCEEDED || code == ErrorCode.CANCELLED;
+    }
+    if (cause instanceof StatusRuntimeException status) {
+      Status.Code code = status.getStatus().getCode();
+      return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
+          || code == Status.Code.CANCELLED;
+    }
+    return cause instanceof java.io.IOException;
+  }
+
+  /** The cause inside CompletionException/ExecutionException wrappers. */
+  public static Throwable unwrap(Throwable failure) {
+    Throwable cause = failure;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+}

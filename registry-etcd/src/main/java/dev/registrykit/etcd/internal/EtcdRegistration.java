@@ -1,0 +1,394 @@
+package dev.registrykit.etcd.internal;
+
+import dev.registrykit.Registration;
+import dev.registrykit.RegistrationListener;
+import dev.registrykit.RegistrationState;
+import dev.registrykit.RegistryException;
+import dev.registrykit.RegistryUnavailableException;
+import dev.registrykit.ServiceInstance;
+import dev.registrykit.Subscription;
+import dev.registrykit.etcd.Recovery;
+import dev.registrykit.internal.InstanceCodec;
+import dev.registrykit.internal.Validation;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.lease.LeaseGrantResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.PutOption;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One registration: a key on its own lease, kept alive by {@code keepAliveOnce} every TTL/3 on the
+ * registry's scheduler, declared {@link RegistrationState#LOST} when no renewal has succeeded for a
+ * whole TTL (or etcd says the lease is gone), and registered again by recovery.
+ *
+ * <p>All mutable state is guarded by this object's monitor; etcd calls made from the scheduler are
+ * asynchronous so that one slow call never holds up the others.
+ */
+public final class EtcdRegistration implements Registration {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdRegistration.class);
+  private static final Duration MIN_RETRY = Duration.ofMillis(100);
+
+  private final RegistryContext context;
+  private final ServiceInstance instance;
+  private final String key;
+  private final ByteSequence keyBytes;
+  private final ByteSequence valueBytes;
+  private final Duration requestedTtl;
+  private final Consumer<EtcdRegistration> onClosed;
+  private final List<RegistrationListener> listeners = new CopyOnWriteArrayList<>();
+  private final RateLimitedLog failureLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
+
+  private RegistrationState state = RegistrationState.ACTIVE;
+  private Duration ttl;
+  private long leaseId;
+  private long lastRenewedNanos;
+  private boolean crashed;
+  private boolean closing;
+  private int recoveryAttempts;
+  private ScheduledFuture<?> nextTick;
+
+  private EtcdRegistration(RegistryContext context, ServiceInstance instance, Duration requestedTtl,
+      Consumer<EtcdRegistration> onClosed) {
+    this.context = context;
+    this.instance = instance;
+    this.key = InstanceCodec.key(context.namespace(), instance);
+    this.keyBytes = ByteSequence.from(key, StandardCharsets.UTF_8);
+    this.valueBytes = ByteSequence.from(InstanceCodec.encode(instance), StandardCharsets.UTF_8);
+    this.requestedTtl = requestedTtl;
+    this.onClosed = onClosed;
+  }
+
+  /** Grants a lease, puts the key on it and starts keep-alive; blocking, bounded by the call timeout. */
+  public static EtcdRegistration register(RegistryContext context, ServiceInstance instance, Duration ttl,
+      Consumer<EtcdRegistration> onClosed) {
+    EtcdRegistration registration = new EtcdRegistration(context, instance, Validation.requireTtl(ttl), onClosed);
+    long started = System.nanoTime();
+    LeaseGrantResponse grant = context.calls().await(
+        context.client().getLeaseClient().grant(ttl.toSeconds()), "register " + registration.key + " (lease grant)");
+    try {
+      context.calls().await(registration.put(grant.getID()), "register " + registration.key + " (put)");
+    } catch (RuntimeException e) {
+      context.client().getLeaseClient().revoke(grant.getID()); // best effort: holds nothing
+      throw e;
+    }
+    synchronized (registration) {
+      registration.leaseId = grant.getID();
+      registration.ttl = Duration.ofSeconds(grant.getTTL());
+      registration.lastRenewedNanos = started;
+      registration.schedule(registration.keepAliveInterval());
+    }
+    return registration;
+  }
+
+  private CompletableFuture<?> put(long lease) {
+    return context.client().getKVClient().put(keyBytes, valueBytes, PutOption.builder().withLeaseId(lease).build());
+  }
+
+  /** The full key. */
+  public String key() {
+    return key;
+  }
+
+  /** Whether this registration was made by the registry of {@code other}. */
+  public boolean belongsTo(RegistryContext other) {
+    return context == other;
+  }
+
+  /** The lease id now. */
+  public synchronized long leaseId() {
+    return leaseId;
+  }
+
+  @Override
+  public ServiceInstance instance() {
+    return instance;
+  }
+
+  @Override
+  public synchronized Duration ttl() {
+    return ttl;
+  }
+
+  @Override
+  public synchronized RegistrationState state() {
+    return state;
+  }
+
+  @Override
+  public Subscription addListener(RegistrationListener listener) {
+    Validation.requireNonNull(listener, "listener");
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  // ------------------------------------------------------------------------------ keep-alive
+
+  private Duration keepAliveInterval() {
+    return ttl.dividedBy(3);
+  }
+
+  /** Keep-alive calls must not outlast the interval they serve. */
+  private Duration keepAliveTimeout() {
+    Duration third = keepAliveInterval();
+    return third.compareTo(context.callTimeout()) < 0 ? third : context.callTimeout();
+  }
+
+  private void schedule(Duration delay) {
+    if (nextTick != null) {
+      nextTick.cancel(false);
+    }
+    try {
+      nextTick = context.scheduler().schedule(this::tick, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      nextTick = null; // the registry is closing
+    }
+  }
+
+  private void tick() {
+    synchronized (this) {
+      if (state == RegistrationState.CLOSED || closing) {
+        return;
+      }
+      if (crashed) {
+        Duration left = ttl.minusNanos(System.nanoTime() - lastRenewedNanos);
+        if (left.isNegative() || left.isZero()) {
+          changeState(RegistrationState.LOST);
+        } else {
+          schedule(left);
+        }
+        return;
+      }
+      if (state == RegistrationState.LOST) {
+        recover();
+        return;
+      }
+    }
+    renew();
+  }
+
+  private void renew() {
+    long lease;
+    long sent = System.nanoTime();
+    synchronized (this) {
+      lease = leaseId;
+    }
+    Calls.within(context.client().getLeaseClient().keepAliveOnce(lease), keepAliveTimeout(), context.scheduler())
+        .whenCompleteAsync((response, failure) -> renewed(lease, sent, response == null ? 0 : response.getTTL(),
+            failure), context.scheduler());
+  }
+
+  private synchronized void renewed(long lease, long sent, long grantedSeconds, Throwable failure) {
+    if (state != RegistrationState.ACTIVE || closing || crashed || lease != leaseId) {
+      return; // closed, crashed or recovered meanwhile
+    }
+    if (failure == null && grantedSeconds > 0) {
+      lastRenewedNanos = sent;
+      schedule(keepAliveInterval());
+      return;
+    }
+    if (failure == null || Calls.isLeaseNotFound(failure)) {
+      failureLog.warn("lease of {} is gone (etcd answered that it is not found): registration LOST", key);
+      lose();
+      return;
+    }
+    long since = System.nanoTime() - lastRenewedNanos;
+    if (since >= ttl.toNanos()) {
+      failureLog.warn("keep-alive of {} failed for longer than its TTL {} ({}): registration LOST", key, ttl,
+          Calls.unwrap(failure).toString());
+      lose();
+      return;
+    }
+    failureLog.warn("keep-alive of {} failed, retrying: {}", key, Calls.unwrap(failure).toString());
+    Duration retry = keepAliveInterval().dividedBy(2);
+    schedule(retry.compareTo(MIN_RETRY) < 0 ? MIN_RETRY : retry);
+  }
+
+  /** Under the monitor. */
+  private void lose() {
+    changeState(RegistrationState.LOST);
+    recoveryAttempts = 0;
+    if (context.recovery() instanceof Recovery.Reregister) {
+      schedule(Duration.ZERO);
+    }
+  }
+
+  /** Under the monitor: one asynchronous attempt to register again with a new lease. */
+  private void recover() {
+    if (!(context.recovery() instanceof Recovery.Reregister)) {
+      return;
+    }
+    long oldLease = leaseId;
+    long sent = System.nanoTime();
+    CompletableFuture<LeaseGrantResponse> grant = context.client().getLeaseClient().grant(requestedTtl.toSeconds());
+    Calls.within(grant.thenCompose(g -> put(g.getID()).thenApply(ignored -> g)), context.callTimeout(),
+            context.scheduler())
+        .whenCompleteAsync((g, failure) -> recovered(oldLease, sent, g, failure), context.scheduler());
+  }
+
+  private synchronized void recovered(long oldLease, long sent, LeaseGrantResponse grant, Throwable failure) {
+    if (failure != null) {
+      if (state == RegistrationState.LOST && !closing) {
+        recoveryAttempts++;
+        Duration delay = backoff();
+        failureLog.warn("could not register {} again (attempt {}), next try in {}: {}", key, recoveryAttempts,
+            delay, Calls.unwrap(failure).toString());
+        schedule(delay);
+      }
+      return;
+    }
+    if (state != RegistrationState.LOST || closing) {
+      context.client().getLeaseClient().revoke(grant.getID()); // closed meanwhile: undo (best effort)
+      return;
+    }
+    leaseId = grant.getID();
+    ttl = Duration.ofSeconds(grant.getTTL());
+    lastRenewedNanos = sent;
+    context.client().getLeaseClient().revoke(oldLease); // best effort: it holds no key any more
+    LOG.info("registered {} again with lease {} after losing it", key, Long.toHexString(leaseId));
+    changeState(RegistrationState.ACTIVE);
+    schedule(keepAliveInterval());
+  }
+
+  private Duration backoff() {
+    Recovery.Reregister policy = (Recovery.Reregister) context.recovery();
+    long min = policy.minBackoff().toNanos();
+    long max = policy.maxBackoff().toNanos();
+    long exponential = recoveryAttempts >= 30 ? max : Math.min(max, min << Math.min(recoveryAttempts, 30));
+    long jittered = exponential / 2 + ThreadLocalRandom.current().nextLong(exponential / 2 + 1);
+    return Duration.ofNanos(Math.max(min, jittered));
+  }
+
+  /** Under the monitor: records the change and tells the listeners, in order, on the events thread. */
+  private void changeState(RegistrationState next) {
+    RegistrationState previous = state;
+    if (previous == next) {
+      return;
+    }
+    state = next;
+    for (RegistrationListener listener : listeners) {
+      try {
+        context.events().execute(() -> {
+          try {
+            listener.stateChanged(this, previous, next);
+          } catch (RuntimeException e) {
+            LOG.warn("registration listener failed", e);
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        LOG.debug("registry closed: not telling a listener about {} -> {}", previous, next);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------ test control and close
+
+  /** Stops keep-alive without deleting or revoking; LOST when the lease runs out. */
+  public synchronized void crash() {
+    if (state == RegistrationState.CLOSED) {
+      return;
+    }
+    crashed = true;
+    if (state == RegistrationState.ACTIVE) {
+      Duration left = ttl.minusNanos(System.nanoTime() - lastRenewedNanos);
+      schedule(left.isNegative() ? Duration.ZERO : left);
+    } else if (nextTick != null) {
+      nextTick.cancel(false);
+    }
+  }
+
+  /** Replaced by a newer registration of the same key: stop, revoke our lease (it holds no key now). */
+  public void retire() {
+    long lease;
+    synchronized (this) {
+      if (state == RegistrationState.CLOSED || closing) {
+        return;
+      }
+      closing = true;
+      if (nextTick != null) {
+        nextTick.cancel(false);
+      }
+      lease = leaseId;
+      changeState(RegistrationState.CLOSED);
+    }
+    context.client().getLeaseClient().revoke(lease);
+    onClosed.accept(this);
+  }
+
+  /**
+   * Deletes the key if it is still on this registration's lease, revokes the lease, and turns
+   * CLOSED; if etcd cannot be reached, turns CLOSED all the same (keep-alive stops, so the key goes
+   * with its lease) and throws.
+   */
+  @Override
+  public void close() {
+    long lease;
+    synchronized (this) {
+      if (state == RegistrationState.CLOSED || closing) {
+        return;
+      }
+      closing = true;
+      if (nextTick != null) {
+        nextTick.cancel(false);
+      }
+      lease = leaseId;
+    }
+    RegistryException failure = null;
+    try {
+      deleteIfOwned(lease);
+      try {
+        context.calls().await(context.client().getLeaseClient().revoke(lease), "deregister " + key + " (lease revoke)");
+      } catch (RegistryException e) {
+        if (!Calls.isLeaseNotFound(e.getCause())) {
+          throw e;
+        }
+      }
+    } catch (RegistryException e) {
+      failure = e;
+    } finally {
+      synchronized (this) {
+        changeState(RegistrationState.CLOSED);
+      }
+      onClosed.accept(this);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** Deletes the key only while it is on {@code lease}: a newer owner's key is left alone. */
+  private void deleteIfOwned(long lease) {
+    GetResponse current = context.calls().await(context.client().getKVClient().get(keyBytes), "deregister " + key + " (get)");
+    if (current.getKvs().isEmpty()) {
+      return;
+    }
+    KeyValue kv = current.getKvs().get(0);
+    if (kv.getLease() != lease) {
+      return;
+    }
+    context.calls().await(context.client().getKVClient().txn()
+        .If(new Cmp(keyBytes, Cmp.Op.EQUAL, CmpTarget.modRevision(kv.getModRevision())))
+        .Then(Op.delete(keyBytes, DeleteOption.DEFAULT))
+        .commit(), "deregister " + key + " (delete)");
+  }
+
+  @Override
+  public synchronized String toString() {
+    return "EtcdRegistration[" + key + ", ttl=" + ttl + ", lease=" + Long.toHexString(leaseId) + ", " + state + "]";
+  }
+}
