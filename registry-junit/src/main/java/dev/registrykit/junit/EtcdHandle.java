@@ -7,7 +7,10 @@ import java.util.List;
 /**
  * The etcd a test runs against: its endpoints, a raw client, and fault controls.
  *
- * <p>SKELETON: being written.
+ * <p>Fault controls need an etcd of the test's own ({@link EtcdLifecycle#PER_CLASS} or {@link
+ * EtcdLifecycle#PER_METHOD}) and one the extension started (a container or a process); otherwise
+ * they throw {@link UnsupportedOperationException} naming the control and why. Endpoints stay the
+ * same across {@link #stop()}/{@link #start()} and {@link #kill()}/{@link #start()}.
  */
 public interface EtcdHandle {
 
@@ -16,6 +19,9 @@ public interface EtcdHandle {
 
   /** A raw jetcd client on this etcd, owned by the extension (do not close it). */
   Client client();
+
+  /** Where this etcd runs: {@code container}, {@code process} or {@code external}. */
+  String backend();
 
   /** Freezes etcd (docker pause / SIGSTOP): connections stay open but nothing answers. */
   void pause();
@@ -26,7 +32,7 @@ public interface EtcdHandle {
   /** Stops etcd gracefully, keeping its data; {@link #start()} brings it back on the same endpoints. */
   void stop();
 
-  /** Starts etcd again after {@link #stop()} or {@link #kill()}, with the data it had. */
+  /** Starts etcd again after {@link #stop()} or {@link #kill()}, with the data it had, and waits until it answers. */
   void start();
 
   /** Kills etcd at once (SIGKILL), keeping its data; {@link #start()} brings it back. */

@@ -1,22 +1,67 @@
 package dev.registrykit.junit;
 
+import dev.registrykit.junit.internal.EtcdRegistryExtension;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Runs the annotated test class against a real etcd and injects, by parameter: {@link
- * dev.registrykit.Registry} (an {@code EtcdRegistry} in a fresh namespace per test), {@link
- * EtcdHandle}, a raw jetcd {@code Client}, and {@link RegistryTime}.
+ * Runs the annotated test class against a real etcd.
  *
- * <p>SKELETON: attributes and the extension are being written.
+ * <p>Injects, by parameter or into fields annotated {@link RegistryResource}:
+ * <ul>
+ *   <li>{@link dev.registrykit.Registry} (or {@code EtcdRegistry}): a registry in a namespace of
+ *       its own for each test, so tests never see each other's instances; closed after the test;</li>
+ *   <li>{@link EtcdHandle}: endpoints, a raw jetcd client and fault controls;</li>
+ *   <li>{@code io.etcd.jetcd.Client}: the raw client (owned by the extension);</li>
+ *   <li>{@link RegistryTime}: crash a registration, wait for its expiry, wait for a condition.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * @EtcdRegistryTest
+ * class OrdersRegistrationTest {
+ *   @Test
+ *   void crashedInstanceDisappearsAfterItsTtl(Registry registry, RegistryTime time) {
+ *     Registration orders = registry.register(
+ *         ServiceInstance.of("orders", "i-1", "http://10.0.0.7:5000"), Duration.ofSeconds(1));
+ *     time.crash(orders);
+ *     time.awaitExpiry(orders);
+ *     assertThat(registry).doesNotHaveInstance(orders.instance());
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Where etcd comes from, in order: {@code REGISTRYKIT_ETCD_ENDPOINTS} / {@code
+ * -Dregistrykit.etcd.endpoints} (an etcd you run; no fault controls); else a container of {@link
+ * #image()} when Docker answers; else an {@code etcd} binary from the {@code PATH} (or {@code
+ * -Dregistrykit.etcd.binary}) run as a process on free loopback ports; else the tests are skipped
+ * with a message saying how to get one, or fail when {@code -Dregistrykit.etcd.required=true}.
+ * {@code -Dregistrykit.etcd.backend=container|process|external} forces one. etcd is started with
+ * {@code --heartbeat-interval=10 --election-timeout=100}, so a 1 s lease is granted 1 s.
+ *
+ * <p>The extension stops its own containers and processes (through JUnit's store, and a JVM
+ * shutdown hook as a safety net), so it works without Testcontainers' Ryuk.
  */
 @Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
+@ExtendWith(EtcdRegistryExtension.class)
 public @interface EtcdRegistryTest {
+
+  /** The official image registrykit tests with, and the default. */
+  String DEFAULT_IMAGE = "gcr.io/etcd-development/etcd:v3.5.21";
+
+  /**
+   * The etcd image. Empty (the default) means: system property {@code registrykit.etcd.image},
+   * else environment variable {@code REGISTRYKIT_ETCD_IMAGE}, else {@link #DEFAULT_IMAGE}.
+   */
+  String image() default "";
+
+  /** How long one etcd serves; {@link EtcdLifecycle#PER_RUN} by default. */
+  EtcdLifecycle lifecycle() default EtcdLifecycle.PER_RUN;
 }

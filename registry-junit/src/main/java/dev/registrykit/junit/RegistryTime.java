@@ -1,15 +1,50 @@
 package dev.registrykit.junit;
 
 import dev.registrykit.Registration;
+import java.time.Duration;
 
 /**
- * Time that reads the same on both backends: on the fake it advances the clock, on etcd it waits
- * with Awaitility (bounded by TTL + margin).
+ * Time that reads the same on both backends, so one test body says "this instance crashes; after
+ * its TTL it is gone": on the fake it advances the {@code FakeClock}; on etcd it waits with
+ * Awaitility, polling every 50 ms, bounded by the TTL plus a margin. Timeouts on etcd are
+ * multiplied by the system property {@code registrykit.time.scale} (default 1.0) for slow machines.
  *
- * <p>SKELETON: being written.
+ * <pre>{@code
+ * time.crash(registration);          // keep-alive stops, the key stays
+ * time.awaitExpiry(registration);    // fake: clock + TTL; etcd: until the key is gone
+ * time.elapse(Duration.ofSeconds(3)); // fake: clock + 3 s; etcd: 3 s pass
+ * time.eventually(() -> assertThat(registry).hasInstances("orders", 2));
+ * }</pre>
  */
 public interface RegistryTime {
 
-  /** Makes the registration's process die without deregistering: keep-alive stops, the key stays. */
+  /**
+   * Makes the registration's process die without deregistering: keep-alive stops, the key stays
+   * until the lease runs out. The registration must come from the injected registry.
+   */
   void crash(Registration registration);
+
+  /**
+   * Lets the registration's lease run out and returns once its instance is gone from the registry.
+   * On the fake, advances the clock by the granted TTL; on etcd, waits until the key is gone, at
+   * most TTL + {@link #expiryMargin()}.
+   *
+   * @throws AssertionError if the instance is still registered then (its keep-alive still runs)
+   */
+  void awaitExpiry(Registration registration);
+
+  /** Lets {@code duration} pass: the fake's clock advances, or the test waits (without a bare sleep). */
+  void elapse(Duration duration);
+
+  /**
+   * Runs {@code assertion} until it passes: on the fake at once (everything there is synchronous),
+   * on etcd again and again for at most {@link #eventuallyTimeout()}.
+   */
+  void eventually(Runnable assertion);
+
+  /** How long after its TTL an etcd lease may take to be removed (etcd checks about every 500 ms). */
+  Duration expiryMargin();
+
+  /** The bound of {@link #eventually(Runnable)}. */
+  Duration eventuallyTimeout();
 }

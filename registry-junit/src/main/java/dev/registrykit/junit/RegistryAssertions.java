@@ -1,0 +1,36 @@
+package dev.registrykit.junit;
+
+import dev.registrykit.Registration;
+import dev.registrykit.Registry;
+
+/**
+ * The one entry point of registrykit's AssertJ assertions.
+ *
+ * <pre>{@code
+ * import static dev.registrykit.junit.RegistryAssertions.assertThat;
+ *
+ * assertThat(registry).hasInstance(orders).hasInstances("orders", 1);
+ * assertThat(registration).isActive();
+ * assertThat(events).sawAdded(orders).sawRemoved(orders);
+ * }</pre>
+ */
+public final class RegistryAssertions {
+
+  private RegistryAssertions() {
+  }
+
+  /** Assertions on what a registry lists now. */
+  public static RegistryAssert assertThat(Registry actual) {
+    return new RegistryAssert(actual);
+  }
+
+  /** Assertions on a registration's state. */
+  public static RegistrationAssert assertThat(Registration actual) {
+    return new RegistrationAssert(actual);
+  }
+
+  /** Assertions on the events a watcher recorded. */
+  public static RecordingListenerAssert assertThat(RecordingListener actual) {
+    return new RecordingListenerAssert(actual);
+  }
+}

@@ -1,0 +1,48 @@
+package dev.registrykit.junit.internal;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The safety net behind JUnit's store: whatever the extension starts is listed here until closed,
+ * and a JVM shutdown hook closes what is left (a run killed between tests, a store JUnit never
+ * closed), since Testcontainers' Ryuk cannot be relied on.
+ */
+final class Cleanup {
+
+  private static final Set<AutoCloseable> OPEN = Collections.synchronizedSet(new LinkedHashSet<>());
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(Cleanup::closeAll, "registrykit-cleanup"));
+  }
+
+  private Cleanup() {
+  }
+
+  static void track(AutoCloseable resource) {
+    OPEN.add(resource);
+  }
+
+  static void untrack(AutoCloseable resource) {
+    OPEN.remove(resource);
+  }
+
+  private static void closeAll() {
+    List<AutoCloseable> left;
+    synchronized (OPEN) {
+      left = new ArrayList<>(OPEN);
+      OPEN.clear();
+    }
+    Collections.reverse(left);
+    for (AutoCloseable resource : left) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        System.err.println("registrykit: could not clean up " + resource + ": " + e);
+      }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.registrykit.junit.internal;
+
+import dev.registrykit.junit.EtcdHandle;
+import dev.registrykit.junit.EtcdLifecycle;
+import io.etcd.jetcd.Client;
+import java.net.URI;
+import java.util.List;
+
+/** The {@link EtcdHandle} tests get; fault controls only on an etcd of their own. */
+final class DefaultEtcdHandle implements EtcdHandle {
+
+  private final EtcdResource resource;
+  private final EtcdLifecycle lifecycle;
+
+  DefaultEtcdHandle(EtcdResource resource, EtcdLifecycle lifecycle) {
+    this.resource = resource;
+    this.lifecycle = lifecycle;
+  }
+
+  @Override
+  public List<URI> endpoints() {
+    return resource.server().endpoints();
+  }
+
+  @Override
+  public Client client() {
+    return resource.client();
+  }
+
+  @Override
+  public String backend() {
+    return resource.server().backend();
+  }
+
+  @Override
+  public void pause() {
+    allowed("pause");
+    resource.server().pause();
+  }
+
+  @Override
+  public void unpause() {
+    allowed("unpause");
+    resource.server().unpause();
+  }
+
+  @Override
+  public void stop() {
+    allowed("stop");
+    resource.server().stop();
+  }
+
+  @Override
+  public void start() {
+    allowed("start");
+    resource.server().start();
+  }
+
+  @Override
+  public void kill() {
+    allowed("kill");
+    resource.server().kill();
+  }
+
+  private void allowed(String control) {
+    if (lifecycle == EtcdLifecycle.PER_RUN) {
+      throw new UnsupportedOperationException(control + "() would hit every test class sharing this etcd "
+          + "(lifecycle PER_RUN): use @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS) or PER_METHOD "
+          + "for tests that inject faults");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EtcdHandle[" + resource + ", " + lifecycle + "]";
+  }
+}

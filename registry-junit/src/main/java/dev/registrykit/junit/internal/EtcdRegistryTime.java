@@ -1,0 +1,70 @@
+package dev.registrykit.junit.internal;
+
+import dev.registrykit.Registration;
+import dev.registrykit.ServiceInstance;
+import dev.registrykit.etcd.EtcdRegistry;
+import dev.registrykit.junit.RegistryTime;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/** {@link RegistryTime} on etcd: Awaitility waits, polling every 50 ms, with scaled bounds. */
+final class EtcdRegistryTime implements RegistryTime {
+
+  private static final Duration POLL = Duration.ofMillis(50);
+  private static final Duration EXPIRY_MARGIN = Duration.ofMillis(1500);
+  private static final Duration EVENTUALLY = Duration.ofSeconds(10);
+
+  private final EtcdRegistry registry;
+  private final double scale;
+
+  /** Time for {@code registry}; bounds multiplied by {@code scale}. */
+  EtcdRegistryTime(EtcdRegistry registry, double scale) {
+    this.registry = registry;
+    this.scale = scale;
+  }
+
+  @Override
+  public void crash(Registration registration) {
+    registry.crash(registration);
+  }
+
+  @Override
+  public void awaitExpiry(Registration registration) {
+    ServiceInstance instance = registration.instance();
+    Duration bound = registration.ttl().plus(expiryMargin());
+    try {
+      Awaitility.await("expiry of " + instance.serviceName() + "/" + instance.instanceId())
+          .pollInterval(POLL)
+          .atMost(bound)
+          .until(() -> registry.instances(instance.serviceName()).stream()
+              .noneMatch(i -> i.instanceId().equals(instance.instanceId())));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(TimeMessages.stillRegistered(instance, bound), e);
+    }
+  }
+
+  @Override
+  public void elapse(Duration duration) {
+    Awaitility.await("time to pass").pollDelay(duration).atMost(duration.plusSeconds(5)).until(() -> true);
+  }
+
+  @Override
+  public void eventually(Runnable assertion) {
+    Awaitility.await().pollInterval(POLL).atMost(eventuallyTimeout()).untilAsserted(assertion::run);
+  }
+
+  @Override
+  public Duration expiryMargin() {
+    return scaled(EXPIRY_MARGIN);
+  }
+
+  @Override
+  public Duration eventuallyTimeout() {
+    return scaled(EVENTUALLY);
+  }
+
+  private Duration scaled(Duration duration) {
+    return Duration.ofNanos((long) (duration.toNanos() * scale));
+  }
+}

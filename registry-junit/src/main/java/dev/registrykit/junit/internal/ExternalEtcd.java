@@ -1,0 +1,65 @@
+package dev.registrykit.junit.internal;
+
+import java.net.URI;
+import java.util.List;
+
+/** An etcd the user runs ({@code REGISTRYKIT_ETCD_ENDPOINTS}): used, never controlled or stopped. */
+final class ExternalEtcd implements EtcdServer {
+
+  private final List<URI> endpoints;
+
+  ExternalEtcd(List<URI> endpoints) {
+    this.endpoints = List.copyOf(endpoints);
+  }
+
+  @Override
+  public String backend() {
+    return "external";
+  }
+
+  @Override
+  public List<URI> endpoints() {
+    return endpoints;
+  }
+
+  @Override
+  public void pause() {
+    throw refused("pause");
+  }
+
+  @Override
+  public void unpause() {
+    throw refused("unpause");
+  }
+
+  @Override
+  public void stop() {
+    throw refused("stop");
+  }
+
+  @Override
+  public void start() {
+    throw refused("start");
+  }
+
+  @Override
+  public void kill() {
+    throw refused("kill");
+  }
+
+  private UnsupportedOperationException refused(String control) {
+    return new UnsupportedOperationException(control + "() is not available on the etcd at " + endpoints
+        + " given by REGISTRYKIT_ETCD_ENDPOINTS: registrykit does not control an etcd it did not start."
+        + " Unset it to let the tests run etcd in a container or as a process.");
+  }
+
+  @Override
+  public void close() {
+    // not ours to stop
+  }
+
+  @Override
+  public String toString() {
+    return "external etcd at " + endpoints;
+  }
+}

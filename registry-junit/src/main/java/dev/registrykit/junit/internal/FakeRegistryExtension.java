@@ -1,0 +1,69 @@
+package dev.registrykit.junit.internal;
+
+import dev.registrykit.Registry;
+import dev.registrykit.fake.FakeClock;
+import dev.registrykit.fake.FakeRegistry;
+import dev.registrykit.junit.FakeRegistryTest;
+import dev.registrykit.junit.RegistryTime;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * The extension behind {@link FakeRegistryTest}: one fresh FakeRegistry per test (per class for
+ * {@code @BeforeAll} parameters), in the store of the context that asked, closed with it.
+ */
+public final class FakeRegistryExtension implements ParameterResolver, BeforeEachCallback {
+
+  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(FakeRegistryExtension.class);
+  private static final List<Class<?>> SUPPORTED = List.of(Registry.class, FakeRegistry.class, FakeClock.class, RegistryTime.class);
+
+  /** Fake state per context. */
+  @SuppressWarnings("deprecation")
+  private record FakeResource(FakeRegistry registry, RegistryTime time)
+      implements AutoCloseable, ExtensionContext.Store.CloseableResource {
+    @Override
+    public void close() {
+      registry.close();
+    }
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    return SUPPORTED.contains(parameter.getParameter().getType());
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    return resolve(parameter.getParameter().getType(), context);
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    Injection.injectFields(context, "@FakeRegistryTest", SUPPORTED, type -> resolve(type, context));
+  }
+
+  private Object resolve(Class<?> type, ExtensionContext context) {
+    FakeResource fake = context.getStore(NAMESPACE).getOrComputeIfAbsent("fake", key -> create(context), FakeResource.class);
+    if (type == FakeClock.class) {
+      return fake.registry().clock();
+    }
+    if (type == RegistryTime.class) {
+      return fake.time();
+    }
+    return fake.registry();
+  }
+
+  private static FakeResource create(ExtensionContext context) {
+    long minimum = Annotations.find(context, FakeRegistryTest.class).map(FakeRegistryTest::minimumTtlSeconds).orElse(2L);
+    if (minimum <= 0) {
+      throw new org.junit.jupiter.api.extension.ExtensionConfigurationException(
+          "@FakeRegistryTest(minimumTtlSeconds) must be positive but was: " + minimum);
+    }
+    FakeRegistry registry = FakeRegistry.builder().withMinimumTtl(Duration.ofSeconds(minimum)).build();
+    return new FakeResource(registry, new FakeRegistryTime(registry));
+  }
+}

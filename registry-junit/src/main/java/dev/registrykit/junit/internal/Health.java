@@ -1,0 +1,41 @@
+package dev.registrykit.junit.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/** Waits until etcd's {@code /health} says {@code "health":"true"} (it has a leader and answers). */
+final class Health {
+
+  private Health() {
+  }
+
+  static void await(URI endpoint, Duration timeout, String what) {
+    try {
+      Awaitility.await(what + " at " + endpoint + " to be healthy")
+          .pollInterval(Duration.ofMillis(50))
+          .atMost(timeout)
+          .ignoreExceptions()
+          .until(() -> healthy(endpoint));
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException(what + " at " + endpoint + " did not become healthy within " + timeout, e);
+    }
+  }
+
+  static boolean healthy(URI endpoint) throws IOException {
+    HttpURLConnection connection = (HttpURLConnection) endpoint.resolve("/health").toURL().openConnection();
+    connection.setConnectTimeout(500);
+    connection.setReadTimeout(500);
+    try (InputStream body = connection.getInputStream()) {
+      String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+      return connection.getResponseCode() == 200 && text.replace(" ", "").contains("\"health\":\"true\"");
+    } finally {
+      connection.disconnect();
+    }
+  }
+}

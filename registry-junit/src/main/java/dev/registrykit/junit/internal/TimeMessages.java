@@ -1,0 +1,16 @@
+package dev.registrykit.junit.internal;
+
+import dev.registrykit.ServiceInstance;
+import java.time.Duration;
+
+/** Failure texts both time helpers share, so a test fails with the same words on both backends. */
+final class TimeMessages {
+
+  private TimeMessages() {
+  }
+
+  static String stillRegistered(ServiceInstance instance, Duration waited) {
+    return "Expecting " + instance.serviceName() + "/" + instance.instanceId() + " to expire within " + waited
+        + " but it was still registered (was it crashed? a live registration keeps its lease alive)";
+  }
+}
