@@ -1,0 +1,102 @@
+package dev.registrykit.junit;
+
+import static dev.registrykit.junit.RegistryAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.registrykit.Registration;
+import dev.registrykit.ServiceInstance;
+import dev.registrykit.fake.FakeRegistry;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class RegistryAssertionsTest {
+
+  private static final ServiceInstance ONE = ServiceInstance.of("orders", "i-1", "http://h:1");
+  private static final ServiceInstance TWO = ServiceInstance.of("orders", "i-2", "http://h:2");
+
+  private final FakeRegistry registry = FakeRegistry.create();
+
+  @Test
+  void hasInstanceNamesWhatWasFoundInstead() {
+    registry.register(TWO, Duration.ofSeconds(30));
+
+    assertThat(registry).hasInstance(TWO);
+    assertThatThrownBy(() -> assertThat(registry).hasInstance(ONE))
+        .isInstanceOf(AssertionError.class)
+        .hasMessage("Expecting registry to have instance orders/i-1 but found in orders: [i-2]");
+  }
+
+  @Test
+  void hasInstanceTellsWhenTheIdIsThereWithOtherData() {
+    registry.register(ONE.withAddress("http://h:9"), Duration.ofSeconds(30));
+
+    assertThatThrownBy(() -> assertThat(registry).hasInstance(ONE))
+        .isInstanceOf(AssertionError.class)
+        .hasMessage("Expecting registry to have instance orders/i-1 as " + ONE
+            + " but it was registered as " + ONE.withAddress("http://h:9"));
+  }
+
+  @Test
+  void doesNotHaveInstanceShowsTheRegisteredOne() {
+    registry.register(ONE, Duration.ofSeconds(30));
+
+    assertThat(registry).doesNotHaveInstance(TWO);
+    assertThatThrownBy(() -> assertThat(registry).doesNotHaveInstance(ONE))
+        .isInstanceOf(AssertionError.class)
+        .hasMessage("Expecting registry not to have instance orders/i-1 but it was registered: " + ONE);
+  }
+
+  @Test
+  void hasInstancesCountsAndLists() {
+    registry.register(ONE, Duration.ofSeconds(30));
+
+    assertThat(registry).hasInstances("orders", 1).hasInstances("billing", 0);
+    assertThatThrownBy(() -> assertThat(registry).hasInstances("orders", 2))
+        .isInstanceOf(AssertionError.class)
+        .hasMessage("Expecting registry to have 2 instance(s) of orders but found 1: [i-1]");
+  }
+
+  @Test
+  void registrationStates() {
+    Registration registration = registry.register(ONE, Duration.ofSeconds(30));
+
+    assertThat(registration).isActive();
+    assertThatThrownBy(() -> assertThat(registration).isLost())
+        .isInstanceOf(AssertionError.class)
+        .hasMessage("Expecting registration of orders/i-1 to be LOST but was ACTIVE");
+    registration.close();
+    assertThat(registration).isClosed();
+    assertThatThrownBy(() -> assertThat(registration).isActive())
+        .hasMessage("Expecting registration of orders/i-1 to be ACTIVE but was CLOSED");
+  }
+
+  @Test
+  void recordedEvents() {
+    RecordingListener events = new RecordingListener();
+    registry.watch("orders", events);
+    Registration registration = registry.register(ONE, Duration.ofSeconds(30));
+    registration.close();
+
+    assertThat(events).sawAdded(ONE).sawRemoved(ONE).hasEventCount(2).hasIncreasingRevisions();
+    assertThatThrownBy(() -> assertThat(events).sawAdded(TWO))
+        .isInstanceOf(AssertionError.class)
+        .hasMessage("Expecting events to contain Added of orders/i-2 but saw: [Added orders/i-1@2, Removed orders/i-1@3]");
+    assertThatThrownBy(() -> assertThat(events).sawRemoved(TWO))
+        .hasMessage("Expecting events to contain Removed of orders/i-2 but saw: [Added orders/i-1@2, Removed orders/i-1@3]");
+    assertThatThrownBy(() -> assertThat(events).sawUpdated(ONE))
+        .hasMessage("Expecting events to contain Updated of orders/i-1 but saw: [Added orders/i-1@2, Removed orders/i-1@3]");
+    assertThatThrownBy(() -> assertThat(events).hasEventCount(3))
+        .hasMessage("Expecting 3 event(s) but saw 2: [Added orders/i-1@2, Removed orders/i-1@3]");
+  }
+
+  @Test
+  void increasingRevisionsCatchesARepeat() {
+    RecordingListener events = new RecordingListener();
+    events.onEvent(new dev.registrykit.RegistryEvent.Added(ONE, 5));
+    events.onEvent(new dev.registrykit.RegistryEvent.Added(ONE, 5));
+
+    assertThatThrownBy(() -> assertThat(events).hasIncreasingRevisions())
+        .hasMessage("Expecting strictly increasing revisions but Added orders/i-1@5 came after Added orders/i-1@5"
+            + " in: [Added orders/i-1@5, Added orders/i-1@5]");
+  }
+}

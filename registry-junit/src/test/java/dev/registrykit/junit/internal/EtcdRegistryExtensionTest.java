@@ -1,0 +1,354 @@
+package dev.registrykit.junit.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.testkit.engine.EventConditions.event;
+import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
+import static org.junit.platform.testkit.engine.EventConditions.skippedWithReason;
+import static org.junit.platform.testkit.engine.EventConditions.test;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
+
+import com.github.dockerjava.api.model.Container;
+import dev.registrykit.Registry;
+import dev.registrykit.ServiceInstance;
+import dev.registrykit.etcd.EtcdRegistry;
+import dev.registrykit.junit.EtcdHandle;
+import dev.registrykit.junit.EtcdLifecycle;
+import dev.registrykit.junit.EtcdRegistryTest;
+import dev.registrykit.junit.RegistryResource;
+import dev.registrykit.junit.RegistryTime;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * The extension, run through the real JUnit engine on fixture classes (static nested classes, which
+ * Surefire does not run by themselves; each is guarded so it only runs inside these tests).
+ */
+class EtcdRegistryExtensionTest {
+
+  static final List<String> SEEN = new CopyOnWriteArrayList<>();
+  private static final String FIXTURE = "registrykit.fixture";
+
+  @BeforeEach
+  void clear() {
+    SEEN.clear();
+    System.setProperty(FIXTURE, "true");
+  }
+
+  @AfterEach
+  void restore() {
+    System.clearProperty(FIXTURE);
+  }
+
+  private static EngineExecutionResults run(Class<?>... classes) {
+    var request = EngineTestKit.engine("junit-jupiter");
+    for (Class<?> type : classes) {
+      request = request.selectors(selectClass(type));
+    }
+    return request.execute();
+  }
+
+  private static Set<String> ourContainers() {
+    if (!DockerClientFactory.instance().isDockerAvailable()) {
+      return Set.of();
+    }
+    return DockerClientFactory.instance().client().listContainersCmd().withShowAll(true)
+        .withLabelFilter(Map.of(ContainerEtcd.SESSION_LABEL, ContainerEtcd.SESSION)).exec()
+        .stream().map(Container::getId).collect(Collectors.toSet());
+  }
+
+  // ------------------------------------------------------------------------------ one etcd, namespaces
+
+  @EtcdRegistryTest
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class FirstClass {
+    @Test
+    void registers(Registry registry, EtcdHandle etcd) {
+      record(registry, etcd);
+    }
+
+    @Test
+    void registersAgain(Registry registry, EtcdHandle etcd) {
+      record(registry, etcd);
+    }
+
+    static void record(Registry registry, EtcdHandle etcd) {
+      registry.register(ServiceInstance.of("shared", "same-id", "http://h:1"), Duration.ofSeconds(30));
+      assertThat(registry.instances("shared")).hasSize(1);
+      SEEN.add(etcd.endpoints() + " " + ((EtcdRegistry) registry).namespace());
+    }
+  }
+
+  @EtcdRegistryTest
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class SecondClass {
+    @Test
+    void registers(Registry registry, EtcdHandle etcd) {
+      FirstClass.record(registry, etcd);
+    }
+  }
+
+  @Test
+  void oneEtcdServesSeveralClassesAndEveryTestHasItsOwnNamespace() {
+    Set<String> before = ourContainers();
+
+    EngineExecutionResults results = run(FirstClass.class, SecondClass.class);
+
+    results.testEvents().assertStatistics(stats -> stats.started(3).succeeded(3).failed(0).skipped(0));
+    assertThat(SEEN).hasSize(3);
+    assertThat(SEEN.stream().map(s -> s.split(" ")[0]).distinct()).as("endpoints").hasSize(1);
+    assertThat(SEEN.stream().map(s -> s.split(" ")[1]).distinct()).as("namespaces").hasSize(3);
+    assertThat(ourContainers()).as("containers left by the run").isSubsetOf(before);
+  }
+
+  // ------------------------------------------------------------------------------ lifecycles
+
+  @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_METHOD)
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class PerMethod {
+    @Test
+    void one(EtcdHandle etcd) {
+      SEEN.add(etcd.endpoints().toString());
+    }
+
+    @Test
+    void two(EtcdHandle etcd) {
+      SEEN.add(etcd.endpoints().toString());
+    }
+  }
+
+  @Test
+  void perMethodGivesEveryTestItsOwnEtcd() {
+    Set<String> before = ourContainers();
+
+    run(PerMethod.class).testEvents().assertStatistics(stats -> stats.succeeded(2).failed(0));
+
+    assertThat(SEEN).hasSize(2).doesNotHaveDuplicates();
+    assertThat(ourContainers()).isSubsetOf(before);
+  }
+
+  @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS)
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class Faults {
+    @Test
+    void stopAndStartKeepDataAndEndpoints(EtcdHandle etcd, Client client) throws Exception {
+      ByteSequence key = ByteSequence.from("/faults/k", StandardCharsets.UTF_8);
+      client.getKVClient().put(key, ByteSequence.from("v", StandardCharsets.UTF_8)).get(5, TimeUnit.SECONDS);
+      var endpoints = etcd.endpoints();
+
+      etcd.stop();
+      etcd.start();
+      assertThat(etcd.endpoints()).isEqualTo(endpoints);
+      assertThat(client.getKVClient().get(key).get(10, TimeUnit.SECONDS).getKvs()).hasSize(1);
+
+      etcd.kill();
+      etcd.start();
+      assertThat(client.getKVClient().get(key).get(10, TimeUnit.SECONDS).getKvs()).hasSize(1);
+      SEEN.add("stop-start-kill");
+    }
+
+    @Test
+    void pauseFreezesEtcdUntilUnpaused(EtcdHandle etcd, Registry registry) {
+      etcd.pause();
+      try {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> registry.instances("x"))
+            .isInstanceOf(dev.registrykit.RegistryUnavailableException.class);
+      } finally {
+        etcd.unpause();
+      }
+      assertThat(registry.instances("x")).isEmpty();
+      SEEN.add("pause");
+    }
+  }
+
+  @Test
+  void faultControlsWorkOnAnEtcdOfTheClassesOwn() {
+    run(Faults.class).testEvents().assertStatistics(stats -> stats.succeeded(2).failed(0));
+    assertThat(SEEN).containsExactlyInAnyOrder("stop-start-kill", "pause");
+  }
+
+  @EtcdRegistryTest
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class FaultOnShared {
+    @Test
+    void pause(EtcdHandle etcd) {
+      etcd.pause();
+    }
+  }
+
+  @Test
+  void faultControlsAreRefusedOnTheSharedEtcd() {
+    run(FaultOnShared.class).testEvents().assertThatEvents().haveExactly(1, event(test("pause"),
+        finishedWithFailure(instanceOf(UnsupportedOperationException.class), message(
+            "pause() would hit every test class sharing this etcd (lifecycle PER_RUN): use "
+                + "@EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS) or PER_METHOD for tests that inject faults"))));
+  }
+
+  // ------------------------------------------------------------------------------ injection
+
+  @EtcdRegistryTest
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class Fields {
+    @RegistryResource
+    Registry registry;
+    @RegistryResource
+    EtcdHandle etcd;
+    @RegistryResource
+    RegistryTime time;
+    @RegistryResource
+    Client client;
+
+    @Test
+    void injected(Registry parameter) {
+      assertThat(registry).isSameAs(parameter);
+      assertThat(etcd.client()).isSameAs(client);
+      assertThat(time).isNotNull();
+      SEEN.add("fields");
+    }
+  }
+
+  @Test
+  void annotatedFieldsAreFilledWithWhatParametersGet() {
+    run(Fields.class).testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
+    assertThat(SEEN).containsExactly("fields");
+  }
+
+  @EtcdRegistryTest
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class BadField {
+    @RegistryResource
+    String name;
+
+    @Test
+    void neverRuns() {
+      SEEN.add("ran");
+    }
+  }
+
+  @Test
+  void aFieldOfAnUnsupportedTypeIsNamed() {
+    run(BadField.class).testEvents().assertThatEvents().haveExactly(1, event(test("neverRuns"),
+        finishedWithFailure(message("@RegistryResource field BadField.name has type java.lang.String, which "
+            + "@EtcdRegistryTest cannot inject; it injects [Registry, EtcdRegistry, EtcdHandle, Client, RegistryTime]"))));
+    assertThat(SEEN).isEmpty();
+  }
+
+  @EtcdRegistryTest
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class BadParameter {
+    @Test
+    void neverRuns(StringBuilder text) {
+      SEEN.add("ran");
+    }
+  }
+
+  @Test
+  void aParameterOfAnUnsupportedTypeIsNamed() {
+    run(BadParameter.class).testEvents().assertThatEvents().haveExactly(1, event(test("neverRuns"),
+        finishedWithFailure(message(m -> m.startsWith(
+            "No ParameterResolver registered for parameter [java.lang.StringBuilder")))));
+  }
+
+  // ------------------------------------------------------------------------------ no etcd
+
+  @EtcdRegistryTest
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class NoEtcd {
+    @Test
+    void needsEtcd(Registry registry) {
+      SEEN.add("ran");
+    }
+  }
+
+  private static EngineExecutionResults runWithoutEtcd(String required) {
+    String backend = System.getProperty(Settings.BACKEND);
+    String binary = System.getProperty(Settings.BINARY);
+    String wasRequired = System.getProperty(Settings.REQUIRED);
+    System.setProperty(Settings.BACKEND, "process");
+    System.setProperty(Settings.BINARY, "/nonexistent/etcd");
+    System.setProperty(Settings.REQUIRED, required);
+    try {
+      return run(NoEtcd.class);
+    } finally {
+      restore(Settings.BACKEND, backend);
+      restore(Settings.BINARY, binary);
+      restore(Settings.REQUIRED, wasRequired);
+    }
+  }
+
+  private static void restore(String property, String value) {
+    if (value == null) {
+      System.clearProperty(property);
+    } else {
+      System.setProperty(property, value);
+    }
+  }
+
+  private static final String NO_ETCD = "registrykit.etcd.backend=process but no etcd binary was found "
+      + "(registrykit.etcd.binary=/nonexistent/etcd is not an executable file)";
+
+  @Test
+  void withoutEtcdTheClassIsSkippedSayingWhy() {
+    runWithoutEtcd("false").containerEvents().assertThatEvents()
+        .haveExactly(1, event(skippedWithReason(NO_ETCD)));
+    assertThat(SEEN).isEmpty();
+  }
+
+  @Test
+  void withoutEtcdButRequiredTheTestsFail() {
+    runWithoutEtcd("true").testEvents().assertThatEvents().haveExactly(1, event(test("needsEtcd"),
+        finishedWithFailure(instanceOf(org.junit.jupiter.api.extension.ParameterResolutionException.class),
+            message("Failed to resolve parameter [dev.registrykit.Registry arg0] in method [void "
+                + NoEtcd.class.getName() + ".needsEtcd(dev.registrykit.Registry)]: " + NO_ETCD))));
+    assertThat(SEEN).isEmpty();
+  }
+
+  // ------------------------------------------------------------------------------ the process backend
+
+  @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS)
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class OnAProcess {
+    @Test
+    void registersAndSurvivesFaults(Registry registry, EtcdHandle etcd, RegistryTime time) {
+      assertThat(etcd.backend()).isEqualTo("process");
+      var registration = registry.register(ServiceInstance.of("p", "1", "http://h:1"), Duration.ofSeconds(1));
+      etcd.pause();
+      etcd.unpause();
+      etcd.stop();
+      etcd.start();
+      time.eventually(() -> assertThat(registry.instances("p")).hasSize(1));
+      time.crash(registration);
+      time.awaitExpiry(registration);
+      SEEN.add("process");
+    }
+  }
+
+  @Test
+  void theProcessBackendRunsEtcdFromTheBinary() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(EtcdBackends.binary().isPresent(), "no etcd binary on the PATH");
+    String backend = System.getProperty(Settings.BACKEND);
+    System.setProperty(Settings.BACKEND, "process");
+    try {
+      run(OnAProcess.class).testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
+    } finally {
+      restore(Settings.BACKEND, backend);
+    }
+    assertThat(SEEN).containsExactly("process");
+  }
+}
