@@ -1,0 +1,95 @@
+package dev.registrykit.etcd;
+
+import dev.registrykit.Registration;
+import dev.registrykit.Registry;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registers an application on start, keeps its lease alive, and deregisters it on {@link #close()}
+ * or when the JVM shuts down, as the origin recipe does on ApplicationStopped.
+ *
+ * <pre>{@code
+ * RegistrationConfig config = RegistrationConfig.fromEnvironment();
+ * try (ServiceRegistrar registrar = ServiceRegistrar.start(config)) {
+ *   server.awaitTermination();
+ * }
+ * }</pre>
+ */
+public final class ServiceRegistrar implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceRegistrar.class);
+
+  private final EtcdRegistry registry;
+  private final Registration registration;
+  private final Thread shutdownHook;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private ServiceRegistrar(EtcdRegistry registry, Registration registration) {
+    this.registry = registry;
+    this.registration = registration;
+    this.shutdownHook = new Thread(this::closeQuietly, "registrykit-deregister-" + registration.instance().instanceId());
+  }
+
+  /**
+   * Connects, registers {@code config}'s instance and installs a shutdown hook that deregisters it.
+   *
+   * @throws dev.registrykit.RegistryUnavailableException if etcd cannot be reached
+   */
+  public static ServiceRegistrar start(RegistrationConfig config) {
+    Objects.requireNonNull(config, "config must not be null");
+    EtcdRegistry registry = EtcdRegistry.builder()
+        .withEndpoints(config.endpoints().toArray(String[]::new))
+        .withNamespace(config.namespace())
+        .withDefaultTtl(config.ttl())
+        .build();
+    try {
+      ServiceRegistrar registrar = new ServiceRegistrar(registry, registry.register(config.instance(), config.ttl()));
+      Runtime.getRuntime().addShutdownHook(registrar.shutdownHook);
+      LOG.info("registered {} at {} with a {} lease", registrar.registration.instance().serviceName() + "/"
+          + registrar.registration.instance().instanceId(), config.endpoints(), registrar.registration.ttl());
+      return registrar;
+    } catch (RuntimeException e) {
+      registry.close();
+      throw e;
+    }
+  }
+
+  /** The registry this registrar connected, to list or watch the other instances. */
+  public Registry registry() {
+    return registry;
+  }
+
+  /** This application's registration. */
+  public Registration registration() {
+    return registration;
+  }
+
+  /** Deregisters (the key is deleted at once), removes the shutdown hook, and disconnects. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down: the hook is running this
+    }
+    try {
+      registration.close();
+    } finally {
+      registry.close();
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      close();
+    } catch (RuntimeException e) {
+      LOG.warn("could not deregister on shutdown; the key vanishes when its lease runs out: {}", e.getMessage());
+    }
+  }
+}

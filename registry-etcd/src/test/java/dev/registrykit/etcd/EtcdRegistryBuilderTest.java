@@ -1,0 +1,128 @@
+package dev.registrykit.etcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/** Settings that need no etcd: validation and messages. */
+class EtcdRegistryBuilderTest {
+
+  @Test
+  void endpointsMustBeHttpWithHostAndPort() {
+    assertThatThrownBy(() -> EtcdRegistry.builder().withEndpoints("localhost:2379"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("endpoint must be an http(s) URI with host and port, such as http://localhost:2379, but was: \"localhost:2379\"");
+    assertThatThrownBy(() -> EtcdRegistry.builder().withEndpoints("http://localhost"))
+        .hasMessageContaining("but was: \"http://localhost\"");
+    assertThatThrownBy(() -> EtcdRegistry.builder().withEndpoints((String) null))
+        .isInstanceOf(NullPointerException.class).hasMessage("endpoint must not be null");
+  }
+
+  @Test
+  void timeoutsAndTtlsMustBePositive() {
+    assertThatThrownBy(() -> EtcdRegistry.builder().withCallTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("callTimeout must be positive but was: PT0S");
+    assertThatThrownBy(() -> EtcdRegistry.builder().withDefaultTtl(Duration.ofMillis(500)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("defaultTtl must be a positive whole number of seconds but was: PT0.5S");
+    assertThatThrownBy(() -> EtcdRegistry.builder().withNamespace("services/"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("but was: \"services/\"");
+  }
+
+  @Test
+  void needsEndpointsOrAClientButNotBoth() {
+    assertThatThrownBy(() -> EtcdRegistry.builder().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("no etcd to talk to: call withEndpoints(\"http://localhost:2379\") or withClient(client)");
+    io.etcd.jetcd.Client client = io.etcd.jetcd.Client.builder().endpoints("http://127.0.0.1:1").build();
+    try {
+      assertThatThrownBy(() -> EtcdRegistry.builder().withClient(client).withEndpoints("http://h:1").build())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("withClient excludes withEndpoints, withAuth and withTls (configure those on the client) "
+              + "but endpoints [http://h:1] were given too");
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
+  void buildingDoesNotContactEtcdAndCallsFailAsUnavailable() {
+    try (EtcdRegistry registry = EtcdRegistry.builder().withEndpoints("http://127.0.0.1:1")
+        .withCallTimeout(Duration.ofMillis(300)).build()) {
+      assertThatThrownBy(() -> registry.instances("orders"))
+          .isInstanceOf(dev.registrykit.RegistryUnavailableException.class)
+          .hasMessageStartingWith("instances (get /services/orders/*) failed: etcd at [http://127.0.0.1:1]");
+    }
+  }
+
+  @Test
+  void recoveryBoundsAreChecked() {
+    assertThatThrownBy(() -> Recovery.withBackoff(Duration.ZERO, Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("minBackoff must be positive but was: PT0S");
+    assertThatThrownBy(() -> Recovery.withBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxBackoff must be at least minBackoff (PT2S) but was: PT1S");
+    assertThat(Recovery.disabled()).isInstanceOf(Recovery.Disabled.class);
+  }
+
+  @Test
+  void tlsFilesMustExistAndGoTogether() {
+    assertThatThrownBy(() -> Tls.trusting(Path.of("/nonexistent/ca.pem")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("caFile must be a readable file but was: /nonexistent/ca.pem");
+    assertThatThrownBy(() -> new Tls(Path.of("pom.xml"), java.util.Optional.of(Path.of("pom.xml")), java.util.Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("clientCertificateFile and clientKeyFile go together but only the certificate was given");
+  }
+
+  @Test
+  void configFromTheEnvironmentAsInTheOrigin() {
+    RegistrationConfig config = RegistrationConfig.fromEnvironment(Map.of(
+        "REGISTRYKIT_ENDPOINTS", "http://etcd-1:2379, http://etcd-2:2379",
+        "REGISTRYKIT_SERVICE_NAME", "OrderShippingService",
+        "REGISTRYKIT_SERVICE_ADDRESS", "http://localhost:5000",
+        "REGISTRYKIT_INSTANCE_ID", "i-7",
+        "REGISTRYKIT_TTL", "15"));
+
+    assertThat(config.endpoints()).containsExactly("http://etcd-1:2379", "http://etcd-2:2379");
+    assertThat(config.instance()).isEqualTo(
+        dev.registrykit.ServiceInstance.of("OrderShippingService", "i-7", "http://localhost:5000"));
+    assertThat(config.ttl()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(config.namespace()).isEqualTo("/services");
+  }
+
+  @Test
+  void configFromPropertiesWithDefaults() {
+    Properties properties = new Properties();
+    properties.setProperty("registrykit.service.name", "orders");
+    properties.setProperty("registrykit.service.address", "http://10.0.0.7:5000");
+    properties.setProperty("registrykit.ttl", "PT45S");
+
+    RegistrationConfig config = RegistrationConfig.fromProperties(properties);
+
+    assertThat(config.endpoints()).containsExactly("http://localhost:2379");
+    assertThat(config.ttl()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(config.instance().instanceId()).hasSize(36); // a random UUID
+  }
+
+  @Test
+  void configNamesWhatIsMissingOrWrong() {
+    assertThatThrownBy(() -> RegistrationConfig.fromEnvironment(Map.of("REGISTRYKIT_SERVICE_ADDRESS", "http://h:1")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("REGISTRYKIT_SERVICE_NAME is not set: the service to register, such as OrderShippingService");
+    Properties properties = new Properties();
+    properties.setProperty("registrykit.service.name", "orders");
+    assertThatThrownBy(() -> RegistrationConfig.fromProperties(properties))
+        .hasMessage("registrykit.service.address is not set: where this instance is reached, such as http://10.0.0.7:5000");
+    assertThatThrownBy(() -> RegistrationConfig.fromEnvironment(Map.of("REGISTRYKIT_SERVICE_NAME", "orders",
+        "REGISTRYKIT_SERVICE_ADDRESS", "http://h:1", "REGISTRYKIT_TTL", "30 seconds")))
+        .hasMessage("REGISTRYKIT_TTL must be seconds (30) or an ISO-8601 duration (PT30S) but was: \"30 seconds\"");
+    assertThatThrownBy(() -> RegistrationConfig.builder().withServiceName("orders").withServiceAddress("h:1").build())
+        .hasMessageStartingWith("address must be an absolute URI with a host");
+  }
+}
