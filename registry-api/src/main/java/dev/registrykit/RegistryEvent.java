@@ -6,7 +6,7 @@ import java.util.Objects;
  * A change seen by a watch: an instance was {@link Added}, {@link Updated} or {@link Removed}.
  *
  * <p>Every event carries the registry revision at which the change happened (etcd's {@code
- * mod_revision}; the fake's counter): one watcher sees strictly increasing revisions.
+ * mod_revision}; the fake's counter): one watcher never sees a revision go down.
  *
  * <pre>{@code
  * switch (event) { // Java 21; on 17 use instanceof

@@ -3,8 +3,9 @@ package dev.registrykit;
 /**
  * Receives the {@link RegistryEvent}s of a watch.
  *
- * <p>Events reach one listener one at a time, in increasing {@link RegistryEvent#revision()}
- * order. A listener that throws is logged and otherwise ignored.
+ * <p>Events reach one listener one at a time, in {@link RegistryEvent#revision()} order: never
+ * decreasing, and increasing from one change to the next unless one etcd transaction made several
+ * (those share its revision). A listener that throws is logged and otherwise ignored.
  */
 @FunctionalInterface
 public interface RegistryListener {
