@@ -240,27 +240,4 @@ class EtcdRegistryIntegrationTest {
     }
     assertThat(registry.instances("OrderShippingService")).isEmpty();
   }
-
-  @Test
-  void leavesNoThreadBehind(EtcdHandle etcd) {
-    java.util.Set<Thread> before = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
-    List<String> leftover = new ArrayList<>();
-    try (EtcdRegistry own = EtcdRegistry.builder().withEndpoints(etcd.endpoints().get(0).toString())
-        .withNamespace("/thread-hygiene").build()) {
-      own.register(ORDERS_1, ONE_SECOND);
-      own.watch("orders", event -> { });
-      assertThat(own.instances("orders")).containsExactly(ORDERS_1);
-    }
-    // jetcd's and vert.x's pools wind down asynchronously: allow them up to 5 s.
-    Awaitility.await().pollInSameThread().pollInterval(Duration.ofMillis(100)).atMost(Duration.ofSeconds(5))
-        .untilAsserted(() -> {
-      leftover.clear();
-      for (Thread thread : Thread.getAllStackTraces().keySet()) {
-        if (!before.contains(thread) && thread.isAlive()) {
-          leftover.add(thread.getName());
-        }
-      }
-      assertThat(leftover).as("threads started by the registry and still alive after close()").isEmpty();
-    });
-  }
 }
