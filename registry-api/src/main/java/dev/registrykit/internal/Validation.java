@@ -28,6 +28,20 @@ public final class Validation {
     return ttl;
   }
 
+  /**
+   * A duration setting that etcd takes in whole seconds, such as a default or minimum TTL.
+   *
+   * @param name the setting, named in the message
+   * @return {@code value}
+   */
+  public static Duration requireWholeSeconds(Duration value, String name) {
+    Objects.requireNonNull(value, () -> name + " must not be null");
+    if (value.isNegative() || value.isZero() || value.getNano() != 0) {
+      throw new IllegalArgumentException(name + " must be a positive whole number of seconds but was: " + value);
+    }
+    return value;
+  }
+
   /** A service name as in {@link dev.registrykit.ServiceInstance#serviceName()}. */
   public static String requireServiceName(String serviceName) {
     Objects.requireNonNull(serviceName, "serviceName must not be null");

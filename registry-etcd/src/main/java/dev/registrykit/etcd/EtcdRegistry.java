@@ -339,11 +339,7 @@ public final class EtcdRegistry implements Registry {
 
     /** The TTL of {@link Registry#register(ServiceInstance)}, 30 s by default. */
     public Builder withDefaultTtl(Duration ttl) {
-      Objects.requireNonNull(ttl, "defaultTtl must not be null");
-      if (ttl.isNegative() || ttl.isZero() || ttl.getNano() != 0) {
-        throw new IllegalArgumentException("defaultTtl must be a positive whole number of seconds but was: " + ttl);
-      }
-      this.defaultTtl = ttl;
+      this.defaultTtl = Validation.requireWholeSeconds(ttl, "defaultTtl");
       return this;
     }
 

@@ -842,23 +842,13 @@ public final class FakeRegistry implements Registry {
      * match it.
      */
     public Builder withMinimumTtl(Duration minimumTtl) {
-      Objects.requireNonNull(minimumTtl, "minimumTtl must not be null");
-      if (minimumTtl.isNegative() || minimumTtl.isZero() || minimumTtl.getNano() != 0) {
-        throw new IllegalArgumentException(
-            "minimumTtl must be a positive whole number of seconds but was: " + minimumTtl);
-      }
-      this.minimumTtl = minimumTtl;
+      this.minimumTtl = Validation.requireWholeSeconds(minimumTtl, "minimumTtl");
       return this;
     }
 
     /** The TTL of {@link Registry#register(ServiceInstance)}; 30 s by default, as in the origin. */
     public Builder withDefaultTtl(Duration defaultTtl) {
-      Objects.requireNonNull(defaultTtl, "defaultTtl must not be null");
-      if (defaultTtl.isNegative() || defaultTtl.isZero() || defaultTtl.getNano() != 0) {
-        throw new IllegalArgumentException(
-            "defaultTtl must be a positive whole number of seconds but was: " + defaultTtl);
-      }
-      this.defaultTtl = defaultTtl;
+      this.defaultTtl = Validation.requireWholeSeconds(defaultTtl, "defaultTtl");
       return this;
     }
 

@@ -22,6 +22,7 @@ import io.etcd.jetcd.options.PutOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
@@ -314,20 +315,29 @@ public final class EtcdRegistration implements Registration {
 
   /** Replaced by a newer registration of the same key: stop, revoke our lease (it holds no key now). */
   public void retire() {
-    long lease;
+    OptionalLong lease;
     synchronized (this) {
-      if (state == RegistrationState.CLOSED || closing) {
-        return;
+      lease = beginClosing();
+      if (lease.isPresent()) {
+        changeState(RegistrationState.CLOSED);
       }
-      closing = true;
-      if (nextTick != null) {
-        nextTick.cancel(false);
-      }
-      lease = leaseId;
-      changeState(RegistrationState.CLOSED);
     }
-    context.client().getLeaseClient().revoke(lease);
-    onClosed.accept(this);
+    if (lease.isPresent()) {
+      context.client().getLeaseClient().revoke(lease.getAsLong());
+      onClosed.accept(this);
+    }
+  }
+
+  /** Under the monitor: stops keep-alive for good and gives the lease to let go of, unless already closing. */
+  private OptionalLong beginClosing() {
+    if (state == RegistrationState.CLOSED || closing) {
+      return OptionalLong.empty();
+    }
+    closing = true;
+    if (nextTick != null) {
+      nextTick.cancel(false);
+    }
+    return OptionalLong.of(leaseId);
   }
 
   /**
@@ -339,14 +349,11 @@ public final class EtcdRegistration implements Registration {
   public void close() {
     long lease;
     synchronized (this) {
-      if (state == RegistrationState.CLOSED || closing) {
+      OptionalLong closingLease = beginClosing();
+      if (closingLease.isEmpty()) {
         return;
       }
-      closing = true;
-      if (nextTick != null) {
-        nextTick.cancel(false);
-      }
-      lease = leaseId;
+      lease = closingLease.getAsLong();
     }
     RegistryException failure = null;
     try {
