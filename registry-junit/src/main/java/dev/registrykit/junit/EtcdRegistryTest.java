@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *       its own for each test, so tests never see each other's instances; closed after the test;</li>
  *   <li>{@link EtcdHandle}: endpoints, a raw jetcd client and fault controls;</li>
  *   <li>{@code io.etcd.jetcd.Client}: the raw client (owned by the extension);</li>
- *   <li>{@link RegistryTime}: crash a registration, wait for its expiry, wait for a condition.</li>
+ *   <li>{@link RegistryTime}: crash a registration, wait for its expiry, wait for a condition;</li>
+ *   <li>{@link RegistryBackend}: raw writes as another program would, and an outage (a pause).</li>
  * </ul>
  *
  * <pre>{@code

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * FakeClock}: leases expire when the test advances the clock, with no thread and no sleep.
  *
  * <p>Injects, by parameter or into fields annotated {@link RegistryResource}: {@link
- * dev.registrykit.Registry} or {@code FakeRegistry} (the same object), {@code FakeClock}, and
- * {@link RegistryTime}. The registry is closed after each test.
+ * dev.registrykit.Registry} or {@code FakeRegistry} (the same object), {@code FakeClock}, {@link
+ * RegistryTime} and {@link RegistryBackend}. The registry is closed after each test.
  *
  * <pre>{@code
  * @FakeRegistryTest

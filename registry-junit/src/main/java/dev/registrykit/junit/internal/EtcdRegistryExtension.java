@@ -6,6 +6,7 @@ import dev.registrykit.etcd.Recovery;
 import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdRegistryTest;
+import dev.registrykit.junit.RegistryBackend;
 import dev.registrykit.junit.RegistryTime;
 import io.etcd.jetcd.Client;
 import java.time.Duration;
@@ -28,11 +29,14 @@ public final class EtcdRegistryExtension implements ExecutionCondition, Paramete
 
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(EtcdRegistryExtension.class);
   private static final List<Class<?>> SUPPORTED =
-      List.of(Registry.class, EtcdRegistry.class, EtcdHandle.class, Client.class, RegistryTime.class);
+      List.of(Registry.class, EtcdRegistry.class, EtcdHandle.class, Client.class, RegistryTime.class, RegistryBackend.class);
+
+  /** Short enough that a test of an outage does not wait long for each failing call. */
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
 
   /** One test's registry, closed by JUnit with the test's store. */
   @SuppressWarnings("deprecation")
-  private record TestRegistry(EtcdRegistry registry, RegistryTime time)
+  private record TestRegistry(EtcdRegistry registry, RegistryTime time, RegistryBackend backend)
       implements AutoCloseable, ExtensionContext.Store.CloseableResource {
     @Override
     public void close() {
@@ -89,7 +93,10 @@ public final class EtcdRegistryExtension implements ExecutionCondition, Paramete
     }
     TestRegistry registry = context.getStore(NAMESPACE)
         .getOrComputeIfAbsent("registry", key -> newRegistry(context), TestRegistry.class);
-    return type == RegistryTime.class ? registry.time() : registry.registry();
+    if (type == RegistryTime.class) {
+      return registry.time();
+    }
+    return type == RegistryBackend.class ? registry.backend() : registry.registry();
   }
 
   private TestRegistry newRegistry(ExtensionContext context) {
@@ -99,8 +106,10 @@ public final class EtcdRegistryExtension implements ExecutionCondition, Paramete
         .withClient(etcd.client())
         .withNamespace(namespace)
         .withRecovery(Recovery.withBackoff(Duration.ofMillis(50), Duration.ofSeconds(1)))
+        .withCallTimeout(CALL_TIMEOUT)
         .build();
-    return new TestRegistry(registry, new EtcdRegistryTime(registry, Settings.timeScale()));
+    return new TestRegistry(registry, new EtcdRegistryTime(registry, Settings.timeScale()),
+        new EtcdBackend(registry, new DefaultEtcdHandle(etcd, lifecycle(context))));
   }
 
   private EtcdResource etcd(ExtensionContext context) {

@@ -4,6 +4,7 @@ import dev.registrykit.Registry;
 import dev.registrykit.fake.FakeClock;
 import dev.registrykit.fake.FakeRegistry;
 import dev.registrykit.junit.FakeRegistryTest;
+import dev.registrykit.junit.RegistryBackend;
 import dev.registrykit.junit.RegistryTime;
 import java.time.Duration;
 import java.util.List;
@@ -19,11 +20,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 public final class FakeRegistryExtension implements ParameterResolver, BeforeEachCallback {
 
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(FakeRegistryExtension.class);
-  private static final List<Class<?>> SUPPORTED = List.of(Registry.class, FakeRegistry.class, FakeClock.class, RegistryTime.class);
+  private static final List<Class<?>> SUPPORTED = List.of(Registry.class, FakeRegistry.class, FakeClock.class, RegistryTime.class, RegistryBackend.class);
 
   /** Fake state per context. */
   @SuppressWarnings("deprecation")
-  private record FakeResource(FakeRegistry registry, RegistryTime time)
+  private record FakeResource(FakeRegistry registry, RegistryTime time, RegistryBackend backend)
       implements AutoCloseable, ExtensionContext.Store.CloseableResource {
     @Override
     public void close() {
@@ -54,6 +55,9 @@ public final class FakeRegistryExtension implements ParameterResolver, BeforeEac
     if (type == RegistryTime.class) {
       return fake.time();
     }
+    if (type == RegistryBackend.class) {
+      return fake.backend();
+    }
     return fake.registry();
   }
 
@@ -64,6 +68,6 @@ public final class FakeRegistryExtension implements ParameterResolver, BeforeEac
           "@FakeRegistryTest(minimumTtlSeconds) must be positive but was: " + minimum);
     }
     FakeRegistry registry = FakeRegistry.builder().withMinimumTtl(Duration.ofSeconds(minimum)).build();
-    return new FakeResource(registry, new FakeRegistryTime(registry));
+    return new FakeResource(registry, new FakeRegistryTime(registry), new FakeBackend(registry));
   }
 }

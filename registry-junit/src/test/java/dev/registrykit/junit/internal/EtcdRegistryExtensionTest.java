@@ -245,7 +245,7 @@ class EtcdRegistryExtensionTest {
   void aFieldOfAnUnsupportedTypeIsNamed() {
     run(BadField.class).testEvents().assertThatEvents().haveExactly(1, event(test("neverRuns"),
         finishedWithFailure(message("@RegistryResource field BadField.name has type java.lang.String, which "
-            + "@EtcdRegistryTest cannot inject; it injects [Registry, EtcdRegistry, EtcdHandle, Client, RegistryTime]"))));
+            + "@EtcdRegistryTest cannot inject; it injects [Registry, EtcdRegistry, EtcdHandle, Client, RegistryTime, RegistryBackend]"))));
     assertThat(SEEN).isEmpty();
   }
 

@@ -1,0 +1,40 @@
+package dev.registrykit.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.registrykit.Registry;
+import dev.registrykit.ServiceInstance;
+import dev.registrykit.fake.FakeRegistry;
+import dev.registrykit.junit.FakeRegistryTest;
+import dev.registrykit.junit.RegistryTime;
+import dev.registrykit.junit.contract.RegistryContract;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The contract on the fake, with etcd's timing as the toolkit starts it (1 s minimum TTL). */
+@FakeRegistryTest(minimumTtlSeconds = 1)
+class FakeRegistryContractTest extends RegistryContract {
+
+  /** Pins a documented difference: the fake removes an expired key at exactly its TTL. */
+  @Test
+  void differenceTheFakeExpiresExactlyAtTheTtl(FakeRegistry registry, RegistryTime time) {
+    var registration = registry.register(ServiceInstance.of("orders", "i-1", "http://h:1"), Duration.ofSeconds(5));
+    registry.crash(registration);
+
+    registry.clock().advance(Duration.ofSeconds(5).minusNanos(1));
+    assertThat(registry.instances("orders")).hasSize(1);
+    registry.clock().advance(Duration.ofNanos(1));
+    assertThat(registry.instances("orders")).isEmpty();
+    assertThat(time.expiryMargin()).isZero();
+  }
+
+  /** Pins a documented difference: the fake's minimum TTL is a setting. */
+  @Test
+  void differenceTheMinimumTtlIsASetting(Registry registry) {
+    assertThat(registry.register(ServiceInstance.of("a", "1", "http://h:1"), Duration.ofSeconds(1)).ttl())
+        .isEqualTo(Duration.ofSeconds(1));
+    FakeRegistry etcdDefaults = FakeRegistry.create();
+    assertThat(etcdDefaults.register(ServiceInstance.of("a", "1", "http://h:1"), Duration.ofSeconds(1)).ttl())
+        .isEqualTo(Duration.ofSeconds(2));
+  }
+}

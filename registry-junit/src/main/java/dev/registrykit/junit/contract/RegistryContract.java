@@ -1,0 +1,530 @@
+package dev.registrykit.junit.contract;
+
+import static dev.registrykit.junit.RegistryAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.registrykit.Registration;
+import dev.registrykit.RegistrationState;
+import dev.registrykit.Registry;
+import dev.registrykit.RegistryClosedException;
+import dev.registrykit.RegistryEvent;
+import dev.registrykit.RegistryEvent.Added;
+import dev.registrykit.RegistryEvent.Removed;
+import dev.registrykit.RegistryEvent.Updated;
+import dev.registrykit.RegistryUnavailableException;
+import dev.registrykit.ServiceInstance;
+import dev.registrykit.Subscription;
+import dev.registrykit.junit.RecordingListener;
+import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.junit.RegistryTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link Registry} must have, as tests: extend this class and annotate the
+ * subclass with the extension that supplies the registry, so the same tests run on each backend.
+ *
+ * <pre>{@code
+ * @FakeRegistryTest(minimumTtlSeconds = 1)
+ * class FakeRegistryContractTest extends RegistryContract { }
+ *
+ * @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS) // the outage test pauses etcd
+ * class EtcdRegistryContractTest extends RegistryContract { }
+ * }</pre>
+ *
+ * <p>Every test takes the {@link Registry}, and where it needs them the {@link RegistryTime} and
+ * the {@link RegistryBackend}, as parameters. Events are checked with {@link
+ * RegistryTime#eventually(Runnable)}, which runs once on the fake (it calls listeners before
+ * returning) and polls on etcd (it calls them on its own thread).
+ *
+ * <h2>Where the backends differ, on purpose</h2>
+ * <ul>
+ *   <li><b>Expiry timing.</b> The fake removes an expired key at exactly TTL after its last
+ *       renewal; etcd checks about every 500 ms and takes a round trip more, so a crashed instance
+ *       goes between TTL and TTL + {@link RegistryTime#expiryMargin()}. Tests wait with {@link
+ *       RegistryTime#awaitExpiry(Registration)}, which allows for that.</li>
+ *   <li><b>Revision numbers.</b> Both number every write and never go back, but etcd's revision is
+ *       the whole cluster's, so tests compare revisions, never their values.</li>
+ *   <li><b>An outage.</b> The fake fails at once; etcd (paused) fails after the call timeout.</li>
+ *   <li><b>Minimum TTL.</b> Whatever the server's minimum is: the fake's is a setting (2 s by
+ *       default, as etcd's default flags; 1 s to match the etcd the toolkit starts).</li>
+ * </ul>
+ */
+public abstract class RegistryContract {
+
+  /** A TTL long enough that nothing expires during a test unless it is crashed. */
+  protected static final Duration LONG_TTL = Duration.ofSeconds(30);
+  /** A TTL short enough to test expiry on etcd in about a second. */
+  protected static final Duration SHORT_TTL = Duration.ofSeconds(1);
+
+  private static final ServiceInstance ORDERS_1 = ServiceInstance.of("orders", "i-1", "http://10.0.0.1:5000");
+  private static final ServiceInstance ORDERS_2 = ServiceInstance.of("orders", "i-2", "http://10.0.0.2:5000");
+  private static final ServiceInstance ORDERS_3 = ServiceInstance.of("orders", "i-3", "http://10.0.0.3:5000");
+  private static final ServiceInstance BILLING_1 = ServiceInstance.of("billing", "b-1", "http://10.0.1.1:7000");
+
+  // ------------------------------------------------------------------------------ listing
+
+  @Test
+  public void aRegisteredInstanceIsListed(Registry registry) {
+    registry.register(ORDERS_1, LONG_TTL);
+
+    assertThat(registry.instances("orders")).containsExactly(ORDERS_1);
+  }
+
+  @Test
+  public void instancesAreListedByInstanceId(Registry registry) {
+    registry.register(ORDERS_3, LONG_TTL);
+    registry.register(ORDERS_1, LONG_TTL);
+    registry.register(ORDERS_2, LONG_TTL);
+
+    assertThat(registry.instances("orders")).containsExactly(ORDERS_1, ORDERS_2, ORDERS_3);
+  }
+
+  @Test
+  public void servicesAreListedSortedAndOnlyWhileTheyHaveInstances(Registry registry) {
+    registry.register(ORDERS_1, LONG_TTL);
+    Registration billing = registry.register(BILLING_1, LONG_TTL);
+    assertThat(registry.services()).containsExactly("billing", "orders");
+
+    billing.close();
+
+    assertThat(registry.services()).containsExactly("orders");
+  }
+
+  @Test
+  public void allInstancesAreListedByServiceThenId(Registry registry) {
+    registry.register(ORDERS_2, LONG_TTL);
+    registry.register(BILLING_1, LONG_TTL);
+    registry.register(ORDERS_1, LONG_TTL);
+
+    assertThat(registry.allInstances()).containsExactly(BILLING_1, ORDERS_1, ORDERS_2);
+  }
+
+  @Test
+  public void anUnknownServiceHasNoInstances(Registry registry) {
+    assertThat(registry.instances("nobody")).isEmpty();
+    assertThat(registry.services()).isEmpty();
+    assertThat(registry.allInstances()).isEmpty();
+  }
+
+  @Test
+  public void aServiceNameIsNotAPrefixOfAnother(Registry registry) {
+    ServiceInstance longer = ServiceInstance.of("orders-v2", "i-1", "http://10.0.0.9:5000");
+    registry.register(longer, LONG_TTL);
+    registry.register(ORDERS_1, LONG_TTL);
+
+    assertThat(registry.instances("orders")).containsExactly(ORDERS_1);
+    assertThat(registry.instances("orders-v2")).containsExactly(longer);
+  }
+
+  @Test
+  public void metadataSurvivesTheRoundTrip(Registry registry) {
+    ServiceInstance tagged = ORDERS_1.withMetadata("zone", "eu-west-1a").withMetadata("version", "2.4.1");
+    registry.register(tagged, LONG_TTL);
+
+    assertThat(registry.instances("orders")).containsExactly(tagged);
+  }
+
+  @Test
+  public void manyInstancesOfManyServices(Registry registry) {
+    List<ServiceInstance> expected = new ArrayList<>();
+    for (int s = 0; s < 5; s++) {
+      for (int i = 0; i < 20; i++) {
+        ServiceInstance instance = ServiceInstance.of("svc-" + s, String.format("i-%02d", i), "http://10.1." + s + "." + i + ":80");
+        registry.register(instance, LONG_TTL);
+        expected.add(instance);
+      }
+    }
+
+    assertThat(registry.allInstances()).containsExactlyElementsOf(expected);
+    assertThat(registry.services()).hasSize(5);
+    assertThat(registry.instances("svc-3")).hasSize(20);
+  }
+
+  @Test
+  public void severalThreadsRegisterAtOnce(Registry registry) throws InterruptedException {
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int worker = t;
+      Thread thread = new Thread(() -> {
+        try {
+          for (int i = 0; i < 25; i++) {
+            registry.register(ServiceInstance.of("concurrent", "w" + worker + "-" + i, "http://h:" + (1000 + i)), LONG_TTL);
+          }
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      }, "contract-register-" + t);
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+
+    assertThat(failures).isEmpty();
+    assertThat(registry.instances("concurrent")).hasSize(100);
+  }
+
+  // ------------------------------------------------------------------------------ leases
+
+  @Test
+  public void registeringWithoutATtlUsesThirtySeconds(Registry registry) {
+    assertThat(registry.register(ORDERS_1).ttl()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  public void theTtlGrantedIsTheOneAskedForAboveTheMinimum(Registry registry) {
+    assertThat(registry.register(ORDERS_1, Duration.ofSeconds(7)).ttl()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(registry.register(ORDERS_2, Duration.ofSeconds(60)).ttl()).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  public void aCrashedInstanceExpiresAfterItsTtl(Registry registry, RegistryTime time) {
+    Registration registration = registry.register(ORDERS_1, SHORT_TTL);
+
+    time.crash(registration);
+    time.awaitExpiry(registration);
+
+    assertThat(registry).doesNotHaveInstance(ORDERS_1);
+  }
+
+  @Test
+  public void aCrashedInstanceIsStillListedBeforeItsTtl(Registry registry, RegistryTime time) {
+    Registration registration = registry.register(ORDERS_1, Duration.ofSeconds(5));
+
+    time.crash(registration);
+    time.elapse(Duration.ofSeconds(2));
+
+    assertThat(registry).hasInstance(ORDERS_1);
+  }
+
+  @Test
+  public void aCrashedRegistrationTurnsLostWhenItsLeaseRunsOut(Registry registry, RegistryTime time) {
+    Registration registration = registry.register(ORDERS_1, SHORT_TTL);
+    List<String> states = recordStates(registration);
+
+    time.crash(registration);
+    time.awaitExpiry(registration);
+
+    time.eventually(() -> assertThat(registration).isLost());
+    assertThat(states).containsExactly("ACTIVE->LOST");
+  }
+
+  @Test
+  public void keepAliveKeepsAnInstancePastThreeTtls(Registry registry, RegistryTime time) {
+    Registration registration = registry.register(ORDERS_1, SHORT_TTL);
+
+    time.elapse(SHORT_TTL.multipliedBy(3).plusMillis(500));
+
+    assertThat(registry).hasInstance(ORDERS_1);
+    assertThat(registration).isActive();
+  }
+
+  @Test
+  public void expiryRemovesOnlyTheCrashedInstance(Registry registry, RegistryTime time) {
+    Registration crashed = registry.register(ORDERS_1, SHORT_TTL);
+    registry.register(ORDERS_2, SHORT_TTL);
+
+    time.crash(crashed);
+    time.awaitExpiry(crashed);
+
+    assertThat(registry.instances("orders")).containsExactly(ORDERS_2);
+  }
+
+  // ------------------------------------------------------------------------------ deregistration
+
+  @Test
+  public void closingARegistrationRemovesItsInstanceAtOnce(Registry registry) {
+    Registration registration = registry.register(ORDERS_1, LONG_TTL);
+
+    registration.close();
+
+    assertThat(registry).doesNotHaveInstance(ORDERS_1);
+    assertThat(registration).isClosed();
+  }
+
+  @Test
+  public void closingARegistrationTwiceIsHarmless(Registry registry) {
+    Registration registration = registry.register(ORDERS_1, LONG_TTL);
+    registry.register(ORDERS_2, LONG_TTL);
+
+    registration.close();
+    registration.close();
+
+    assertThat(registry.instances("orders")).containsExactly(ORDERS_2);
+  }
+
+  @Test
+  public void listenersHearTheCloseAndNothingAfterRemoval(Registry registry, RegistryTime time) {
+    Registration registration = registry.register(ORDERS_1, LONG_TTL);
+    List<String> states = recordStates(registration);
+    List<String> removedListener = new CopyOnWriteArrayList<>();
+    Subscription subscription = registration.addListener((r, from, to) -> removedListener.add(from + "->" + to));
+    subscription.close();
+
+    registration.close();
+
+    time.eventually(() -> assertThat(states).containsExactly("ACTIVE->CLOSED"));
+    assertThat(removedListener).isEmpty();
+  }
+
+  @Test
+  public void closingTheRegistryDeregistersEverythingAndRefusesLaterCalls(Registry registry) {
+    Registration one = registry.register(ORDERS_1, LONG_TTL);
+    Registration two = registry.register(BILLING_1, LONG_TTL);
+
+    registry.close();
+
+    assertThat(one.state()).isEqualTo(RegistrationState.CLOSED);
+    assertThat(two.state()).isEqualTo(RegistrationState.CLOSED);
+    assertThatThrownBy(() -> registry.instances("orders")).isInstanceOf(RegistryClosedException.class);
+    assertThatThrownBy(() -> registry.register(ORDERS_2, LONG_TTL)).isInstanceOf(RegistryClosedException.class);
+    registry.close();
+  }
+
+  // ------------------------------------------------------------------------------ re-registration
+
+  @Test
+  public void registeringAnIdAgainUpdatesIt(Registry registry, RegistryTime time) {
+    registry.register(ORDERS_1, LONG_TTL);
+    RecordingListener events = watch(registry, "orders");
+    ServiceInstance moved = ORDERS_1.withAddress("http://10.0.0.9:5000");
+
+    registry.register(moved, LONG_TTL);
+
+    assertThat(registry.instances("orders")).containsExactly(moved);
+    time.eventually(() -> assertThat(events).hasEventCount(2).sawAdded(ORDERS_1).sawUpdated(moved));
+    Updated updated = (Updated) events.events().get(1);
+    assertThat(updated.previous()).isEqualTo(ORDERS_1);
+  }
+
+  @Test
+  public void registeringAnIdAgainRetiresTheOldRegistrationButKeepsTheKey(Registry registry, RegistryTime time) {
+    Registration first = registry.register(ORDERS_1, SHORT_TTL);
+    ServiceInstance moved = ORDERS_1.withAddress("http://10.0.0.9:5000");
+    Registration second = registry.register(moved, SHORT_TTL);
+
+    first.close();
+    time.elapse(SHORT_TTL.multipliedBy(2).plusMillis(500));
+
+    assertThat(first).isClosed();
+    assertThat(second).isActive();
+    assertThat(registry.instances("orders")).containsExactly(moved);
+  }
+
+  // ------------------------------------------------------------------------------ watches
+
+  @Test
+  public void aWatchFirstReportsWhatIsThereInRevisionOrder(Registry registry, RegistryTime time) {
+    registry.register(ORDERS_2, LONG_TTL);
+    registry.register(ORDERS_1, LONG_TTL);
+
+    RecordingListener events = watch(registry, "orders");
+
+    time.eventually(() -> assertThat(events).hasEventCount(2));
+    assertThat(events.events()).containsExactly(
+        new Added(ORDERS_2, events.events().get(0).revision()), new Added(ORDERS_1, events.events().get(1).revision()));
+    assertThat(events).hasIncreasingRevisions();
+  }
+
+  @Test
+  public void aWatchReportsAdditionsAndRemovals(Registry registry, RegistryTime time) {
+    RecordingListener events = watch(registry, "orders");
+
+    Registration registration = registry.register(ORDERS_1, LONG_TTL);
+    registration.close();
+
+    time.eventually(() -> assertThat(events).hasEventCount(2));
+    assertThat(events.events().get(0)).isInstanceOf(Added.class);
+    assertThat(events.events().get(1)).isEqualTo(new Removed(ORDERS_1, events.events().get(1).revision()));
+  }
+
+  @Test
+  public void aWatchReportsAnExpiryAsRemoved(Registry registry, RegistryTime time) {
+    Registration registration = registry.register(ORDERS_1, SHORT_TTL);
+    RecordingListener events = watch(registry, "orders");
+
+    time.crash(registration);
+    time.awaitExpiry(registration);
+
+    time.eventually(() -> assertThat(events).hasEventCount(2).sawAdded(ORDERS_1).sawRemoved(ORDERS_1));
+  }
+
+  @Test
+  public void aWatchStartedLateMissesNothingAndRepeatsNothing(Registry registry, RegistryTime time) {
+    Registration one = registry.register(ORDERS_1, LONG_TTL);
+    registry.register(ORDERS_2, LONG_TTL);
+
+    RecordingListener events = watch(registry, "orders");
+    one.close();
+    registry.register(ORDERS_3, LONG_TTL);
+
+    time.eventually(() -> assertThat(events).hasEventCount(4));
+    assertThat(events.events()).extracting(e -> e.getClass().getSimpleName() + " " + e.instance().instanceId())
+        .containsExactly("Added i-1", "Added i-2", "Removed i-1", "Added i-3");
+    assertThat(events).hasIncreasingRevisions();
+  }
+
+  @Test
+  public void aClosedWatchReportsNothingMore(Registry registry, RegistryTime time) {
+    RecordingListener events = new RecordingListener();
+    Subscription subscription = registry.watch("orders", events);
+    registry.register(ORDERS_1, LONG_TTL);
+    time.eventually(() -> assertThat(events).hasEventCount(1));
+
+    subscription.close();
+    registry.register(ORDERS_2, LONG_TTL);
+    time.elapse(Duration.ofMillis(300));
+
+    assertThat(events).hasEventCount(1);
+  }
+
+  @Test
+  public void aWatchOfOneServiceIgnoresTheOthers(Registry registry, RegistryTime time) {
+    RecordingListener events = watch(registry, "orders");
+
+    registry.register(BILLING_1, LONG_TTL);
+    registry.register(ServiceInstance.of("orders-v2", "x", "http://h:1"), LONG_TTL);
+    registry.register(ORDERS_1, LONG_TTL);
+
+    time.eventually(() -> assertThat(events).sawAdded(ORDERS_1));
+    time.elapse(Duration.ofMillis(200));
+    assertThat(events).hasEventCount(1);
+  }
+
+  @Test
+  public void watchAllSeesEveryService(Registry registry, RegistryTime time) {
+    registry.register(BILLING_1, LONG_TTL);
+    RecordingListener events = new RecordingListener();
+    registry.watchAll(events);
+
+    registry.register(ORDERS_1, LONG_TTL);
+
+    time.eventually(() -> assertThat(events).hasEventCount(2).sawAdded(BILLING_1).sawAdded(ORDERS_1));
+  }
+
+  @Test
+  public void revisionsIncreaseFromChangeToChange(Registry registry, RegistryTime time) {
+    RecordingListener events = watch(registry, "orders");
+    Registration one = registry.register(ORDERS_1, LONG_TTL);
+    registry.register(ORDERS_2, LONG_TTL);
+    registry.register(ORDERS_1.withAddress("http://h:9"), LONG_TTL);
+    one.close();
+
+    time.eventually(() -> assertThat(events).hasEventCount(3));
+    assertThat(events).hasIncreasingRevisions();
+    assertThat(events.events()).allSatisfy(e -> assertThat(e.revision()).isPositive());
+  }
+
+  // ------------------------------------------------------------------------------ other programs' values
+
+  @Test
+  public void listsTheOriginsJsonWrittenByAnotherProgram(Registry registry, RegistryBackend backend) {
+    String guid = "3f2b9a2e-6d1c-4a0e-9a77-2b7f5f0f1c11";
+    backend.putRaw("OrderShippingService", guid,
+        "{\"Id\":\"" + guid + "\",\"Name\":\"OrderShippingService\",\"Address\":\"http://localhost:5000\"}");
+
+    assertThat(registry.instances("OrderShippingService"))
+        .containsExactly(ServiceInstance.of("OrderShippingService", guid, "http://localhost:5000"));
+  }
+
+  @Test
+  public void acceptsAnyLetterCaseAndUnknownProperties(Registry registry, RegistryBackend backend) {
+    backend.putRaw("orders", "i-1", "{\"id\":\"i-1\",\"NAME\":\"orders\",\"Address\":\"http://10.0.0.1:5000\",\"Weight\":3}");
+
+    assertThat(registry.instances("orders")).containsExactly(ORDERS_1);
+  }
+
+  @Test
+  public void skipsCorruptValuesWithoutHidingValidOnes(Registry registry, RegistryBackend backend) {
+    registry.register(ORDERS_2, LONG_TTL);
+    backend.putRaw("orders", "broken", "{not json");
+    backend.putRaw("orders", "partial", "{\"Id\":\"partial\",\"Name\":\"orders\"}");
+    backend.putRaw("orders", "wrong-id", "{\"Id\":\"other\",\"Name\":\"orders\",\"Address\":\"http://h:1\"}");
+
+    assertThat(registry.instances("orders")).containsExactly(ORDERS_2);
+    assertThat(registry.allInstances()).containsExactly(ORDERS_2);
+  }
+
+  @Test
+  public void anotherProgramDeletingAKeyIsSeenAsRemoved(Registry registry, RegistryBackend backend, RegistryTime time) {
+    backend.putRaw("orders", "i-1", "{\"Id\":\"i-1\",\"Name\":\"orders\",\"Address\":\"http://10.0.0.1:5000\"}");
+    RecordingListener events = watch(registry, "orders");
+
+    backend.deleteRaw("orders", "i-1");
+
+    time.eventually(() -> assertThat(events).hasEventCount(2).sawAdded(ORDERS_1).sawRemoved(ORDERS_1));
+    assertThat(registry.instances("orders")).isEmpty();
+  }
+
+  // ------------------------------------------------------------------------------ faults
+
+  @Test
+  public void anUnavailableRegistryFailsCallsAndRecoversWhenHealed(Registry registry, RegistryBackend backend,
+      RegistryTime time) {
+    Registration registration = registry.register(ORDERS_1, SHORT_TTL);
+
+    backend.makeUnavailable();
+    try {
+      assertThatThrownBy(() -> registry.instances("orders")).isInstanceOf(RegistryUnavailableException.class);
+      time.elapse(SHORT_TTL.multipliedBy(2));
+      time.eventually(() -> assertThat(registration).isLost());
+    } finally {
+      backend.heal();
+    }
+    time.elapse(SHORT_TTL);
+
+    time.eventually(() -> assertThat(registration).isActive());
+    time.eventually(() -> assertThat(registry.instances("orders")).containsExactly(ORDERS_1));
+  }
+
+  // ------------------------------------------------------------------------------ bad input
+
+  @Test
+  public void rejectsBadInputAtTheCallSite(Registry registry) {
+    assertThatThrownBy(() -> registry.register(ORDERS_1, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("ttl must be positive but was: PT0S");
+    assertThatThrownBy(() -> registry.register(ORDERS_1, Duration.ofMillis(1500)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("ttl must be a whole number of seconds but was: PT1.5S");
+    assertThatThrownBy(() -> registry.register(ORDERS_1, null))
+        .isInstanceOf(NullPointerException.class).hasMessage("ttl must not be null");
+    assertThatThrownBy(() -> registry.register(null, LONG_TTL))
+        .isInstanceOf(NullPointerException.class).hasMessage("instance must not be null");
+    assertThatThrownBy(() -> registry.instances("orders/v2"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("serviceName must match [A-Za-z0-9._-]{1,128} but was: \"orders/v2\"");
+    assertThatThrownBy(() -> registry.watch("orders", null))
+        .isInstanceOf(NullPointerException.class).hasMessage("listener must not be null");
+    assertThatThrownBy(() -> registry.watchAll(null))
+        .isInstanceOf(NullPointerException.class).hasMessage("listener must not be null");
+    assertThat(registry.allInstances()).as("nothing half-written").isEmpty();
+  }
+
+  // ------------------------------------------------------------------------------ helpers
+
+  private static RecordingListener watch(Registry registry, String service) {
+    RecordingListener events = new RecordingListener();
+    registry.watch(service, events);
+    return events;
+  }
+
+  private static List<String> recordStates(Registration registration) {
+    List<String> states = Collections.synchronizedList(new ArrayList<>());
+    registration.addListener((r, from, to) -> states.add(from + "->" + to));
+    return states;
+  }
+
+  /** How many contract tests there are, for subclasses that check they all ran. */
+  public static long testCount() {
+    return Arrays.stream(RegistryContract.class.getDeclaredMethods())
+        .filter(method -> method.isAnnotationPresent(Test.class)).count();
+  }
+}
