@@ -1,0 +1,64 @@
+package dev.registrykit.junit.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import dev.registrykit.junit.EtcdLifecycle;
+import dev.registrykit.junit.EtcdRegistryTest;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.platform.testkit.engine.EngineTestKit;
+
+/** Which image runs: the annotation's, else -Dregistrykit.etcd.image, else REGISTRYKIT_ETCD_IMAGE, else the default. */
+class ImageChoiceTest {
+
+  static final List<String> SEEN = new CopyOnWriteArrayList<>();
+  private static final String LOCAL_IMAGE = "registrykit/etcd-local:debian";
+
+  @EtcdRegistryTest(image = LOCAL_IMAGE, lifecycle = EtcdLifecycle.PER_CLASS)
+  @EnabledIfSystemProperty(named = "registrykit.fixture", matches = "true")
+  static class WithImageAttribute {
+    @Test
+    void runs(dev.registrykit.junit.EtcdHandle etcd) {
+      SEEN.add(etcd.backend());
+    }
+  }
+
+  @Test
+  void theAnnotationsImageWinsOverTheProperty() {
+    Assumptions.assumeTrue(LOCAL_IMAGE.equals(System.getenv("REGISTRYKIT_ETCD_IMAGE")),
+        "needs the local image that scripts/provision.sh builds");
+    SEEN.clear();
+    System.setProperty("registrykit.fixture", "true");
+    System.setProperty(Settings.IMAGE, "registrykit/no-such-image:never");
+    try {
+      EngineTestKit.engine("junit-jupiter").selectors(selectClass(WithImageAttribute.class)).execute()
+          .testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
+    } finally {
+      System.clearProperty(Settings.IMAGE);
+      System.clearProperty("registrykit.fixture");
+    }
+    assertThat(SEEN).containsExactly("container");
+  }
+
+  @Test
+  void thePropertyWinsOverTheEnvironment() {
+    Assumptions.assumeTrue(System.getenv("REGISTRYKIT_ETCD_IMAGE") != null, "needs REGISTRYKIT_ETCD_IMAGE set");
+    System.setProperty(Settings.IMAGE, "example/etcd:from-property");
+    try {
+      assertThat(Settings.get(Settings.IMAGE)).contains("example/etcd:from-property");
+    } finally {
+      System.clearProperty(Settings.IMAGE);
+    }
+    assertThat(Settings.get(Settings.IMAGE)).contains(System.getenv("REGISTRYKIT_ETCD_IMAGE"));
+  }
+
+  @Test
+  void theDefaultIsAPinnedOfficialRelease() {
+    assertThat(EtcdRegistryTest.DEFAULT_IMAGE).matches("gcr\\.io/etcd-development/etcd:v3\\.[56]\\.\\d+");
+    assertThat(Settings.envName(Settings.IMAGE)).isEqualTo("REGISTRYKIT_ETCD_IMAGE");
+  }
+}
