@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * then watch from the listed revision + 1, skip what a reconnected stream repeats, and after a
  * compaction or a broken stream list again and emit the differences.
  *
- * <p>{@link #build()} does not contact etcd: the first call does. Every blocking call is bounded by
+ * <p>{@link Builder#build()} does not contact etcd: the first call does. Every blocking call is bounded by
  * the call timeout (5 s by default); a call that etcd does not answer in time, or that cannot reach
  * it, throws {@link dev.registrykit.RegistryUnavailableException}.
  */
