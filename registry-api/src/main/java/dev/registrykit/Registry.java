@@ -89,6 +89,12 @@ public interface Registry extends AutoCloseable {
   Subscription watchAll(RegistryListener listener);
 
   /**
+   * The leader election called {@code name} (1 to 128 characters of {@code [A-Za-z0-9._-]}), shared
+   * by every candidate that names it on this registry's store.
+   */
+  Election election(String name);
+
+  /**
    * Closes every registration (deregistering its instance) and every subscription this registry
    * handed out, then releases its resources. Idempotent.
    */

@@ -71,6 +71,15 @@ public final class Validation {
     return namespace;
   }
 
+  /** A name in the instance alphabet, such as an election or candidate name; {@code what} names it. */
+  public static String requireName(String what, String value) {
+    Objects.requireNonNull(value, () -> what + " must not be null");
+    if (!SEGMENT.matcher(value).matches()) {
+      throw new IllegalArgumentException(what + " must match " + SEGMENT.pattern() + " but was: \"" + value + "\"");
+    }
+    return value;
+  }
+
   /** A non-null listener (or other callback), named in the message. */
   public static <T> T requireNonNull(T value, String name) {
     return Objects.requireNonNull(value, () -> name + " must not be null");

@@ -1,5 +1,7 @@
 package dev.registrykit.etcd;
 
+import dev.registrykit.Candidacy;
+import dev.registrykit.Election;
 import dev.registrykit.InvalidEntry;
 import dev.registrykit.InvalidEntryListener;
 import dev.registrykit.Registration;
@@ -9,6 +11,8 @@ import dev.registrykit.RegistryListener;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
 import dev.registrykit.etcd.internal.Calls;
+import dev.registrykit.etcd.internal.EtcdCandidacyAccess;
+import dev.registrykit.etcd.internal.EtcdElection;
 import dev.registrykit.etcd.internal.EtcdRegistration;
 import dev.registrykit.etcd.internal.EtcdWatch;
 import dev.registrykit.etcd.internal.RateLimitedLog;
@@ -76,6 +80,7 @@ public final class EtcdRegistry implements Registry {
   private final boolean ownsClient;
   private final Set<EtcdRegistration> registrations = ConcurrentHashMap.newKeySet();
   private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
+  private final java.util.Map<String, EtcdElection> elections = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object registerLock = new Object();
 
@@ -213,6 +218,28 @@ public final class EtcdRegistry implements Registry {
     return watch;
   }
 
+  @Override
+  public Election election(String name) {
+    Validation.requireName("name", name);
+    checkOpen("election");
+    return elections.computeIfAbsent(name, n -> new EtcdElection(context, n));
+  }
+
+  /**
+   * Makes {@code candidacy}'s process die without resigning: keep-alive stops, its key stays until
+   * its lease runs out, then the next candidate leads. For tests.
+   *
+   * @throws IllegalArgumentException if {@code candidacy} did not come from this registry
+   */
+  public void crash(Candidacy candidacy) {
+    Objects.requireNonNull(candidacy, "candidacy must not be null");
+    if (!(candidacy instanceof EtcdCandidacyAccess.Crashable crashable)
+        || elections.get(candidacy.election()) == null) {
+      throw new IllegalArgumentException("crash needs a candidacy of this EtcdRegistry but was: " + candidacy);
+    }
+    crashable.crashForTests();
+  }
+
   /**
    * Deregisters every registration (deleting its key), closes every watch, stops the registry's
    * threads and, unless the client was given by the caller, closes the jetcd client. Idempotent.
@@ -232,6 +259,9 @@ public final class EtcdRegistry implements Registry {
     }
     for (EtcdWatch watch : List.copyOf(watches)) {
       watch.close();
+    }
+    for (EtcdElection election : elections.values()) {
+      election.close();
     }
     context.scheduler().shutdownNow();
     context.events().shutdown();

@@ -1,6 +1,13 @@
 package dev.registrykit.fake;
 
+import dev.registrykit.Candidacy;
+import dev.registrykit.CandidacyListener;
+import dev.registrykit.CandidacyState;
+import dev.registrykit.Election;
 import dev.registrykit.InvalidEntry;
+import dev.registrykit.Leader;
+import dev.registrykit.LeaderListener;
+import dev.registrykit.RegistryException;
 import dev.registrykit.InvalidEntryListener;
 import dev.registrykit.Registration;
 import dev.registrykit.RegistrationListener;
@@ -25,12 +32,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An in-memory {@link Registry} that behaves like etcd, driven by a {@link FakeClock}: no thread, no
@@ -78,6 +88,7 @@ public final class FakeRegistry implements Registry {
   private final Set<FakeRegistration> registrations = new LinkedHashSet<>();
   private final List<Watch> watches = new ArrayList<>();
   private final List<ActiveFault> faults = new ArrayList<>();
+  private final Map<String, FakeElection> elections = new LinkedHashMap<>();
   private long registrationOrder;
   private boolean closed;
 
@@ -253,6 +264,12 @@ public final class FakeRegistry implements Registry {
           registration.abandon(); // as over a broken connection: the keys go when their leases run out
         }
       }
+      for (FakeElection election : elections.values()) {
+        for (FakeCandidacy candidacy : new ArrayList<>(election.candidacies)) {
+          candidacy.end(CandidacyState.RESIGNED, reachable);
+        }
+        election.observers.clear();
+      }
       for (Watch watch : watches) {
         watch.open = false;
       }
@@ -276,6 +293,32 @@ public final class FakeRegistry implements Registry {
     synchronized (lock) {
       own.crashed = true;
       own.cancelKeepAlive();
+    }
+  }
+
+  /**
+   * Makes {@code candidacy}'s process die without resigning: keep-alive stops, and it keeps its
+   * place (or its leadership) until its lease runs out; then the next candidate leads.
+   *
+   * @throws IllegalArgumentException if {@code candidacy} did not come from this registry
+   */
+  public void crash(Candidacy candidacy) {
+    Objects.requireNonNull(candidacy, "candidacy must not be null");
+    if (!(candidacy instanceof FakeCandidacy own) || own.registry() != this) {
+      throw new IllegalArgumentException("crash needs a candidacy of this FakeRegistry but was: " + candidacy);
+    }
+    synchronized (lock) {
+      own.crashed = true;
+      own.cancelKeepAlive();
+    }
+  }
+
+  @Override
+  public Election election(String name) {
+    Validation.requireName("name", name);
+    synchronized (lock) {
+      checkUsable("election");
+      return elections.computeIfAbsent(name, FakeElection::new);
     }
   }
 
@@ -451,9 +494,12 @@ public final class FakeRegistry implements Registry {
         old.keys.remove(key);
       }
     }
-    store.put(key, new Entry(value, leaseId, revision));
+    store.put(key, new Entry(value, leaseId, previous == null ? revision : previous.createRevision, revision));
     if (leaseId != 0) {
       leases.get(leaseId).keys.add(key);
+    }
+    if (electionChanged(key)) {
+      return;
     }
     ServiceInstance before = previous == null ? null : decode(key, previous.value, null);
     List<InvalidEntry> invalid = new ArrayList<>();
@@ -483,6 +529,9 @@ public final class FakeRegistry implements Registry {
       if (lease != null) {
         lease.keys.remove(key);
       }
+    }
+    if (electionChanged(key)) {
+      return;
     }
     ServiceInstance before = decode(key, previous.value, null);
     if (before != null) {
@@ -561,11 +610,13 @@ public final class FakeRegistry implements Registry {
   private static final class Entry {
     final String value;
     final long leaseId;
+    final long createRevision;
     final long modRevision;
 
-    Entry(String value, long leaseId, long modRevision) {
+    Entry(String value, long leaseId, long createRevision, long modRevision) {
       this.value = value;
       this.leaseId = leaseId;
+      this.createRevision = createRevision;
       this.modRevision = modRevision;
     }
   }
@@ -815,6 +866,271 @@ public final class FakeRegistry implements Registry {
     @Override
     public String toString() {
       return "FakeRegistration[" + key + ", ttl=" + ttl + ", " + state + "]";
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ elections
+
+  private String electionsRoot() {
+    return namespace + "-elections/";
+  }
+
+  /** If {@code key} belongs to an election, re-decides who leads it; whether it did. Under lock. */
+  private boolean electionChanged(String key) {
+    String root = electionsRoot();
+    if (!key.startsWith(root)) {
+      return false;
+    }
+    String rest = key.substring(root.length());
+    int slash = rest.indexOf('/');
+    FakeElection election = slash < 0 ? null : elections.get(rest.substring(0, slash));
+    if (election != null) {
+      election.decide();
+    }
+    return true;
+  }
+
+  private final class FakeElection implements Election {
+    final String name;
+    final String prefix;
+    final List<FakeCandidacy> candidacies = new ArrayList<>();
+    final List<LeaderListener> observers = new ArrayList<>();
+    Optional<Leader> current = Optional.empty();
+    long candidates;
+
+    FakeElection(String name) {
+      this.name = name;
+      this.prefix = electionsRoot() + name + "/";
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public Candidacy campaign(String candidateId, Duration ttl) {
+      Validation.requireName("candidateId", candidateId);
+      Validation.requireTtl(ttl);
+      FakeCandidacy candidacy;
+      synchronized (lock) {
+        checkUsable("campaign");
+        Duration granted = ttl.compareTo(minimumTtl) < 0 ? minimumTtl : ttl;
+        Lease lease = new Lease(nextLeaseId++, granted);
+        leases.put(lease.id, lease);
+        lease.renew();
+        candidacy = new FakeCandidacy(this, candidateId, granted, lease,
+            prefix + String.format("%016x", lease.id));
+        candidacies.add(candidacy);
+        put(candidacy.key, candidateId, lease.id);
+        candidacy.scheduleKeepAlive();
+      }
+      deliver();
+      return candidacy;
+    }
+
+    @Override
+    public Optional<Leader> leader() {
+      synchronized (lock) {
+        checkUsable("leader");
+        return current;
+      }
+    }
+
+    @Override
+    public Subscription observe(LeaderListener listener) {
+      Validation.requireNonNull(listener, "listener");
+      synchronized (lock) {
+        checkUsable("observe");
+        observers.add(listener);
+        Optional<Leader> now = current;
+        pending.add(() -> listener.leaderChanged(now));
+      }
+      deliver();
+      return () -> {
+        synchronized (lock) {
+          observers.remove(listener);
+        }
+      };
+    }
+
+    /** The leader is the key with the smallest create revision. Under lock. */
+    void decide() {
+      Map.Entry<String, Entry> first = null;
+      for (Map.Entry<String, Entry> e : subMap(prefix).entrySet()) {
+        if (first == null || e.getValue().createRevision < first.getValue().createRevision) {
+          first = e;
+        }
+      }
+      String leaderKey = first == null ? null : first.getKey();
+      Optional<Leader> next = first == null ? Optional.empty()
+          : Optional.of(new Leader(name, first.getValue().value, first.getValue().createRevision));
+      for (FakeCandidacy candidacy : new ArrayList<>(candidacies)) {
+        if (!store.containsKey(candidacy.key)) {
+          candidacy.end(CandidacyState.LOST, false);
+        } else if (candidacy.key.equals(leaderKey) && candidacy.state == CandidacyState.WAITING) {
+          candidacy.token = first.getValue().createRevision;
+          candidacy.changeState(CandidacyState.LEADING);
+        }
+      }
+      if (!next.equals(current)) {
+        current = next;
+        for (LeaderListener observer : observers) {
+          pending.add(() -> observer.leaderChanged(next));
+        }
+      }
+    }
+  }
+
+  private final class FakeCandidacy implements Candidacy {
+    final FakeElection election;
+    final String candidateId;
+    final Duration ttl;
+    final Lease lease;
+    final String key;
+    final List<CandidacyListener> listeners = new CopyOnWriteArrayList<>();
+    volatile CandidacyState state = CandidacyState.WAITING;
+    volatile long token;
+    boolean crashed;
+    FakeClock.Timer keepAlive;
+
+    FakeCandidacy(FakeElection election, String candidateId, Duration ttl, Lease lease, String key) {
+      this.election = election;
+      this.candidateId = candidateId;
+      this.ttl = ttl;
+      this.lease = lease;
+      this.key = key;
+    }
+
+    FakeRegistry registry() {
+      return FakeRegistry.this;
+    }
+
+    @Override
+    public String election() {
+      return election.name;
+    }
+
+    @Override
+    public String candidateId() {
+      return candidateId;
+    }
+
+    @Override
+    public Duration ttl() {
+      return ttl;
+    }
+
+    @Override
+    public CandidacyState state() {
+      return state;
+    }
+
+    @Override
+    public OptionalLong fencingToken() {
+      return state == CandidacyState.LEADING ? OptionalLong.of(token) : OptionalLong.empty();
+    }
+
+    /**
+     * Waits, in real time, for leadership: on the fake, leadership changes only when the clock or
+     * another candidate moves, so a test that waits here needs another thread to move them.
+     */
+    @Override
+    public boolean awaitLeadership(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout must not be null");
+      long deadline = System.nanoTime() + timeout.toNanos();
+      synchronized (this) {
+        while (state == CandidacyState.WAITING) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return false;
+          }
+          try {
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException("awaitLeadership of " + candidateId + " was interrupted", e);
+          }
+        }
+        return state == CandidacyState.LEADING;
+      }
+    }
+
+    @Override
+    public Subscription addListener(CandidacyListener listener) {
+      Validation.requireNonNull(listener, "listener");
+      listeners.add(listener);
+      return () -> listeners.remove(listener);
+    }
+
+    void scheduleKeepAlive() {
+      keepAlive = clock.schedule(clock.instant().plus(ttl.dividedBy(3)), this::tick);
+    }
+
+    void cancelKeepAlive() {
+      if (keepAlive != null) {
+        keepAlive.cancel();
+        keepAlive = null;
+      }
+    }
+
+    private void tick() {
+      synchronized (lock) {
+        if (crashed || state == CandidacyState.LOST || state == CandidacyState.RESIGNED) {
+          return;
+        }
+        if (!unavailable() && leases.containsKey(lease.id)) {
+          lease.renew();
+        }
+        scheduleKeepAlive();
+      }
+      deliver();
+    }
+
+    /** Under lock: leaves the election as {@code how}; revokes the lease if the store can be reached. */
+    void end(CandidacyState how, boolean revoke) {
+      if (state == CandidacyState.LOST || state == CandidacyState.RESIGNED) {
+        return;
+      }
+      cancelKeepAlive();
+      election.candidacies.remove(this);
+      changeState(how);
+      if (revoke) {
+        revoke(lease); // deletes the key: the next candidate leads
+      }
+    }
+
+    void changeState(CandidacyState next) {
+      CandidacyState previous = state;
+      state = next;
+      synchronized (this) {
+        notifyAll();
+      }
+      for (CandidacyListener listener : listeners) {
+        pending.add(() -> listener.stateChanged(this, previous, next));
+      }
+    }
+
+    @Override
+    public void close() {
+      RegistryUnavailableException failure = null;
+      synchronized (lock) {
+        boolean reachable = !unavailable();
+        end(CandidacyState.RESIGNED, reachable);
+        if (!reachable) {
+          failure = new RegistryUnavailableException("resigning " + candidateId + " from " + election.name
+              + " failed: the fake registry is unavailable; its place goes when its lease runs out");
+        }
+      }
+      deliver();
+      if (failure != null) {
+        throw failure;
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "FakeCandidacy[" + election.name + "/" + candidateId + ", " + state + "]";
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.registrykit.junit;
 
+import dev.registrykit.Candidacy;
+import dev.registrykit.Election;
 import dev.registrykit.Registration;
 import dev.registrykit.Registry;
 
@@ -12,6 +14,8 @@ import dev.registrykit.Registry;
  * assertThat(registry).hasInstance(orders).hasInstances("orders", 1);
  * assertThat(registration).isActive();
  * assertThat(events).sawAdded(orders).sawRemoved(orders);
+ * assertThat(election).hasLeader("i-1");
+ * assertThat(candidacy).isLost();
  * }</pre>
  */
 public final class RegistryAssertions {
@@ -27,6 +31,16 @@ public final class RegistryAssertions {
   /** Assertions on a registration's state. */
   public static RegistrationAssert assertThat(Registration actual) {
     return new RegistrationAssert(actual);
+  }
+
+  /** Assertions on who leads an election. */
+  public static ElectionAssert assertThat(Election actual) {
+    return new ElectionAssert(actual);
+  }
+
+  /** Assertions on a candidacy's state. */
+  public static CandidacyAssert assertThat(Candidacy actual) {
+    return new CandidacyAssert(actual);
   }
 
   /** Assertions on the events a watcher recorded. */

@@ -1,5 +1,6 @@
 package dev.registrykit.junit;
 
+import dev.registrykit.Candidacy;
 import dev.registrykit.Registration;
 import java.time.Duration;
 
@@ -23,6 +24,12 @@ public interface RegistryTime {
    * until the lease runs out. The registration must come from the injected registry.
    */
   void crash(Registration registration);
+
+  /**
+   * Makes a candidate's process die without resigning: keep-alive stops, it keeps its place (or
+   * leadership) until its lease runs out. The candidacy must come from the injected registry.
+   */
+  void crash(Candidacy candidacy);
 
   /**
    * Lets the registration's lease run out and returns once its instance is gone from the registry.

@@ -4,6 +4,9 @@ import static dev.registrykit.junit.RegistryAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.registrykit.Candidacy;
+import dev.registrykit.Election;
+import dev.registrykit.Leader;
 import dev.registrykit.Registration;
 import dev.registrykit.RegistrationState;
 import dev.registrykit.Registry;
@@ -506,6 +509,126 @@ public abstract class RegistryContract {
     assertThatThrownBy(() -> registry.watchAll(null))
         .isInstanceOf(NullPointerException.class).hasMessage("listener must not be null");
     assertThat(registry.allInstances()).as("nothing half-written").isEmpty();
+  }
+
+  // ------------------------------------------------------------------------------ leader election
+
+  @Test
+  public void oneLeaderAmongSeveralCandidatesTheEarliest(Registry registry, RegistryTime time) {
+    Election election = registry.election("migrations");
+    Candidacy a = election.campaign("a", LONG_TTL);
+    Candidacy b = election.campaign("b", LONG_TTL);
+    Candidacy c = election.campaign("c", LONG_TTL);
+
+    time.eventually(() -> assertThat(a).isLeading());
+    assertThat(b).isWaiting();
+    assertThat(c).isWaiting();
+    assertThat(election).hasLeader("a");
+    assertThat(election.leader().orElseThrow().fencingToken()).isEqualTo(a.fencingToken().getAsLong());
+  }
+
+  @Test
+  public void resigningHandsLeadershipOverInCampaignOrder(Registry registry, RegistryTime time) {
+    Election election = registry.election("migrations");
+    Candidacy a = election.campaign("a", LONG_TTL);
+    Candidacy b = election.campaign("b", LONG_TTL);
+    Candidacy c = election.campaign("c", LONG_TTL);
+    time.eventually(() -> assertThat(a).isLeading());
+
+    a.close();
+    time.eventually(() -> assertThat(b).isLeading());
+    assertThat(c).isWaiting();
+    b.close();
+    time.eventually(() -> assertThat(c).isLeading());
+
+    assertThat(a).isResigned();
+    assertThat(election).hasLeader("c");
+    c.close();
+    time.eventually(() -> assertThat(election).hasNoLeader());
+  }
+
+  @Test
+  public void aCrashedLeaderIsReplacedAfterItsTtl(Registry registry, RegistryTime time) {
+    Election election = registry.election("pollers");
+    Candidacy a = election.campaign("a", SHORT_TTL);
+    Candidacy b = election.campaign("b", SHORT_TTL);
+    time.eventually(() -> assertThat(a).isLeading());
+
+    time.crash(a);
+    time.elapse(SHORT_TTL.plus(time.expiryMargin()));
+
+    time.eventually(() -> assertThat(b).isLeading());
+    time.eventually(() -> assertThat(a).isLost());
+    assertThat(election).hasLeader("b");
+  }
+
+  @Test
+  public void aLeaderCutOffFromTheRegistryLearnsItLost(Registry registry, RegistryBackend backend, RegistryTime time) {
+    Election election = registry.election("pollers");
+    Candidacy a = election.campaign("a", SHORT_TTL);
+    time.eventually(() -> assertThat(a).isLeading());
+    List<String> states = new CopyOnWriteArrayList<>();
+    a.addListener((candidacy, from, to) -> states.add(from + "->" + to));
+
+    backend.makeUnavailable();
+    try {
+      time.elapse(SHORT_TTL.multipliedBy(2));
+      time.eventually(() -> assertThat(a).isLost());
+    } finally {
+      backend.heal();
+    }
+
+    assertThat(a.fencingToken()).isEmpty();
+    time.eventually(() -> assertThat(states).containsExactly("LEADING->LOST"));
+  }
+
+  @Test
+  public void fencingTokensStrictlyIncreaseFromLeaderToLeader(Registry registry, RegistryTime time) {
+    Election election = registry.election("migrations");
+    List<Long> tokens = new ArrayList<>();
+    Candidacy previous = election.campaign("c0", LONG_TTL);
+    for (int i = 1; i <= 3; i++) {
+      Candidacy next = election.campaign("c" + i, LONG_TTL);
+      Candidacy leading = previous;
+      time.eventually(() -> assertThat(leading).isLeading());
+      tokens.add(leading.fencingToken().getAsLong());
+      leading.close();
+      previous = next;
+    }
+    Candidacy last = previous;
+    time.eventually(() -> assertThat(last).isLeading());
+    tokens.add(last.fencingToken().getAsLong());
+
+    assertThat(tokens).isSorted().doesNotHaveDuplicates().hasSize(4);
+  }
+
+  @Test
+  public void observersHearTheLeaderThenEveryChange(Registry registry, RegistryTime time) {
+    Election election = registry.election("migrations");
+    Candidacy a = election.campaign("a", LONG_TTL);
+    List<String> seen = new CopyOnWriteArrayList<>();
+    election.observe(leader -> seen.add(leader.map(Leader::candidateId).orElse("-")));
+    time.eventually(() -> assertThat(seen).containsExactly("a"));
+    Candidacy b = election.campaign("b", LONG_TTL);
+
+    a.close();
+    time.eventually(() -> assertThat(seen).containsExactly("a", "b"));
+    b.close();
+
+    time.eventually(() -> assertThat(seen).containsExactly("a", "b", "-"));
+  }
+
+  @Test
+  public void electionsAreSeparateAndStayOutOfTheInstances(Registry registry, RegistryTime time) {
+    Candidacy migrations = registry.election("migrations").campaign("a", LONG_TTL);
+    Candidacy pollers = registry.election("pollers").campaign("b", LONG_TTL);
+
+    time.eventually(() -> assertThat(migrations).isLeading());
+    time.eventually(() -> assertThat(pollers).isLeading());
+    assertThat(registry.allInstances()).isEmpty();
+    assertThat(registry.services()).isEmpty();
+    assertThatThrownBy(() -> registry.election("a/b")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("name must match [A-Za-z0-9._-]{1,128} but was: \"a/b\"");
   }
 
   // ------------------------------------------------------------------------------ helpers

@@ -1,5 +1,6 @@
 package dev.registrykit.junit.internal;
 
+import dev.registrykit.Candidacy;
 import dev.registrykit.Registration;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
@@ -27,6 +28,11 @@ final class EtcdRegistryTime implements RegistryTime {
   @Override
   public void crash(Registration registration) {
     registry.crash(registration);
+  }
+
+  @Override
+  public void crash(Candidacy candidacy) {
+    registry.crash(candidacy);
   }
 
   @Override

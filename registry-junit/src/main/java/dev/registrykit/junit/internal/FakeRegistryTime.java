@@ -1,5 +1,6 @@
 package dev.registrykit.junit.internal;
 
+import dev.registrykit.Candidacy;
 import dev.registrykit.Registration;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.fake.FakeRegistry;
@@ -19,6 +20,11 @@ final class FakeRegistryTime implements RegistryTime {
   @Override
   public void crash(Registration registration) {
     registry.crash(registration);
+  }
+
+  @Override
+  public void crash(Candidacy candidacy) {
+    registry.crash(candidacy);
   }
 
   @Override
