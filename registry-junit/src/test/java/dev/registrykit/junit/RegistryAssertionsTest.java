@@ -99,4 +99,27 @@ class RegistryAssertionsTest {
         .hasMessage("Expecting strictly increasing revisions but Added orders/i-1@5 came after Added orders/i-1@5"
             + " in: [Added orders/i-1@5, Added orders/i-1@5]");
   }
+
+  @Test
+  void electionAndCandidacy() {
+    dev.registrykit.Election election = registry.election("migrations");
+    assertThatThrownBy(() -> assertThat(election).hasLeader("a"))
+        .hasMessage("Expecting election migrations to be led by a but nobody led it");
+    dev.registrykit.Candidacy a = election.campaign("a", Duration.ofSeconds(10));
+    dev.registrykit.Candidacy b = election.campaign("b", Duration.ofSeconds(10));
+
+    assertThat(election).hasLeader("a");
+    assertThat(a).isLeading();
+    assertThat(b).isWaiting();
+    assertThatThrownBy(() -> assertThat(election).hasLeader("b"))
+        .hasMessage("Expecting election migrations to be led by b but it was led by a");
+    assertThatThrownBy(() -> assertThat(election).hasNoLeader())
+        .hasMessage("Expecting election migrations to have no leader but it was led by a");
+    assertThatThrownBy(() -> assertThat(b).isLeading())
+        .hasMessage("Expecting candidacy of b in migrations to be LEADING but was WAITING");
+    a.close();
+    assertThat(a).isResigned();
+    assertThatThrownBy(() -> assertThat(a).isLost())
+        .hasMessage("Expecting candidacy of a in migrations to be LOST but was RESIGNED");
+  }
 }
