@@ -50,6 +50,31 @@ class ReadmeSnippetsTest {
   }
 
   @Test
+  void theMavenCoordinatesAreThoseOfTheBom() throws IOException {
+    Matcher block = Pattern.compile("<!-- snippet: maven[^>]*-->\\n```xml\\n(.*?)```", Pattern.DOTALL)
+        .matcher(Files.readString(README));
+    assertThat(block.find()).as("the README's maven snippet").isTrue();
+    String snippet = block.group(1);
+    String bom = Files.readString(Path.of("..", "registrykit-bom", "pom.xml"));
+    String version = between(bom, "<version>", "</version>");
+
+    assertThat(snippet).contains("<artifactId>registrykit-bom</artifactId>", "<version>" + version + "</version>");
+    Matcher artifacts = Pattern.compile("<artifactId>(registry-[a-z]+)</artifactId>").matcher(snippet);
+    int count = 0;
+    while (artifacts.find()) {
+      assertThat(bom).as("the BOM manages " + artifacts.group(1)).contains("<artifactId>" + artifacts.group(1) + "</artifactId>");
+      assertThat(Files.isDirectory(Path.of("..", artifacts.group(1)))).as("module " + artifacts.group(1)).isTrue();
+      count++;
+    }
+    assertThat(count).isEqualTo(2);
+  }
+
+  private static String between(String text, String open, String close) {
+    int start = text.indexOf(open) + open.length();
+    return text.substring(start, text.indexOf(close, start));
+  }
+
+  @Test
   void theApplicationRegistersOnStartAndDeregistersOnShutdown(EtcdHandle etcd, Registry registry, RegistryTime time)
       throws Exception {
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
