@@ -7,7 +7,6 @@ import dev.registrykit.Election;
 import dev.registrykit.InvalidEntry;
 import dev.registrykit.Leader;
 import dev.registrykit.LeaderListener;
-import dev.registrykit.RegistryException;
 import dev.registrykit.InvalidEntryListener;
 import dev.registrykit.Registration;
 import dev.registrykit.RegistrationListener;
@@ -21,6 +20,7 @@ import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
 import dev.registrykit.internal.InstanceCodec;
 import dev.registrykit.internal.Validation;
+import dev.registrykit.internal.Waits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -40,7 +40,6 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An in-memory {@link Registry} that behaves like etcd, driven by a {@link FakeClock}: no thread, no
@@ -1037,23 +1036,8 @@ public final class FakeRegistry implements Registry {
      */
     @Override
     public boolean awaitLeadership(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout must not be null");
-      long deadline = System.nanoTime() + timeout.toNanos();
-      synchronized (this) {
-        while (state == CandidacyState.WAITING) {
-          long left = deadline - System.nanoTime();
-          if (left <= 0) {
-            return false;
-          }
-          try {
-            TimeUnit.NANOSECONDS.timedWait(this, left);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RegistryException("awaitLeadership of " + candidateId + " was interrupted", e);
-          }
-        }
-        return state == CandidacyState.LEADING;
-      }
+      Waits.awaitWhile(this, () -> state == CandidacyState.WAITING, timeout, "awaitLeadership of " + candidateId);
+      return state == CandidacyState.LEADING;
     }
 
     @Override

@@ -6,9 +6,9 @@ import dev.registrykit.CandidacyState;
 import dev.registrykit.RegistryException;
 import dev.registrykit.Subscription;
 import dev.registrykit.internal.Validation;
+import dev.registrykit.internal.Waits;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
@@ -83,23 +83,8 @@ final class EtcdCandidacy implements Candidacy, EtcdCandidacyAccess.Crashable {
 
   @Override
   public boolean awaitLeadership(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout must not be null");
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (this) {
-      while (state == CandidacyState.WAITING) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        try {
-          TimeUnit.NANOSECONDS.timedWait(this, left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new RegistryException("awaitLeadership of " + candidateId + " was interrupted", e);
-        }
-      }
-      return state == CandidacyState.LEADING;
-    }
+    Waits.awaitWhile(this, () -> state == CandidacyState.WAITING, timeout, "awaitLeadership of " + candidateId);
+    return state == CandidacyState.LEADING;
   }
 
   @Override
