@@ -35,6 +35,7 @@ public final class FakeClock extends Clock implements InstantSource {
   private final PriorityQueue<Timer> timers = new PriorityQueue<>();
   private volatile Instant now;
   private long sequence;
+  private int cancelled; // guarded by queueLock: cancelled timers still in the queue
 
   private FakeClock(Instant start) {
     this.now = Objects.requireNonNull(start, "start must not be null");
@@ -98,6 +99,7 @@ public final class FakeClock extends Clock implements InstantSource {
         }
         timers.poll();
         if (next.cancelled) {
+          cancelled--;
           continue;
         }
         if (next.due.isAfter(now)) {
@@ -150,9 +152,30 @@ public final class FakeClock extends Clock implements InstantSource {
   /** Runs {@code task} when the clock reaches {@code due} (at once on the next advance if due has passed). */
   Timer schedule(Instant due, Runnable task) {
     synchronized (queueLock) {
-      Timer timer = new Timer(due, sequence++, task);
+      Timer timer = new Timer(this, due, sequence++, task);
       timers.add(timer);
       return timer;
+    }
+  }
+
+  /**
+   * Counts a cancelled timer, and drops the cancelled ones once they are half the queue: a test that
+   * registers and closes many times without moving the clock must not grow the queue for ever.
+   */
+  private void cancelledOne() {
+    synchronized (queueLock) {
+      cancelled++;
+      if (cancelled > 64 && cancelled > timers.size() / 2) {
+        timers.removeIf(timer -> timer.cancelled);
+        cancelled = 0;
+      }
+    }
+  }
+
+  /** How many timers the queue holds, cancelled ones included; for tests of this package. */
+  int queuedTimers() {
+    synchronized (queueLock) {
+      return timers.size();
     }
   }
 
@@ -165,19 +188,27 @@ public final class FakeClock extends Clock implements InstantSource {
 
   /** A scheduled task; cancel it to drop it. */
   static final class Timer implements Comparable<Timer> {
+    final FakeClock clock;
     final Instant due;
     final long order;
     final Runnable task;
     volatile boolean cancelled;
 
-    Timer(Instant due, long order, Runnable task) {
+    Timer(FakeClock clock, Instant due, long order, Runnable task) {
+      this.clock = clock;
       this.due = due;
       this.order = order;
       this.task = task;
     }
 
     void cancel() {
-      cancelled = true;
+      synchronized (clock.queueLock) {
+        if (cancelled) {
+          return;
+        }
+        cancelled = true;
+      }
+      clock.cancelledOne();
     }
 
     @Override

@@ -83,4 +83,13 @@ class FakeClockTest {
     assertThat(zoned.instant()).isEqualTo(clock.instant());
     assertThat(zoned.getZone()).isEqualTo(ZoneId.of("Europe/Berlin"));
   }
+
+  @Test
+  void cancelledTimersDoNotPileUpWhileTheClockStandsStill() {
+    FakeRegistry registry = FakeRegistry.builder().withClock(clock).build();
+    for (int i = 0; i < 10_000; i++) {
+      registry.register(dev.registrykit.ServiceInstance.of("churn", "i-1", "http://h:1"), Duration.ofSeconds(30)).close();
+    }
+    assertThat(clock.queuedTimers()).as("timers held after 10,000 register/close").isLessThan(1_000);
+  }
 }
