@@ -79,6 +79,7 @@ public final class EtcdRegistry implements Registry {
   private final RegistryContext context;
   private final boolean ownsClient;
   private final Set<EtcdRegistration> registrations = ConcurrentHashMap.newKeySet();
+  private final java.util.Map<String, EtcdRegistration> liveByKey = new ConcurrentHashMap<>();
   private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
   private final java.util.Map<String, EtcdElection> elections = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -145,11 +146,10 @@ public final class EtcdRegistry implements Registry {
     Validation.requireTtl(ttl);
     checkOpen("register");
     synchronized (registerLock) {
-      EtcdRegistration registration = EtcdRegistration.register(context, instance, ttl, registrations::remove);
-      for (EtcdRegistration other : registrations) {
-        if (other.key().equals(registration.key())) {
-          other.retire(); // its key now belongs to the new lease; revoking the old one deletes nothing
-        }
+      EtcdRegistration registration = EtcdRegistration.register(context, instance, ttl, this::forget);
+      EtcdRegistration replaced = liveByKey.put(registration.key(), registration);
+      if (replaced != null) {
+        replaced.retire(); // its key now belongs to the new lease; revoking the old one deletes nothing
       }
       registrations.add(registration);
       if (closed.get()) {
@@ -277,6 +277,11 @@ public final class EtcdRegistry implements Registry {
     if (ownsClient) {
       context.client().close();
     }
+  }
+
+  private void forget(EtcdRegistration registration) {
+    registrations.remove(registration);
+    liveByKey.remove(registration.key(), registration);
   }
 
   private EtcdRegistration own(Registration registration, String operation) {

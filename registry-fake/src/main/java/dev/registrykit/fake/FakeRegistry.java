@@ -85,6 +85,7 @@ public final class FakeRegistry implements Registry {
   private final List<RegistryEvent> history = new ArrayList<>();
   // --- "client" state, guarded by lock
   private final Set<FakeRegistration> registrations = new LinkedHashSet<>();
+  private final Map<String, FakeRegistration> liveByKey = new java.util.HashMap<>();
   private final List<Watch> watches = new ArrayList<>();
   private final List<ActiveFault> faults = new ArrayList<>();
   private final Map<String, FakeElection> elections = new LinkedHashMap<>();
@@ -147,12 +148,7 @@ public final class FakeRegistry implements Registry {
       Duration granted = ttl.compareTo(minimumTtl) < 0 ? minimumTtl : ttl;
       registration = new FakeRegistration(instance, granted, registrationOrder++);
       String key = InstanceCodec.key(namespace, instance);
-      FakeRegistration replaced = null;
-      for (FakeRegistration other : registrations) {
-        if (other.key.equals(key) && other.state != RegistrationState.CLOSED) {
-          replaced = other;
-        }
-      }
+      FakeRegistration replaced = liveByKey.put(key, registration);
       registrations.add(registration);
       registration.attach(grantAndPut(registration));
       if (replaced != null) {
@@ -626,6 +622,7 @@ public final class FakeRegistry implements Registry {
     final Duration ttl;
     final Set<String> keys = new LinkedHashSet<>();
     FakeClock.Timer expiry;
+    FakeRegistration owner;
 
     Lease(long id, Duration ttl) {
       this.id = id;
@@ -647,10 +644,8 @@ public final class FakeRegistry implements Registry {
           return;
         }
         revoke(this);
-        for (FakeRegistration registration : registrations) {
-          if (registration.lease == this) {
-            registration.leaseExpired();
-          }
+        if (owner != null && owner.lease == this) {
+          owner.leaseExpired();
         }
       }
       deliver();
@@ -733,6 +728,13 @@ public final class FakeRegistry implements Registry {
 
     void attach(Lease lease) {
       this.lease = lease;
+      lease.owner = this;
+    }
+
+    /** Under lock: this registration no longer counts as the live one of its key. */
+    void forget() {
+      registrations.remove(this);
+      liveByKey.remove(key, this);
     }
 
     @Override
@@ -803,14 +805,14 @@ public final class FakeRegistry implements Registry {
         revoke(mine);
       }
       changeState(RegistrationState.CLOSED);
-      registrations.remove(this);
+      forget();
     }
 
     /** Stop keep-alive and let go, without reaching the server. Under lock. */
     void abandon() {
       cancelKeepAlive();
       changeState(RegistrationState.CLOSED);
-      registrations.remove(this);
+      forget();
     }
 
     /** Delete the key if our lease still holds it, revoke the lease. Under lock. */
@@ -823,7 +825,7 @@ public final class FakeRegistry implements Registry {
         revoke(lease);
       }
       changeState(RegistrationState.CLOSED);
-      registrations.remove(this);
+      forget();
     }
 
     private void changeState(RegistrationState next) {
