@@ -60,7 +60,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * etcd's default), numbers every write with a store revision, deletes a key on deregistration only
  * while it is still attached to the registration's lease, and stores values in the origin's JSON
  * (so {@link #putRaw} can write what another program would, valid or not). Faults are injected with
- * {@link #inject(Fault)}; {@link #history()} lists every event.
+ * {@link #inject(Fault)}; {@link #history()} lists the events (the last 100,000 unless configured).
  *
  * <p>Thread-safe. Listeners are called on the thread whose call caused the event, after the fake's
  * lock is released (so they may call back into it), one at a time and in revision order.
@@ -82,7 +82,8 @@ public final class FakeRegistry implements Registry {
   private final Map<Long, Lease> leases = new LinkedHashMap<>();
   private long revision = 1;
   private long nextLeaseId = 1;
-  private final List<RegistryEvent> history = new ArrayList<>();
+  private final ArrayDeque<RegistryEvent> history = new ArrayDeque<>();
+  private final int historyLimit;
   // --- "client" state, guarded by lock
   private final Set<FakeRegistration> registrations = new LinkedHashSet<>();
   private final Map<String, FakeRegistration> liveByKey = new java.util.HashMap<>();
@@ -102,6 +103,7 @@ public final class FakeRegistry implements Registry {
     this.minimumTtl = builder.minimumTtl;
     this.defaultTtl = builder.defaultTtl;
     this.namespace = builder.namespace;
+    this.historyLimit = builder.historyLimit;
     this.recovery = builder.recovery;
     this.invalidEntryListener = builder.invalidEntryListener;
   }
@@ -168,7 +170,7 @@ public final class FakeRegistry implements Registry {
     synchronized (lock) {
       checkUsable("instances");
       for (Map.Entry<String, Entry> e : subMap(InstanceCodec.servicePrefix(namespace, serviceName)).entrySet()) {
-        ServiceInstance instance = decode(e.getKey(), e.getValue().value, invalid);
+        ServiceInstance instance = instanceOf(e.getKey(), e.getValue(), invalid);
         if (instance != null) {
           result.add(instance);
         }
@@ -198,7 +200,7 @@ public final class FakeRegistry implements Registry {
     synchronized (lock) {
       checkUsable(call);
       for (Map.Entry<String, Entry> e : subMap(InstanceCodec.namespacePrefix(namespace)).entrySet()) {
-        ServiceInstance instance = decode(e.getKey(), e.getValue().value, invalid);
+        ServiceInstance instance = instanceOf(e.getKey(), e.getValue(), invalid);
         if (instance != null) {
           result.add(instance);
         }
@@ -228,7 +230,7 @@ public final class FakeRegistry implements Registry {
       List<Map.Entry<String, Entry>> present = new ArrayList<>(subMap(prefix).entrySet());
       present.sort(Comparator.comparingLong(e -> e.getValue().modRevision));
       for (Map.Entry<String, Entry> e : present) {
-        ServiceInstance instance = decode(e.getKey(), e.getValue().value, invalid);
+        ServiceInstance instance = instanceOf(e.getKey(), e.getValue(), invalid);
         if (instance != null) {
           watch.enqueue(new RegistryEvent.Added(instance, e.getValue().modRevision));
         }
@@ -379,7 +381,10 @@ public final class FakeRegistry implements Registry {
     return existed;
   }
 
-  /** Every event that happened in this registry, in revision order (watches' initial snapshots aside). */
+  /**
+   * The events that happened in this registry, in revision order (watches' initial snapshots aside):
+   * all of them, or the last {@link Builder#withHistoryLimit(int) historyLimit}.
+   */
   public List<RegistryEvent> history() {
     synchronized (lock) {
       return List.copyOf(history);
@@ -447,15 +452,12 @@ public final class FakeRegistry implements Registry {
     return store.subMap(prefix, prefix + Character.MAX_VALUE);
   }
 
-  private ServiceInstance decode(String key, String value, List<InvalidEntry> invalid) {
-    try {
-      return InstanceCodec.decode(namespace, key, value);
-    } catch (InstanceCodec.InvalidValueException e) {
-      if (invalid != null) {
-        invalid.add(new InvalidEntry(key, value, e.getMessage()));
-      }
-      return null;
+  /** The instance stored in {@code entry}, or null (added to {@code invalid}) if its value is not one. */
+  private static ServiceInstance instanceOf(String key, Entry entry, List<InvalidEntry> invalid) {
+    if (entry.instance == null && entry.invalidReason != null && invalid != null) {
+      invalid.add(new InvalidEntry(key, entry.value, entry.invalidReason));
     }
+    return entry.instance;
   }
 
   private void report(List<InvalidEntry> invalid) {
@@ -475,12 +477,17 @@ public final class FakeRegistry implements Registry {
     Lease lease = new Lease(nextLeaseId++, registration.ttl);
     leases.put(lease.id, lease);
     lease.renew();
-    put(registration.key, InstanceCodec.encode(registration.instance), lease.id);
+    put(registration.key, InstanceCodec.encode(registration.instance), lease.id, registration.instance);
     return lease;
   }
 
   /** One write: a put at a new revision. Under lock. */
   private void put(String key, String value, long leaseId) {
+    put(key, value, leaseId, null);
+  }
+
+  /** One write; {@code known} is the instance {@code value} encodes, when the caller has it. Under lock. */
+  private void put(String key, String value, long leaseId, ServiceInstance known) {
     revision++;
     Entry previous = store.get(key);
     if (previous != null && previous.leaseId != 0) {
@@ -489,19 +496,31 @@ public final class FakeRegistry implements Registry {
         old.keys.remove(key);
       }
     }
-    store.put(key, new Entry(value, leaseId, previous == null ? revision : previous.createRevision, revision));
+    boolean election = key.startsWith(electionsRoot());
+    ServiceInstance after = null;
+    String invalidReason = null;
+    if (!election) {
+      if (known != null) {
+        after = known;
+      } else {
+        try {
+          after = InstanceCodec.decode(namespace, key, value);
+        } catch (InstanceCodec.InvalidValueException e) {
+          invalidReason = e.getMessage();
+          InvalidEntry entry = new InvalidEntry(key, value, invalidReason);
+          pending.add(() -> report(List.of(entry)));
+        }
+      }
+    }
+    store.put(key, new Entry(value, leaseId, previous == null ? revision : previous.createRevision, revision,
+        after, invalidReason));
     if (leaseId != 0) {
       leases.get(leaseId).keys.add(key);
     }
     if (electionChanged(key)) {
       return;
     }
-    ServiceInstance before = previous == null ? null : decode(key, previous.value, null);
-    List<InvalidEntry> invalid = new ArrayList<>();
-    ServiceInstance after = decode(key, value, invalid);
-    for (InvalidEntry entry : invalid) {
-      pending.add(() -> report(List.of(entry)));
-    }
+    ServiceInstance before = previous == null ? null : previous.instance;
     RegistryEvent event = null;
     if (after != null) {
       event = before == null
@@ -528,9 +547,8 @@ public final class FakeRegistry implements Registry {
     if (electionChanged(key)) {
       return;
     }
-    ServiceInstance before = decode(key, previous.value, null);
-    if (before != null) {
-      publish(key, new RegistryEvent.Removed(before, revision));
+    if (previous.instance != null) {
+      publish(key, new RegistryEvent.Removed(previous.instance, revision));
     }
   }
 
@@ -538,7 +556,10 @@ public final class FakeRegistry implements Registry {
     if (event == null) {
       return;
     }
-    history.add(event);
+    history.addLast(event);
+    if (history.size() > historyLimit) {
+      history.removeFirst();
+    }
     for (Watch watch : watches) {
       if (key.startsWith(watch.prefix)) {
         watch.enqueue(event);
@@ -607,12 +628,18 @@ public final class FakeRegistry implements Registry {
     final long leaseId;
     final long createRevision;
     final long modRevision;
+    /** The value decoded once when written: the instance, or null with the reason it is not one. */
+    final ServiceInstance instance;
+    final String invalidReason;
 
-    Entry(String value, long leaseId, long createRevision, long modRevision) {
+    Entry(String value, long leaseId, long createRevision, long modRevision, ServiceInstance instance,
+        String invalidReason) {
       this.value = value;
       this.leaseId = leaseId;
       this.createRevision = createRevision;
       this.modRevision = modRevision;
+      this.instance = instance;
+      this.invalidReason = invalidReason;
     }
   }
 
@@ -1127,6 +1154,7 @@ public final class FakeRegistry implements Registry {
     private Duration defaultTtl = Registry.DEFAULT_TTL;
     private String namespace = "/services";
     private Recovery recovery = Recovery.REREGISTER;
+    private int historyLimit = 100_000;
     private InvalidEntryListener invalidEntryListener = entry -> { };
 
     private Builder() {
@@ -1163,6 +1191,18 @@ public final class FakeRegistry implements Registry {
     /** What happens when a lease runs out while the process lives; {@link Recovery#REREGISTER} by default. */
     public Builder withRecovery(Recovery recovery) {
       this.recovery = Objects.requireNonNull(recovery, "recovery must not be null");
+      return this;
+    }
+
+    /**
+     * How many events {@link FakeRegistry#history()} keeps (the oldest go first): 100,000 by default,
+     * so that a long-running fake (a demo, a benchmark) does not grow without bound.
+     */
+    public Builder withHistoryLimit(int historyLimit) {
+      if (historyLimit <= 0) {
+        throw new IllegalArgumentException("historyLimit must be positive but was: " + historyLimit);
+      }
+      this.historyLimit = historyLimit;
       return this;
     }
 

@@ -409,4 +409,15 @@ class FakeRegistryTest {
     assertThat(events).hasSize(threads * perThread);
     assertThat(events).extracting(RegistryEvent::revision).isSorted().doesNotHaveDuplicates();
   }
+
+  @Test
+  void historyKeepsTheLastEventsUpToItsLimit() {
+    FakeRegistry small = FakeRegistry.builder().withHistoryLimit(3).build();
+    for (int i = 0; i < 5; i++) {
+      small.register(ServiceInstance.of("orders", "i-" + i, "http://h:1"), TTL);
+    }
+    assertThat(small.history()).extracting(e -> e.instance().instanceId()).containsExactly("i-2", "i-3", "i-4");
+    assertThatThrownBy(() -> FakeRegistry.builder().withHistoryLimit(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("historyLimit must be positive but was: 0");
+  }
 }
