@@ -1,0 +1,167 @@
+package dev.registrykit.bench;
+
+import dev.registrykit.Registration;
+import dev.registrykit.RegistryEvent;
+import dev.registrykit.ServiceInstance;
+import dev.registrykit.etcd.EtcdRegistry;
+import dev.registrykit.internal.InstanceCodec;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Figures 3 to 5 and the client-side memory figure of BENCHMARKS.md, against a running etcd:
+ * register and list latency against raw jetcd doing the same calls (interleaved, so both see the
+ * same machine), watch latency from a put to our listener, and how long after keep-alive stops the
+ * Removed event arrives.
+ *
+ * <p>{@code java dev.registrykit.bench.EtcdFigures http://127.0.0.1:2379 [rounds [expirySamples]]}
+ */
+public final class EtcdFigures {
+
+  private EtcdFigures() {
+  }
+
+  /** {@code endpoint [rounds [expirySamples]]}: 400 latency samples and 10 expiries per TTL by default. */
+  public static void main(String[] args) throws Exception {
+    String endpoint = args.length > 0 ? args[0] : "http://127.0.0.1:2379";
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 400;
+    int expirySamples = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+    run(endpoint, rounds, expirySamples, System.out);
+  }
+
+  /** Runs the figures and prints a Markdown table to {@code out}. */
+  public static void run(String endpoint, int rounds, int expirySamples, PrintStream out) throws Exception {
+    String namespace = "/registrykit-bench-" + Long.toHexString(System.nanoTime());
+    try (Client raw = Client.builder().endpoints(endpoint).build();
+         EtcdRegistry registry = EtcdRegistry.builder().withEndpoints(endpoint).withNamespace(namespace).build()) {
+      out.println("| figure | registrykit | baseline | ratio |");
+      out.println("| --- | --- | --- | --- |");
+      register(registry, raw, namespace, rounds, out);
+      list(registry, raw, namespace, rounds, out);
+      watch(registry, raw, namespace, rounds, out);
+      expiry(registry, Duration.ofSeconds(1), expirySamples, out);
+      expiry(registry, Duration.ofSeconds(2), expirySamples, out);
+    }
+  }
+
+  private static void register(EtcdRegistry registry, Client raw, String namespace, int rounds, PrintStream out)
+      throws Exception {
+    Samples ours = new Samples(rounds);
+    Samples theirs = new Samples(rounds);
+    for (int i = 0; i < rounds + 20; i++) {
+      ServiceInstance instance = ServiceInstance.of("reg", "i-" + i, "http://10.0.0.1:5000");
+      long t0 = System.nanoTime();
+      Registration registration = registry.register(instance, Duration.ofSeconds(30));
+      long t1 = System.nanoTime();
+      long lease = raw.getLeaseClient().grant(30).get(5, TimeUnit.SECONDS).getID();
+      raw.getKVClient().put(bytes(namespace + "/raw/i-" + i), bytes(InstanceCodec.encode(instance)),
+          PutOption.builder().withLeaseId(lease).build()).get(5, TimeUnit.SECONDS);
+      long t2 = System.nanoTime();
+      if (i >= 20) { // the first 20 warm both paths up
+        ours.add(t1 - t0);
+        theirs.add(t2 - t1);
+      }
+      registration.close();
+      raw.getLeaseClient().revoke(lease).get(5, TimeUnit.SECONDS);
+    }
+    row(out, "3a. register (lease grant + put)", ours, theirs);
+  }
+
+  private static void list(EtcdRegistry registry, Client raw, String namespace, int rounds, PrintStream out)
+      throws Exception {
+    for (int i = 0; i < 10; i++) {
+      registry.register(ServiceInstance.of("listed", "i-" + i, "http://10.0.0." + i + ":5000"), Duration.ofSeconds(30));
+    }
+    Samples ours = new Samples(rounds);
+    Samples theirs = new Samples(rounds);
+    ByteSequence prefix = bytes(InstanceCodec.servicePrefix(namespace, "listed"));
+    for (int i = 0; i < rounds + 20; i++) {
+      long t0 = System.nanoTime();
+      int listed = registry.instances("listed").size();
+      long t1 = System.nanoTime();
+      int got = raw.getKVClient().get(prefix, GetOption.builder().isPrefix(true).build()).get(5, TimeUnit.SECONDS).getKvs().size();
+      long t2 = System.nanoTime();
+      if (listed != 10 || got != 10) {
+        throw new IllegalStateException("expected 10 instances, listed " + listed + ", got " + got);
+      }
+      if (i >= 20) {
+        ours.add(t1 - t0);
+        theirs.add(t2 - t1);
+      }
+    }
+    row(out, "3b. instances(service), 10 instances (prefix get + decode)", ours, theirs);
+  }
+
+  private static void watch(EtcdRegistry registry, Client raw, String namespace, int rounds, PrintStream out)
+      throws Exception {
+    Map<String, Long> sent = new ConcurrentHashMap<>();
+    Samples latency = new Samples(rounds);
+    CountDownLatch all = new CountDownLatch(rounds);
+    try (var watch = registry.watch("watched", event -> {
+      long now = System.nanoTime();
+      Long at = sent.remove(event.instance().instanceId());
+      if (at != null && event instanceof RegistryEvent.Added) {
+        synchronized (latency) {
+          latency.add(now - at);
+        }
+        all.countDown();
+      }
+    })) {
+      for (int i = 0; i < rounds; i++) {
+        String id = "w-" + i;
+        String value = InstanceCodec.encode(ServiceInstance.of("watched", id, "http://10.0.0.1:5000"));
+        sent.put(id, System.nanoTime());
+        raw.getKVClient().put(bytes(InstanceCodec.key(namespace, "watched", id)), bytes(value)).get(5, TimeUnit.SECONDS);
+      }
+      if (!all.await(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("only " + (rounds - all.getCount()) + " of " + rounds + " events arrived");
+      }
+    }
+    out.printf(Locale.ROOT, "| 4. watch: put -> our listener, loopback | %s | - | - |%n", latency.describe());
+  }
+
+  private static void expiry(EtcdRegistry registry, Duration ttl, int samples, PrintStream out) throws Exception {
+    Samples detection = new Samples(samples);
+    for (int i = 0; i < samples; i++) {
+      String id = "e-" + ttl.toSeconds() + "-" + i;
+      CountDownLatch removed = new CountDownLatch(1);
+      long[] at = new long[1];
+      Registration registration = registry.register(ServiceInstance.of("expiring", id, "http://10.0.0.1:5000"), ttl);
+      try (var watch = registry.watch("expiring", event -> {
+        if (event instanceof RegistryEvent.Removed && event.instance().instanceId().equals(id)) {
+          at[0] = System.nanoTime();
+          removed.countDown();
+        }
+      })) {
+        long crashed = System.nanoTime();
+        registry.crash(registration);
+        if (!removed.await(ttl.toSeconds() + 10, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("no Removed for " + id);
+        }
+        detection.add(at[0] - crashed);
+      }
+    }
+    out.printf(Locale.ROOT, "| 5. keep-alive stops -> Removed, TTL %d s | %s | TTL %d ms | p50 %.2f x TTL |%n",
+        ttl.toSeconds(), detection.describe(), ttl.toMillis(), detection.percentileMillis(50) / ttl.toMillis());
+  }
+
+  private static void row(PrintStream out, String figure, Samples ours, Samples theirs) {
+    out.printf(Locale.ROOT, "| %s | %s | raw jetcd: %s | p50 %.2f, p99 %.2f |%n", figure, ours.describe(),
+        theirs.describe(), ours.percentileMillis(50) / theirs.percentileMillis(50),
+        ours.percentileMillis(99) / theirs.percentileMillis(99));
+  }
+
+  private static ByteSequence bytes(String text) {
+    return ByteSequence.from(text, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The full benchmark run behind BENCHMARKS.md (the CI runs only a smoke pass, BenchmarkSmokeTest).
+# Needs what scripts/provision.sh installs: Docker with the local etcd image, and Debian's etcd.
+# Writes registry-bench/target/benchmarks.md and prints it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export REGISTRYKIT_ETCD_IMAGE="$(scripts/provision.sh | tail -n 1)"
+export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost
+
+./mvnw -q -B -DskipTests install -pl registry-bench -am
+cp=$(./mvnw -q -B -pl registry-bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
+cp="registry-bench/target/classes:$cp"
+java_bench() { java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" "$@"; }
+
+# etcd for figures 3-5 and memory: Debian's binary on free loopback ports, fast elections as in the tests.
+data=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+peer=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+etcd --name bench --data-dir "$data" --listen-client-urls "http://127.0.0.1:$port" \
+  --advertise-client-urls "http://127.0.0.1:$port" --listen-peer-urls "http://127.0.0.1:$peer" \
+  --initial-advertise-peer-urls "http://127.0.0.1:$peer" --initial-cluster "bench=http://127.0.0.1:$peer" \
+  --heartbeat-interval 10 --election-timeout 100 >"$data/etcd.log" 2>&1 &
+etcd_pid=$!
+trap 'kill $etcd_pid 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
+
+out=registry-bench/target/benchmarks.md
+{
+  echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1), etcd $(etcd --version | head -1 | awk '{print $3}')"
+  echo
+  echo "| figure | registrykit | baseline | ratio |"
+  echo "| --- | --- | --- | --- |"
+  java_bench org.openjdk.jmh.Main -f 2 -wi 5 -w 1s -i 10 -r 1s -rf csv -rff registry-bench/target/jmh.csv \
+    dev.registrykit.bench.FakeBenchmarks >registry-bench/target/jmh.log
+  python3 - <<'PY'
+import csv
+rows = {r["Benchmark"].split(".")[-1]: r for r in csv.DictReader(open("registry-bench/target/jmh.csv"))}
+fake, base, exp = rows["fakeRegisterAndLookup"], rows["mapPutAndGet"], rows["leaseExpiryScenario"]
+f, b = float(fake["Score"]), float(base["Score"])
+print(f"| 1. fake register + lookup, one thread | {f:,.0f} ops/s (± {float(fake['Score Error (99.9%)']):,.0f}) | ConcurrentHashMap: {b:,.0f} ops/s | map is {b/f:.1f}x faster |")
+print(f"| 2. fake lease-expiry scenario | {float(exp['Score']):.2f} µs/op (± {float(exp['Score Error (99.9%)']):.2f}) | - | - |")
+PY
+  java_bench dev.registrykit.bench.EtcdFigures "http://127.0.0.1:$port" 400 10 | tail -n +3
+  java_bench dev.registrykit.bench.JunitFigures
+  java_bench dev.registrykit.bench.MemoryFigures "http://127.0.0.1:$port"
+} | tee "$out"
