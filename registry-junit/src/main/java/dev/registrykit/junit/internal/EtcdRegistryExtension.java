@@ -12,20 +12,17 @@ import io.etcd.jetcd.Client;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * The extension behind {@link EtcdRegistryTest}. Holds nothing in fields: the etcd lives in the
  * root, class or method store (by lifecycle) and each test's registry in the store of the context
  * that asked for it, so JUnit closes them.
  */
-public final class EtcdRegistryExtension implements ExecutionCondition, ParameterResolver, BeforeEachCallback {
+public final class EtcdRegistryExtension extends InjectingExtension implements ExecutionCondition {
 
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(EtcdRegistryExtension.class);
   private static final List<Class<?>> SUPPORTED =
@@ -33,6 +30,11 @@ public final class EtcdRegistryExtension implements ExecutionCondition, Paramete
 
   /** Short enough that a test of an outage does not wait long for each failing call. */
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
+
+  /** Creates the extension (JUnit does). */
+  public EtcdRegistryExtension() {
+    super("@EtcdRegistryTest", SUPPORTED);
+  }
 
   /** One test's registry, closed by JUnit with the test's store. */
   @SuppressWarnings("deprecation")
@@ -70,21 +72,7 @@ public final class EtcdRegistryExtension implements ExecutionCondition, Paramete
   // ------------------------------------------------------------------------------ injection
 
   @Override
-  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-    return SUPPORTED.contains(parameter.getParameter().getType());
-  }
-
-  @Override
-  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return resolve(parameter.getParameter().getType(), context);
-  }
-
-  @Override
-  public void beforeEach(ExtensionContext context) {
-    Injection.injectFields(context, "@EtcdRegistryTest", SUPPORTED, type -> resolve(type, context));
-  }
-
-  private Object resolve(Class<?> type, ExtensionContext context) {
+  Object resolve(Class<?> type, ExtensionContext context) {
     if (type == EtcdHandle.class) {
       return new DefaultEtcdHandle(etcd(context), lifecycle(context));
     }

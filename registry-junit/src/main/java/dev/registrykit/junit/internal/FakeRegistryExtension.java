@@ -8,19 +8,21 @@ import dev.registrykit.junit.RegistryBackend;
 import dev.registrykit.junit.RegistryTime;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * The extension behind {@link FakeRegistryTest}: one fresh FakeRegistry per test (per class for
  * {@code @BeforeAll} parameters), in the store of the context that asked, closed with it.
  */
-public final class FakeRegistryExtension implements ParameterResolver, BeforeEachCallback {
+public final class FakeRegistryExtension extends InjectingExtension {
 
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(FakeRegistryExtension.class);
   private static final List<Class<?>> SUPPORTED = List.of(Registry.class, FakeRegistry.class, FakeClock.class, RegistryTime.class, RegistryBackend.class);
+
+  /** Creates the extension (JUnit does). */
+  public FakeRegistryExtension() {
+    super("@FakeRegistryTest", SUPPORTED);
+  }
 
   /** Fake state per context. */
   @SuppressWarnings("deprecation")
@@ -33,21 +35,7 @@ public final class FakeRegistryExtension implements ParameterResolver, BeforeEac
   }
 
   @Override
-  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-    return SUPPORTED.contains(parameter.getParameter().getType());
-  }
-
-  @Override
-  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return resolve(parameter.getParameter().getType(), context);
-  }
-
-  @Override
-  public void beforeEach(ExtensionContext context) {
-    Injection.injectFields(context, "@FakeRegistryTest", SUPPORTED, type -> resolve(type, context));
-  }
-
-  private Object resolve(Class<?> type, ExtensionContext context) {
+  Object resolve(Class<?> type, ExtensionContext context) {
     FakeResource fake = context.getStore(NAMESPACE).getOrComputeIfAbsent("fake", key -> create(context), FakeResource.class);
     if (type == FakeClock.class) {
       return fake.registry().clock();
