@@ -129,6 +129,6 @@ class EtcdRecoveryIntegrationTest {
     registry.register(after, Duration.ofSeconds(30));
 
     time.eventually(() -> assertThat(events).sawAdded(after));
-    assertThat(events).hasEventCount(2).hasIncreasingRevisions();
+    assertThat(events).hasEventCount(2).hasIncreasingRevisions().replaysTo(registry.instances("orders"));
   }
 }

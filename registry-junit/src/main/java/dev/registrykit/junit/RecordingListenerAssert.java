@@ -64,6 +64,52 @@ public final class RecordingListenerAssert extends AbstractAssert<RecordingListe
     return this;
   }
 
+  /**
+   * The watcher's events are a faithful account of the registry: in revision order, none repeated,
+   * and complete: replaying them (Added and Updated put, Removed takes away) from nothing gives
+   * exactly {@code finalListing}, what the registry lists once the events have settled. Use it on a
+   * watcher started before anything it should see, or right after a listing it got with its
+   * initial Added events.
+   *
+   * <pre>{@code
+   * time.eventually(() -> assertThat(events).replaysTo(registry.allInstances()));
+   * }</pre>
+   */
+  public RecordingListenerAssert replaysTo(List<ServiceInstance> finalListing) {
+    isNotNull();
+    Objects.requireNonNull(finalListing, "finalListing must not be null");
+    List<RegistryEvent> events = actual.events();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    java.util.Map<String, ServiceInstance> replayed = new java.util.TreeMap<>();
+    long previous = 0;
+    for (RegistryEvent event : events) {
+      String key = Describe.instance(event.instance());
+      if (event.revision() < previous) {
+        failWithMessage("Expecting events in revision order but %s came after revision %s in: %s",
+            Describe.event(event), previous, Describe.events(events));
+      }
+      if (!seen.add(key + "@" + event.revision())) {
+        failWithMessage("Expecting no repeated event but %s came twice in: %s", Describe.event(event),
+            Describe.events(events));
+      }
+      previous = event.revision();
+      if (event instanceof RegistryEvent.Removed) {
+        replayed.remove(key);
+      } else {
+        replayed.put(key, event.instance());
+      }
+    }
+    java.util.Map<String, ServiceInstance> expected = new java.util.TreeMap<>();
+    for (ServiceInstance instance : finalListing) {
+      expected.put(Describe.instance(instance), instance);
+    }
+    if (!replayed.equals(expected)) {
+      failWithMessage("Expecting the events to replay to %s but they replay to %s; events: %s",
+          expected.keySet(), replayed.keySet(), Describe.events(events));
+    }
+    return this;
+  }
+
   private RecordingListenerAssert saw(Class<? extends RegistryEvent> kind, ServiceInstance instance) {
     isNotNull();
     Objects.requireNonNull(instance, "instance must not be null");

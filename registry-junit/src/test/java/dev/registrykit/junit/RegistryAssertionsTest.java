@@ -122,4 +122,35 @@ class RegistryAssertionsTest {
     assertThatThrownBy(() -> assertThat(a).isLost())
         .hasMessage("Expecting candidacy of a in migrations to be LOST but was RESIGNED");
   }
+
+  @Test
+  void replayingTheEventsGivesTheFinalListing() {
+    RecordingListener events = new RecordingListener();
+    registry.register(TWO, Duration.ofSeconds(30));
+    registry.watchAll(events);
+    Registration one = registry.register(ONE, Duration.ofSeconds(30));
+    registry.register(TWO.withAddress("http://h:22"), Duration.ofSeconds(30));
+    one.close();
+
+    assertThat(events).replaysTo(registry.allInstances());
+    assertThatThrownBy(() -> assertThat(events).replaysTo(java.util.List.of(ONE)))
+        .hasMessage("Expecting the events to replay to [orders/i-1] but they replay to [orders/i-2]; events: "
+            + "[Added orders/i-2@2, Added orders/i-1@3, Updated orders/i-2@4, Removed orders/i-1@5]");
+  }
+
+  @Test
+  void replayingCatchesARepeatedOrLateEvent() {
+    RecordingListener repeated = new RecordingListener();
+    repeated.onEvent(new dev.registrykit.RegistryEvent.Added(ONE, 3));
+    repeated.onEvent(new dev.registrykit.RegistryEvent.Added(ONE, 3));
+    assertThatThrownBy(() -> assertThat(repeated).replaysTo(java.util.List.of(ONE)))
+        .hasMessage("Expecting no repeated event but Added orders/i-1@3 came twice in: [Added orders/i-1@3, Added orders/i-1@3]");
+
+    RecordingListener late = new RecordingListener();
+    late.onEvent(new dev.registrykit.RegistryEvent.Added(ONE, 5));
+    late.onEvent(new dev.registrykit.RegistryEvent.Removed(ONE, 4));
+    assertThatThrownBy(() -> assertThat(late).replaysTo(java.util.List.of()))
+        .hasMessage("Expecting events in revision order but Removed orders/i-1@4 came after revision 5 in: "
+            + "[Added orders/i-1@5, Removed orders/i-1@4]");
+  }
 }

@@ -373,7 +373,7 @@ public abstract class RegistryContract {
     time.eventually(() -> assertThat(events).hasEventCount(4));
     assertThat(events.events()).extracting(e -> e.getClass().getSimpleName() + " " + e.instance().instanceId())
         .containsExactly("Added i-1", "Added i-2", "Removed i-1", "Added i-3");
-    assertThat(events).hasIncreasingRevisions();
+    assertThat(events).hasIncreasingRevisions().replaysTo(registry.instances("orders"));
   }
 
   @Test
