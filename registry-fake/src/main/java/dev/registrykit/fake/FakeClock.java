@@ -23,7 +23,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * clock.advance(Duration.ofSeconds(31)); // expires whatever was due, right here
  * }</pre>
  *
- * <p>Thread-safe: reads are lock-free; advances from several threads run one after the other.
+ * <p>Thread-safe: reads are lock-free; advances from several threads run one after the other. A
+ * due task (or a listener it calls) may itself advance the clock; the outer advance then goes on
+ * from the later instant and never moves time back.
  */
 public final class FakeClock extends Clock implements InstantSource {
 
@@ -108,7 +110,9 @@ public final class FakeClock extends Clock implements InstantSource {
       }
       next.task.run();
     }
-    now = target;
+    if (target.isAfter(now)) {
+      now = target; // a task (or a listener it called) may have advanced further: never go back
+    }
   }
 
   @Override

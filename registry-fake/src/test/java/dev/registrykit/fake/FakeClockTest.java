@@ -68,6 +68,19 @@ class FakeClockTest {
   }
 
   @Test
+  void aTaskThatAdvancesTheClockItselfNeverMakesTimeGoBack() {
+    List<Instant> seen = new ArrayList<>();
+    Instant start = clock.instant();
+    clock.schedule(start.plusSeconds(5), () -> clock.advance(Duration.ofSeconds(20))); // to 25 s
+    clock.schedule(start.plusSeconds(8), () -> seen.add(clock.instant()));
+
+    clock.advance(Duration.ofSeconds(10));
+
+    assertThat(seen).containsExactly(start.plusSeconds(8));
+    assertThat(clock.instant()).isEqualTo(start.plusSeconds(25));
+  }
+
+  @Test
   void cancelledTasksDoNotRun() {
     List<String> ran = new ArrayList<>();
     FakeClock.Timer timer = clock.schedule(clock.instant().plusSeconds(1), () -> ran.add("x"));
