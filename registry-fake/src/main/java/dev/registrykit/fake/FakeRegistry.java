@@ -95,6 +95,8 @@ public final class FakeRegistry implements Registry {
 
   // --- delivery of callbacks outside the lock, in order
   private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
+  /** Watch events and leader changes that happen during an outage, released when it heals. Under lock. */
+  private final ArrayDeque<Runnable> held = new ArrayDeque<>();
   private Thread deliveringThread;
   private final List<Throwable> listenerFailures = new CopyOnWriteArrayList<>();
 
@@ -265,12 +267,16 @@ public final class FakeRegistry implements Registry {
         for (FakeCandidacy candidacy : new ArrayList<>(election.candidacies)) {
           candidacy.end(CandidacyState.RESIGNED, reachable);
         }
+        for (Observer observer : election.observers) {
+          observer.open = false;
+        }
         election.observers.clear();
       }
       for (Watch watch : watches) {
         watch.open = false;
       }
       watches.clear();
+      held.clear(); // for closed watches and observers only
       closed = true;
     }
     deliver();
@@ -341,7 +347,9 @@ public final class FakeRegistry implements Registry {
   public void healAll() {
     synchronized (lock) {
       faults.clear();
+      releaseHeld();
     }
+    deliver();
   }
 
   /**
@@ -446,6 +454,24 @@ public final class FakeRegistry implements Registry {
       }
     }
     return false;
+  }
+
+  /**
+   * Under lock: queues a notification that reaches this client over a watch stream (a watch event,
+   * a leader change). During an outage it is held back, as a broken etcd watch delivers nothing;
+   * {@link #releaseHeld()} hands it on when the outage heals, as the watch resumes from its last
+   * revision and catches up, in order.
+   */
+  private void toWatchers(Runnable notification) {
+    (unavailable() ? held : pending).add(notification);
+  }
+
+  /** Under lock: once no outage is in force, queues what was held back during it. */
+  private void releaseHeld() {
+    if (!unavailable()) {
+      pending.addAll(held);
+      held.clear();
+    }
   }
 
   private SortedMap<String, Entry> subMap(String prefix) {
@@ -689,8 +715,9 @@ public final class FakeRegistry implements Registry {
       this.listener = listener;
     }
 
+    /** Under lock: queues {@code event} for delivery (held back while the fake is unavailable). */
     void enqueue(RegistryEvent event) {
-      pending.add(() -> {
+      toWatchers(() -> {
         if (open) {
           listener.onEvent(event);
         }
@@ -722,7 +749,9 @@ public final class FakeRegistry implements Registry {
     public void heal() {
       synchronized (lock) {
         faults.remove(this);
+        releaseHeld();
       }
+      deliver();
     }
 
     @Override
@@ -922,7 +951,7 @@ public final class FakeRegistry implements Registry {
     final String name;
     final String prefix;
     final List<FakeCandidacy> candidacies = new ArrayList<>();
-    final List<LeaderListener> observers = new ArrayList<>();
+    final List<Observer> observers = new ArrayList<>();
     Optional<Leader> current = Optional.empty();
     long candidates;
 
@@ -968,18 +997,14 @@ public final class FakeRegistry implements Registry {
     @Override
     public Subscription observe(LeaderListener listener) {
       Validation.requireNonNull(listener, "listener");
+      Observer observer = new Observer(this, listener);
       synchronized (lock) {
         checkUsable("observe");
-        observers.add(listener);
-        Optional<Leader> now = current;
-        pending.add(() -> listener.leaderChanged(now));
+        observers.add(observer);
+        observer.tell(current);
       }
       deliver();
-      return () -> {
-        synchronized (lock) {
-          observers.remove(listener);
-        }
-      };
+      return observer;
     }
 
     /** The leader is the key with the smallest create revision. Under lock. */
@@ -1003,9 +1028,38 @@ public final class FakeRegistry implements Registry {
       }
       if (!next.equals(current)) {
         current = next;
-        for (LeaderListener observer : observers) {
-          pending.add(() -> observer.leaderChanged(next));
+        for (Observer observer : observers) {
+          observer.tell(next);
         }
+      }
+    }
+  }
+
+  /** One {@link Election#observe} subscription; silent once closed, even for changes already queued. */
+  private final class Observer implements Subscription {
+    final FakeElection election;
+    final LeaderListener listener;
+    volatile boolean open = true;
+
+    Observer(FakeElection election, LeaderListener listener) {
+      this.election = election;
+      this.listener = listener;
+    }
+
+    /** Under lock: queues the leader for delivery (held back while the fake is unavailable). */
+    void tell(Optional<Leader> leader) {
+      toWatchers(() -> {
+        if (open) {
+          listener.leaderChanged(leader);
+        }
+      });
+    }
+
+    @Override
+    public void close() {
+      open = false;
+      synchronized (lock) {
+        election.observers.remove(this);
       }
     }
   }

@@ -18,7 +18,12 @@ public sealed interface Fault permits Fault.Unavailable, Fault.KeepAliveFailure 
 
   /**
    * The registry cannot be reached: every call throws {@link dev.registrykit.RegistryUnavailableException},
-   * keep-alives fail (so leases run out on the "server" and their keys vanish), watchers hear nothing.
+   * keep-alives fail (so leases run out on the "server": their keys vanish, the registrations turn
+   * {@link dev.registrykit.RegistrationState#LOST LOST}), and watchers and leader observers hear
+   * nothing. When the outage heals they hear what they missed, in revision order, as an etcd watch
+   * resumes from its last revision; {@link FakeRegistry#history()} has every event at once.
+   * {@link Registration#close()} during the outage turns the registration CLOSED and throws, and the
+   * key stays until its lease runs out. Several outages may overlap: calls work again once all heal.
    */
   static Fault unavailable() {
     return new Unavailable();

@@ -95,6 +95,33 @@ class FakeElectionTest {
   }
 
   @Test
+  void anObserverHearsNothingDuringAnOutageThenWhatItMissed() {
+    List<Optional<Leader>> seen = new ArrayList<>();
+    election.campaign("a", TTL);
+    election.observe(seen::add);
+
+    InjectedFault outage = registry.inject(Fault.unavailable());
+    registry.clock().advance(TTL);
+    assertThat(seen).extracting(l -> l.map(Leader::candidateId).orElse("-")).containsExactly("a");
+
+    outage.heal();
+    assertThat(seen).extracting(l -> l.map(Leader::candidateId).orElse("-")).containsExactly("a", "-");
+  }
+
+  @Test
+  void aClosedObserverHearsNothingMore() {
+    List<Optional<Leader>> seen = new ArrayList<>();
+    Candidacy a = election.campaign("a", TTL);
+    election.campaign("b", TTL);
+    var observation = election.observe(seen::add);
+
+    observation.close();
+    a.close();
+
+    assertThat(seen).extracting(l -> l.map(Leader::candidateId).orElse("-")).containsExactly("a");
+  }
+
+  @Test
   void awaitLeadershipAnswersAtOnceWhenDecided() {
     Candidacy a = election.campaign("a", TTL);
     Candidacy b = election.campaign("b", TTL);

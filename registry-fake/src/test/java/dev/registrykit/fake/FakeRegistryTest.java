@@ -258,8 +258,11 @@ class FakeRegistryTest {
     assertThat(registration.state()).isEqualTo(RegistrationState.ACTIVE);
     clock.advance(Duration.ofSeconds(1));
     assertThat(registration.state()).isEqualTo(RegistrationState.LOST);
+    assertThat(registry.history()).last().isEqualTo(new Removed(ORDERS_1, 3));
+    assertThat(events).as("a watch hears nothing during the outage").containsExactly(new Added(ORDERS_1, 2));
 
     outage.heal();
+    assertThat(events).as("and catches up when it heals").containsExactly(new Added(ORDERS_1, 2), new Removed(ORDERS_1, 3));
     assertThat(registry.instances("orders")).isEmpty();
     clock.advance(Duration.ofSeconds(10));
 
