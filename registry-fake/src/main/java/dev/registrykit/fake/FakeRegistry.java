@@ -57,13 +57,26 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * }</pre>
  *
  * <p>Like etcd, the fake grants at least its {@linkplain Builder#withMinimumTtl minimum TTL} (2 s,
- * etcd's default), numbers every write with a store revision, deletes a key on deregistration only
- * while it is still attached to the registration's lease, and stores values in the origin's JSON
- * (so {@link #putRaw} can write what another program would, valid or not). Faults are injected with
- * {@link #inject(Fault)}; {@link #history()} lists the events (the last 100,000 unless configured).
+ * etcd's default), numbers every write with a store revision (1 before the first write; a put, a
+ * delete and a lease expiry each take the next one), deletes a key on deregistration only while it
+ * is still attached to the registration's lease, and stores values in the origin's JSON (so {@link
+ * #putRaw} can write what another program would, valid or not). Faults are injected with {@link
+ * #inject(Fault)}; {@link #history()} lists the events (the last 100,000 unless configured).
  *
- * <p>Thread-safe. Listeners are called on the thread whose call caused the event, after the fake's
- * lock is released (so they may call back into it), one at a time and in revision order.
+ * <p><b>Expiry timing.</b> A lease runs out at exactly its last renewal plus its TTL. etcd itself
+ * checks for expired leases about every 500 ms (and needs a moment more to revoke them), so there a
+ * crashed instance vanishes up to about 1.5 s after its TTL; the fake does not model that delay (a
+ * later setting may add it), so tests that must hold on both should allow that margin.
+ *
+ * <p><b>Threads and callbacks.</b> Thread-safe: one lock guards the state. Listeners (watches,
+ * registration and candidacy listeners, leader observers) are never called under that lock, so they
+ * may call back into the fake. Events are queued under the lock and delivered after it is released
+ * by whichever thread holds the delivery turn: normally the thread whose call caused them (register,
+ * close, {@link FakeClock#advance}), before that call returns; if another thread is delivering at
+ * that moment, that thread delivers them too, so callbacks run one at a time and in revision order.
+ * A callback made from inside a callback (say a listener registers an instance) is queued and runs
+ * once the current one returns. A listener that throws is logged and recorded in {@link
+ * #listenerFailures()}; the others still hear every event.
  */
 public final class FakeRegistry implements Registry {
 
@@ -245,9 +258,12 @@ public final class FakeRegistry implements Registry {
   }
 
   /**
-   * Closes every registration (deleting its key) and every subscription, then refuses further
-   * calls with {@link RegistryClosedException}. The clock keeps running: leases of crashed
-   * registrations still run out. Idempotent.
+   * Closes every registration (deleting its key, as {@link Registration#close()} does, crashed ones
+   * included, as {@code EtcdRegistry} does), resigns every candidacy and closes every subscription:
+   * registration listeners hear {@code CLOSED}, watches hear nothing more. Later calls throw {@link
+   * RegistryClosedException} naming the call; {@link #history()}, {@link #revision()} and {@link
+   * #listenerFailures()} still answer. During an outage nothing reaches the "server": the
+   * registrations are closed and their keys go when their leases run out on the clock. Idempotent.
    */
   @Override
   public void close() {
@@ -289,11 +305,16 @@ public final class FakeRegistry implements Registry {
    * until the lease runs out (then watchers see {@link RegistryEvent.Removed} and the registration
    * is {@link RegistrationState#LOST}). A crashed registration is never recovered.
    *
+   * <p>Works during an outage too (it is not a call to the registry). Crashing a registration twice,
+   * or one already closed, changes nothing.
+   *
    * @throws IllegalArgumentException if {@code registration} did not come from this registry
+   * @throws RegistryClosedException  if this registry was closed
    */
   public void crash(Registration registration) {
     FakeRegistration own = own(registration, "crash");
     synchronized (lock) {
+      checkOpen("crash");
       own.crashed = true;
       own.cancelKeepAlive();
     }
@@ -304,6 +325,7 @@ public final class FakeRegistry implements Registry {
    * place (or its leadership) until its lease runs out; then the next candidate leads.
    *
    * @throws IllegalArgumentException if {@code candidacy} did not come from this registry
+   * @throws RegistryClosedException  if this registry was closed
    */
   public void crash(Candidacy candidacy) {
     Objects.requireNonNull(candidacy, "candidacy must not be null");
@@ -311,6 +333,7 @@ public final class FakeRegistry implements Registry {
       throw new IllegalArgumentException("crash needs a candidacy of this FakeRegistry but was: " + candidacy);
     }
     synchronized (lock) {
+      checkOpen("crash");
       own.crashed = true;
       own.cancelKeepAlive();
     }
@@ -326,10 +349,13 @@ public final class FakeRegistry implements Registry {
   }
 
   /**
-   * Injects a fault, in force until the returned handle is healed.
+   * Injects a fault, in force until the returned handle is {@linkplain InjectedFault#heal() healed}
+   * (or {@link #healAll()}). Faults are values, so the same one may be injected twice; each
+   * injection is healed on its own. Healing is idempotent, and works after this registry closed.
    *
    * @throws IllegalArgumentException if a {@link Fault.KeepAliveFailure} names a registration of
    *                                  another registry
+   * @throws RegistryClosedException  if this registry was closed
    */
   public InjectedFault inject(Fault fault) {
     Objects.requireNonNull(fault, "fault must not be null");
@@ -338,12 +364,24 @@ public final class FakeRegistry implements Registry {
     }
     ActiveFault active = new ActiveFault(fault);
     synchronized (lock) {
+      checkOpen("inject");
       faults.add(active);
     }
     return active;
   }
 
-  /** Heals every fault in force. */
+  /** The faults in force now, in the order they were injected. */
+  public List<Fault> faults() {
+    synchronized (lock) {
+      List<Fault> result = new ArrayList<>();
+      for (ActiveFault active : faults) {
+        result.add(active.fault);
+      }
+      return List.copyOf(result);
+    }
+  }
+
+  /** Heals every fault in force (what watchers missed during an outage reaches them now). */
   public void healAll() {
     synchronized (lock) {
       faults.clear();
@@ -353,9 +391,19 @@ public final class FakeRegistry implements Registry {
   }
 
   /**
-   * Writes {@code value} under {@code key} as another program would, without a lease: the origin's
-   * JSON, or anything else (listings skip what is not an instance, and report it). The key must be
-   * under this registry's namespace.
+   * Writes {@code value} under {@code key} as another program would, without a lease (it stays until
+   * deleted): the origin's JSON such as {@code {"Id":"i-1","Name":"orders","Address":"http://h:1"}},
+   * in any letter case and with any extra properties, or anything else. Listings and watches decode
+   * it as they would a value on etcd, and skip what is not an instance (reporting it to the {@link
+   * Builder#withInvalidEntryListener invalid-entry listener}, when written and whenever listed). A
+   * value that is not an instance written over one that was is seen by watchers as {@link
+   * RegistryEvent.Removed}. A registration whose key is overwritten keeps its lease but no longer
+   * owns the key: closing it leaves the value alone.
+   *
+   * @param key the full key, under this registry's namespace, e.g. {@code /services/orders/i-1}
+   * @throws IllegalArgumentException     if {@code key} is not under the namespace
+   * @throws RegistryUnavailableException during an outage
+   * @throws RegistryClosedException      if this registry was closed
    */
   public void putRaw(String key, String value) {
     Objects.requireNonNull(key, "key must not be null");
@@ -369,9 +417,43 @@ public final class FakeRegistry implements Registry {
   }
 
   /**
-   * Deletes {@code key} as another program would.
+   * Writes {@code value} under {@code key} as another program would, on a lease of its own that
+   * nobody keeps alive: as {@link #putRaw(String, String)}, but the key goes {@code ttl} (at least the
+   * {@linkplain #minimumTtl() minimum TTL}) after this call, as the key of a program that registered
+   * and then died.
+   *
+   * @param ttl the lease TTL, positive and whole seconds, checked as {@link #register} checks it
+   * @return the TTL granted
+   * @throws IllegalArgumentException     if {@code key} is not under the namespace or {@code ttl} is bad
+   * @throws RegistryUnavailableException during an outage
+   * @throws RegistryClosedException      if this registry was closed
+   */
+  public Duration putRaw(String key, String value, Duration ttl) {
+    Objects.requireNonNull(key, "key must not be null");
+    Objects.requireNonNull(value, "value must not be null");
+    requireUnderNamespace(key);
+    Validation.requireTtl(ttl);
+    Duration granted = ttl.compareTo(minimumTtl) < 0 ? minimumTtl : ttl;
+    synchronized (lock) {
+      checkUsable("putRaw");
+      Lease lease = new Lease(nextLeaseId++, granted);
+      leases.put(lease.id, lease);
+      lease.renew();
+      put(key, value, lease.id);
+    }
+    deliver();
+    return granted;
+  }
+
+  /**
+   * Deletes {@code key} as another program would (watchers see {@link RegistryEvent.Removed} if
+   * its value was an instance). A registration whose key is deleted stays {@code ACTIVE}: its lease
+   * lives on, as on etcd.
    *
    * @return whether there was such a key
+   * @throws IllegalArgumentException     if {@code key} is not under the namespace
+   * @throws RegistryUnavailableException during an outage
+   * @throws RegistryClosedException      if this registry was closed
    */
   public boolean deleteRaw(String key) {
     Objects.requireNonNull(key, "key must not be null");
@@ -396,6 +478,16 @@ public final class FakeRegistry implements Registry {
   public List<RegistryEvent> history() {
     synchronized (lock) {
       return List.copyOf(history);
+    }
+  }
+
+  /**
+   * Forgets the events recorded so far, so that {@link #history()} shows only what happens next
+   * (say, after a test's setup). Revisions go on from where they were.
+   */
+  public void clearHistory() {
+    synchronized (lock) {
+      history.clear();
     }
   }
 
@@ -427,10 +519,16 @@ public final class FakeRegistry implements Registry {
     }
   }
 
-  private void checkUsable(String call) {
+  /** Under lock. */
+  private void checkOpen(String call) {
     if (closed) {
       throw new RegistryClosedException(call + " refused: this FakeRegistry is closed");
     }
+  }
+
+  /** Under lock. */
+  private void checkUsable(String call) {
+    checkOpen(call);
     if (unavailable()) {
       throw new RegistryUnavailableException(call + " failed: the fake registry is unavailable (injected "
           + "Fault.unavailable(); heal it to reconnect)");
