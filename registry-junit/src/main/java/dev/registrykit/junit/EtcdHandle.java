@@ -10,7 +10,24 @@ import java.util.List;
  * <p>Fault controls need an etcd of the test's own ({@link EtcdLifecycle#PER_CLASS} or {@link
  * EtcdLifecycle#PER_METHOD}) and one the extension started (a container or a process); otherwise
  * they throw {@link UnsupportedOperationException} naming the control and why. Endpoints stay the
- * same across {@link #stop()}/{@link #start()} and {@link #kill()}/{@link #start()}.
+ * same across {@link #stop()}/{@link #start()} and {@link #kill()}/{@link #start()}. After each test
+ * the extension brings etcd back if the test left it paused, stopped or killed (say, it failed
+ * before undoing its fault), so the next tests of a {@link EtcdLifecycle#PER_CLASS} class find it
+ * serving, with its data.
+ *
+ * <pre>{@code
+ * @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS)
+ * class OutageTest {
+ *   @Test
+ *   void registrationIsLostWhileEtcdIsPaused(Registry registry, EtcdHandle etcd, RegistryTime time) {
+ *     Registration orders = registry.register(instance, Duration.ofSeconds(1));
+ *     etcd.pause();
+ *     time.eventually(() -> assertThat(orders).isLost());
+ *     etcd.unpause();
+ *     time.eventually(() -> assertThat(orders).isActive());
+ *   }
+ * }
+ * }</pre>
  */
 public interface EtcdHandle {
 
@@ -32,7 +49,10 @@ public interface EtcdHandle {
   /** Stops etcd gracefully, keeping its data; {@link #start()} brings it back on the same endpoints. */
   void stop();
 
-  /** Starts etcd again after {@link #stop()} or {@link #kill()}, with the data it had, and waits until it answers. */
+  /**
+   * Starts etcd again after {@link #stop()} or {@link #kill()} (or unpauses it), with the data it
+   * had, and waits until it answers; does nothing to an etcd that serves.
+   */
   void start();
 
   /** Kills etcd at once (SIGKILL), keeping its data; {@link #start()} brings it back. */

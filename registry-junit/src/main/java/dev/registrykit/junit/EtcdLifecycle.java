@@ -8,7 +8,10 @@ public enum EtcdLifecycle {
    * controls (pause, stop, kill) are refused on it, since they would hit other classes' tests.
    */
   PER_RUN,
-  /** One etcd for the test class, fault controls allowed; stopped after the class. */
+  /**
+   * One etcd for the test class, fault controls allowed; stopped after the class. A test that
+   * leaves it paused, stopped or killed has it brought back before the next test.
+   */
   PER_CLASS,
   /** A fresh etcd for every test method, fault controls allowed; stopped after the method. */
   PER_METHOD

@@ -31,7 +31,11 @@ final class ContainerEtcd implements EtcdServer {
   private final int hostPort;
   private final URI endpoint;
   private final GenericContainer<?> container;
+  /** What the fault controls left it in; guarded by {@code this}. */
+  private State state = State.SERVING;
   private volatile boolean closed;
+
+  private enum State { SERVING, PAUSED, DOWN }
 
   @SuppressWarnings("resource")
   ContainerEtcd(String image) {
@@ -88,29 +92,46 @@ final class ContainerEtcd implements EtcdServer {
   }
 
   @Override
-  public void pause() {
+  public synchronized void pause() {
     docker().pauseContainerCmd(container.getContainerId()).exec();
+    state = State.PAUSED;
   }
 
   @Override
-  public void unpause() {
+  public synchronized void unpause() {
     docker().unpauseContainerCmd(container.getContainerId()).exec();
+    state = State.SERVING;
   }
 
   @Override
-  public void stop() {
+  public synchronized void stop() {
     docker().stopContainerCmd(container.getContainerId()).withTimeout(10).exec();
+    state = State.DOWN;
   }
 
   @Override
-  public void start() {
-    docker().startContainerCmd(container.getContainerId()).exec();
+  public synchronized void start() {
+    if (state == State.PAUSED) {
+      unpause();
+    }
+    if (state == State.DOWN) {
+      docker().startContainerCmd(container.getContainerId()).exec();
+      state = State.SERVING;
+    }
     Health.await(endpoint, STARTUP, "etcd container of " + image);
   }
 
   @Override
-  public void kill() {
+  public synchronized void kill() {
     docker().killContainerCmd(container.getContainerId()).exec();
+    state = State.DOWN;
+  }
+
+  @Override
+  public synchronized void restore() {
+    if (state != State.SERVING) {
+      start();
+    }
   }
 
   @Override

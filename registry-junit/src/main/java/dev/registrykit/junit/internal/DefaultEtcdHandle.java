@@ -34,37 +34,42 @@ final class DefaultEtcdHandle implements EtcdHandle {
 
   @Override
   public void pause() {
-    allowed("pause");
+    pauseFor("pause()");
+  }
+
+  /** Pauses etcd for {@code control}, which the refusal on a shared etcd names. */
+  void pauseFor(String control) {
+    allowed(control);
     resource.server().pause();
   }
 
   @Override
   public void unpause() {
-    allowed("unpause");
+    allowed("unpause()");
     resource.server().unpause();
   }
 
   @Override
   public void stop() {
-    allowed("stop");
+    allowed("stop()");
     resource.server().stop();
   }
 
   @Override
   public void start() {
-    allowed("start");
+    allowed("start()");
     resource.server().start();
   }
 
   @Override
   public void kill() {
-    allowed("kill");
+    allowed("kill()");
     resource.server().kill();
   }
 
   private void allowed(String control) {
     if (lifecycle == EtcdLifecycle.PER_RUN) {
-      throw new UnsupportedOperationException(control + "() would hit every test class sharing this etcd "
+      throw new UnsupportedOperationException(control + " would hit every test class sharing this etcd "
           + "(lifecycle PER_RUN): use @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS) or PER_METHOD "
           + "for tests that inject faults");
     }

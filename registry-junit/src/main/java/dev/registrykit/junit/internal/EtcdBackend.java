@@ -2,7 +2,6 @@ package dev.registrykit.junit.internal;
 
 import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.internal.InstanceCodec;
-import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.RegistryBackend;
 import io.etcd.jetcd.ByteSequence;
 import java.nio.charset.StandardCharsets;
@@ -15,10 +14,10 @@ import java.util.concurrent.TimeoutException;
 final class EtcdBackend implements RegistryBackend {
 
   private final EtcdRegistry registry;
-  private final EtcdHandle etcd;
+  private final DefaultEtcdHandle etcd;
   private boolean paused;
 
-  EtcdBackend(EtcdRegistry registry, EtcdHandle etcd) {
+  EtcdBackend(EtcdRegistry registry, DefaultEtcdHandle etcd) {
     this.registry = registry;
     this.etcd = etcd;
   }
@@ -61,7 +60,7 @@ final class EtcdBackend implements RegistryBackend {
   @Override
   public synchronized void makeUnavailable() {
     if (!paused) {
-      etcd.pause();
+      etcd.pauseFor("makeUnavailable() pauses etcd, which");
       paused = true;
     }
   }

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The extension behind {@link EtcdRegistryTest}. Holds nothing in fields: the etcd lives in the
- * root, class or method store (by lifecycle) and each test's registry in the store of the context
- * that asked for it, so JUnit closes them.
+ * root, class or method store (by lifecycle) and each test's handle and registry in the store of the
+ * context that asked for them, so JUnit closes them, the registry before its etcd.
  */
 public final class EtcdRegistryExtension extends InjectingExtension implements ExecutionCondition {
 
@@ -36,14 +36,50 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
     super("@EtcdRegistryTest", SUPPORTED);
   }
 
-  /** One test's registry, closed by JUnit with the test's store. */
+  /**
+   * What one test (or one {@code @BeforeAll}) sees of its etcd: a handle, and a registry in a fresh
+   * namespace made on first use. JUnit closes it with the store of that context; closing restores
+   * etcd if the test left it paused, stopped or killed, then closes the registry while etcd still
+   * answers, so its registrations are deregistered.
+   */
   @SuppressWarnings("deprecation")
-  private record TestRegistry(EtcdRegistry registry, RegistryTime time, RegistryBackend backend)
-      implements AutoCloseable, ExtensionContext.Store.CloseableResource {
+  private static final class TestScope implements AutoCloseable, ExtensionContext.Store.CloseableResource {
+    private final EtcdResource etcd;
+    private final DefaultEtcdHandle handle;
+    private TestRegistry registry;
+
+    TestScope(EtcdResource etcd, EtcdLifecycle lifecycle) {
+      this.etcd = etcd;
+      this.handle = new DefaultEtcdHandle(etcd, lifecycle);
+    }
+
+    synchronized TestRegistry registry() {
+      if (registry == null) {
+        registry = newRegistry(etcd, handle);
+      }
+      return registry;
+    }
+
     @Override
     public void close() {
-      registry.close();
+      try {
+        etcd.server().restore();
+      } catch (RuntimeException e) {
+        throw new IllegalStateException("could not bring back " + etcd + " after the test left it paused, stopped "
+            + "or killed: " + e.getMessage(), e);
+      } finally {
+        TestRegistry made;
+        synchronized (this) {
+          made = registry;
+        }
+        if (made != null) {
+          made.registry().close();
+        }
+      }
     }
+  }
+
+  private record TestRegistry(EtcdRegistry registry, RegistryTime time, RegistryBackend backend) {
   }
 
   // ------------------------------------------------------------------------------ condition
@@ -73,22 +109,25 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
 
   @Override
   Object resolve(Class<?> type, ExtensionContext context) {
-    if (type == EtcdHandle.class) {
-      return new DefaultEtcdHandle(etcd(context), lifecycle(context));
-    }
+    // The etcd first, so that when it shares a store with the scope (PER_METHOD; PER_CLASS in
+    // @BeforeAll) it was put there before and JUnit closes it after the scope.
+    EtcdResource etcd = etcd(context);
     if (type == Client.class) {
-      return etcd(context).client();
+      return etcd.client();
     }
-    TestRegistry registry = context.getStore(NAMESPACE)
-        .getOrComputeIfAbsent("registry", key -> newRegistry(context), TestRegistry.class);
+    TestScope scope = context.getStore(NAMESPACE)
+        .getOrComputeIfAbsent("scope", key -> new TestScope(etcd, lifecycle(context)), TestScope.class);
+    if (type == EtcdHandle.class) {
+      return scope.handle;
+    }
+    TestRegistry registry = scope.registry();
     if (type == RegistryTime.class) {
       return registry.time();
     }
     return type == RegistryBackend.class ? registry.backend() : registry.registry();
   }
 
-  private TestRegistry newRegistry(ExtensionContext context) {
-    EtcdResource etcd = etcd(context);
+  private static TestRegistry newRegistry(EtcdResource etcd, DefaultEtcdHandle handle) {
     String namespace = "/registrykit-test/" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     EtcdRegistry registry = EtcdRegistry.builder()
         .withClient(etcd.client())
@@ -97,7 +136,7 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
         .withCallTimeout(CALL_TIMEOUT)
         .build();
     return new TestRegistry(registry, new EtcdRegistryTime(registry, Settings.timeScale()),
-        new EtcdBackend(registry, new DefaultEtcdHandle(etcd, lifecycle(context))));
+        new EtcdBackend(registry, handle));
   }
 
   private EtcdResource etcd(ExtensionContext context) {

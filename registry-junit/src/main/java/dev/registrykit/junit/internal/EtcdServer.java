@@ -17,9 +17,17 @@ interface EtcdServer extends AutoCloseable {
 
   void stop();
 
+  /** Starts etcd after {@link #stop()} or {@link #kill()} (unpauses it after {@link #pause()}) and waits until it answers. */
   void start();
 
   void kill();
+
+  /**
+   * Brings etcd back to serving if a fault control left it paused, stopped or killed, and waits
+   * until it answers; does nothing if it serves. Runs after every test, so a test that failed
+   * before undoing its fault does not leave the next tests without etcd.
+   */
+  void restore();
 
   /** Stops and removes whatever runs; idempotent; never throws. */
   @Override

@@ -47,10 +47,16 @@ final class ExternalEtcd implements EtcdServer {
     throw refused("kill");
   }
 
+  @Override
+  public void restore() {
+    // never paused, stopped or killed: the controls above refuse
+  }
+
   private UnsupportedOperationException refused(String control) {
     return new UnsupportedOperationException(control + "() is not available on the etcd at " + endpoints
-        + " given by REGISTRYKIT_ETCD_ENDPOINTS: registrykit does not control an etcd it did not start."
-        + " Unset it to let the tests run etcd in a container or as a process.");
+        + " given by " + Settings.envName(Settings.ENDPOINTS) + " or -D" + Settings.ENDPOINTS
+        + ": registrykit does not control an etcd it did not start. Unset it to let the tests run etcd in a"
+        + " container or as a process.");
   }
 
   @Override

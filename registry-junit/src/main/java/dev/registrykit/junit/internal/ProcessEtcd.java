@@ -26,6 +26,8 @@ final class ProcessEtcd implements EtcdServer {
   private final URI endpoint;
   private final List<String> command;
   private Process process;
+  /** SIGSTOPped by {@link #pause()}; guarded by {@code this}. */
+  private boolean paused;
   private volatile boolean closed;
 
   ProcessEtcd(Path binary) {
@@ -65,11 +67,13 @@ final class ProcessEtcd implements EtcdServer {
   @Override
   public synchronized void pause() {
     signal("STOP", "pause");
+    paused = true;
   }
 
   @Override
   public synchronized void unpause() {
     signal("CONT", "unpause");
+    paused = false;
   }
 
   private void signal(String signal, String control) {
@@ -105,10 +109,14 @@ final class ProcessEtcd implements EtcdServer {
       return;
     }
     if (forcibly) {
-      process.destroyForcibly();
+      process.destroyForcibly(); // SIGKILL ends a stopped process too
     } else {
+      if (paused && process.isAlive()) {
+        signal("CONT", "stop"); // a stopped process would hold SIGTERM until continued
+      }
       process.destroy();
     }
+    paused = false;
     try {
       if (!process.waitFor(15, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -121,8 +129,17 @@ final class ProcessEtcd implements EtcdServer {
   }
 
   @Override
+  public synchronized void restore() {
+    start();
+  }
+
+  @Override
   public synchronized void start() {
     if (process != null && process.isAlive()) {
+      if (paused) {
+        unpause();
+        Health.await(endpoint, STARTUP, "etcd process " + binary);
+      }
       return;
     }
     try {

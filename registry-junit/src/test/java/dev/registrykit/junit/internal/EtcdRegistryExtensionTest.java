@@ -28,7 +28,10 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import dev.registrykit.junit.RegistryBackend;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -190,6 +193,11 @@ class EtcdRegistryExtensionTest {
     void pause(EtcdHandle etcd) {
       etcd.pause();
     }
+
+    @Test
+    void makeUnavailable(RegistryBackend backend) {
+      backend.makeUnavailable();
+    }
   }
 
   @Test
@@ -197,7 +205,80 @@ class EtcdRegistryExtensionTest {
     run(FaultOnShared.class).testEvents().assertThatEvents().haveExactly(1, event(test("pause"),
         finishedWithFailure(instanceOf(UnsupportedOperationException.class), message(
             "pause() would hit every test class sharing this etcd (lifecycle PER_RUN): use "
-                + "@EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS) or PER_METHOD for tests that inject faults"))));
+                + "@EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS) or PER_METHOD for tests that inject faults"))))
+        .haveExactly(1, event(test("makeUnavailable"), finishedWithFailure(
+            instanceOf(UnsupportedOperationException.class), message("makeUnavailable() pauses etcd, which would hit "
+                + "every test class sharing this etcd (lifecycle PER_RUN): use @EtcdRegistryTest(lifecycle = "
+                + "EtcdLifecycle.PER_CLASS) or PER_METHOD for tests that inject faults"))));
+  }
+
+  @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS)
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  @TestMethodOrder(MethodOrderer.MethodName.class)
+  static class FaultsLeftBehind {
+    @Test
+    void a_stopsEtcdAndFails(EtcdHandle etcd, Registry registry) {
+      registry.register(ServiceInstance.of("left", "a", "http://h:1"), Duration.ofSeconds(30));
+      etcd.stop();
+      throw new AssertionError("failed with etcd stopped");
+    }
+
+    @Test
+    void b_killsEtcdAndFails(EtcdHandle etcd) {
+      etcd.kill();
+      throw new AssertionError("failed with etcd killed");
+    }
+
+    @Test
+    void c_pausesEtcdAndFails(RegistryBackend backend, Registry registry) {
+      registry.register(ServiceInstance.of("left", "c", "http://h:1"), Duration.ofSeconds(30));
+      backend.makeUnavailable();
+      throw new AssertionError("failed with etcd paused");
+    }
+
+    @Test
+    void d_findsEtcdServing(Registry registry, Client client) throws Exception {
+      registry.register(ServiceInstance.of("left", "d", "http://h:1"), Duration.ofSeconds(30));
+      assertThat(registry.instances("left")).hasSize(1);
+      ByteSequence prefix = ByteSequence.from("/registrykit-test/", StandardCharsets.UTF_8);
+      assertThat(client.getKVClient().get(prefix, io.etcd.jetcd.options.GetOption.builder().isPrefix(true)
+          .withCountOnly(true).build()).get(5, TimeUnit.SECONDS).getCount())
+          .as("keys left by the earlier tests, deregistered after etcd was brought back").isEqualTo(1);
+      SEEN.add("serving");
+    }
+  }
+
+  @Test
+  void aTestThatLeavesEtcdDownDoesNotTakeItFromTheNextTests() {
+    run(FaultsLeftBehind.class).testEvents().assertStatistics(stats -> stats.started(4).failed(3).succeeded(1))
+        .assertThatEvents()
+        .haveExactly(1, event(test("a_stopsEtcdAndFails"), finishedWithFailure(message("failed with etcd stopped"))))
+        .haveExactly(1, event(test("b_killsEtcdAndFails"), finishedWithFailure(message("failed with etcd killed"))))
+        .haveExactly(1, event(test("c_pausesEtcdAndFails"), finishedWithFailure(message("failed with etcd paused"))));
+    assertThat(SEEN).containsExactly("serving");
+  }
+
+  @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_METHOD)
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class PerMethodRegistrations {
+    @Test
+    void registers(Registry registry) {
+      registry.register(ServiceInstance.of("orders", "1", "http://h:1"), Duration.ofSeconds(30));
+      registry.register(ServiceInstance.of("orders", "2", "http://h:2"), Duration.ofSeconds(30));
+    }
+  }
+
+  @Test
+  void aTestsRegistryIsClosedBeforeItsOwnEtcdStops() {
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      run(PerMethodRegistrations.class).testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
+    } finally {
+      System.setErr(err);
+    }
+    assertThat(captured.toString(StandardCharsets.UTF_8)).as("what the run logged").doesNotContain("could not deregister");
   }
 
   // ------------------------------------------------------------------------------ injection
@@ -332,6 +413,11 @@ class EtcdRegistryExtensionTest {
       etcd.unpause();
       etcd.stop();
       etcd.start();
+      etcd.pause();
+      long stopping = System.nanoTime();
+      etcd.stop(); // a stopped (SIGSTOP) process is continued first, or it would hold SIGTERM
+      assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(5));
+      etcd.start();
       time.eventually(() -> assertThat(registry.instances("p")).hasSize(1));
       time.crash(registration);
       time.awaitExpiry(registration);
@@ -350,5 +436,18 @@ class EtcdRegistryExtensionTest {
       restore(Settings.BACKEND, backend);
     }
     assertThat(SEEN).containsExactly("process");
+  }
+
+  @Test
+  void aTestThatLeavesAProcessDownDoesNotTakeItFromTheNextTests() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(EtcdBackends.binary().isPresent(), "no etcd binary on the PATH");
+    String backend = System.getProperty(Settings.BACKEND);
+    System.setProperty(Settings.BACKEND, "process");
+    try {
+      run(FaultsLeftBehind.class).testEvents().assertStatistics(stats -> stats.started(4).failed(3).succeeded(1));
+    } finally {
+      restore(Settings.BACKEND, backend);
+    }
+    assertThat(SEEN).containsExactly("serving");
   }
 }
