@@ -385,7 +385,7 @@ public final class FakeRegistry implements Registry {
   public void healAll() {
     synchronized (lock) {
       faults.clear();
-      releaseHeld();
+      healed();
     }
     deliver();
   }
@@ -557,15 +557,26 @@ public final class FakeRegistry implements Registry {
   /**
    * Under lock: queues a notification that reaches this client over a watch stream (a watch event,
    * a leader change). During an outage it is held back, as a broken etcd watch delivers nothing;
-   * {@link #releaseHeld()} hands it on when the outage heals, as the watch resumes from its last
+   * {@link #healed()} hands it on when the outage heals, as the watch resumes from its last
    * revision and catches up, in order.
    */
   private void toWatchers(Runnable notification) {
     (unavailable() ? held : pending).add(notification);
   }
 
-  /** Under lock: once no outage is in force, queues what was held back during it. */
-  private void releaseHeld() {
+  /**
+   * Under lock, after a fault healed: failing keep-alives that may work now renew at once, and
+   * once no outage is in force what was held back during it is queued for delivery.
+   */
+  private void healed() {
+    for (FakeRegistration registration : registrations) {
+      registration.resumeKeepAlive();
+    }
+    for (FakeElection election : elections.values()) {
+      for (FakeCandidacy candidacy : election.candidacies) {
+        candidacy.resumeKeepAlive();
+      }
+    }
     if (!unavailable()) {
       pending.addAll(held);
       held.clear();
@@ -847,7 +858,7 @@ public final class FakeRegistry implements Registry {
     public void heal() {
       synchronized (lock) {
         faults.remove(this);
-        releaseHeld();
+        healed();
       }
       deliver();
     }
@@ -866,6 +877,7 @@ public final class FakeRegistry implements Registry {
     final List<RegistrationListener> listeners = new CopyOnWriteArrayList<>();
     volatile RegistrationState state = RegistrationState.ACTIVE;
     boolean crashed;
+    boolean keepAliveFailing; // a tick failed since the last renewal
     Lease lease;
     FakeClock.Timer keepAlive;
 
@@ -934,14 +946,30 @@ public final class FakeRegistry implements Registry {
         if (!keepAliveFails(this)) {
           if (state == RegistrationState.ACTIVE && leases.containsKey(lease.id)) {
             lease.renew();
+            keepAliveFailing = false;
           } else if (state == RegistrationState.LOST && recovery == Recovery.REREGISTER) {
             attach(grantAndPut(this));
+            keepAliveFailing = false;
             changeState(RegistrationState.ACTIVE);
           }
+        } else if (state == RegistrationState.ACTIVE) {
+          keepAliveFailing = true;
         }
         scheduleKeepAlive();
       }
       deliver();
+    }
+
+    /**
+     * Under lock, when a fault heals: a keep-alive stream that was failing reconnects and renews at
+     * once, as jetcd's does, rather than at the next tick (which may come too late for the lease).
+     */
+    void resumeKeepAlive() {
+      if (keepAliveFailing && state == RegistrationState.ACTIVE && !crashed && !keepAliveFails(this)
+          && leases.containsKey(lease.id)) {
+        lease.renew();
+        keepAliveFailing = false;
+      }
     }
 
     /** The lease ran out. Under lock. */
@@ -1172,6 +1200,7 @@ public final class FakeRegistry implements Registry {
     volatile CandidacyState state = CandidacyState.WAITING;
     volatile long token;
     boolean crashed;
+    boolean keepAliveFailing; // a tick failed since the last renewal
     FakeClock.Timer keepAlive;
 
     FakeCandidacy(FakeElection election, String candidateId, Duration ttl, Lease lease, String key) {
@@ -1244,12 +1273,23 @@ public final class FakeRegistry implements Registry {
         if (crashed || state == CandidacyState.LOST || state == CandidacyState.RESIGNED) {
           return;
         }
-        if (!unavailable() && leases.containsKey(lease.id)) {
+        if (unavailable()) {
+          keepAliveFailing = true;
+        } else if (leases.containsKey(lease.id)) {
           lease.renew();
+          keepAliveFailing = false;
         }
         scheduleKeepAlive();
       }
       deliver();
+    }
+
+    /** Under lock, when a fault heals: as {@link FakeRegistration#resumeKeepAlive()}. */
+    void resumeKeepAlive() {
+      if (keepAliveFailing && !crashed && !unavailable() && leases.containsKey(lease.id)) {
+        lease.renew();
+        keepAliveFailing = false;
+      }
     }
 
     /** Under lock: leaves the election as {@code how}; revokes the lease if the store can be reached. */

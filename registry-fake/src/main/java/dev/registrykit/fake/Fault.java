@@ -24,12 +24,21 @@ public sealed interface Fault permits Fault.Unavailable, Fault.KeepAliveFailure 
    * resumes from its last revision; {@link FakeRegistry#history()} has every event at once.
    * {@link Registration#close()} during the outage turns the registration CLOSED and throws, and the
    * key stays until its lease runs out. Several outages may overlap: calls work again once all heal.
+   *
+   * <p>When it heals, a registration whose lease still lives renews it at once (its keep-alive
+   * stream reconnects), so an outage shorter than the TTL loses nothing; one that turned {@link
+   * dev.registrykit.RegistrationState#LOST LOST} registers again at its next keep-alive tick (every
+   * TTL/3) if {@link Recovery#REREGISTER recovery} is on.
    */
   static Fault unavailable() {
     return new Unavailable();
   }
 
-  /** The keep-alive of one registration fails; everything else works. */
+  /**
+   * The keep-alive of one registration fails; everything else works. Its lease runs out TTL after
+   * its last renewal (watchers see {@link dev.registrykit.RegistryEvent.Removed Removed} then, the
+   * registration turns {@code LOST}); healing works as for {@link #unavailable()}.
+   */
   static Fault keepAliveFailure(Registration registration) {
     return new KeepAliveFailure(registration);
   }

@@ -82,6 +82,18 @@ class FakeElectionTest {
   }
 
   @Test
+  void aLeaderCutOffForLessThanItsTtlKeepsLeading() {
+    Candidacy a = election.campaign("a", TTL);
+
+    try (InjectedFault outage = registry.inject(Fault.unavailable())) {
+      registry.clock().advance(TTL.minusSeconds(1));
+    }
+    registry.clock().advance(TTL.multipliedBy(3));
+
+    assertThat(a.state()).isEqualTo(CandidacyState.LEADING);
+  }
+
+  @Test
   void observersHearEveryChangeStartingWithTheCurrentLeader() {
     List<Optional<Leader>> seen = new ArrayList<>();
     Candidacy a = election.campaign("a", TTL);
