@@ -3,6 +3,7 @@ package dev.registrykit.junit;
 import dev.registrykit.Candidacy;
 import dev.registrykit.Registration;
 import java.time.Duration;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * Time that reads the same on both backends, so one test body says "this instance crashes; after
@@ -44,10 +45,19 @@ public interface RegistryTime {
   void elapse(Duration duration);
 
   /**
-   * Runs {@code assertion} until it passes: on the fake at once (everything there is synchronous),
-   * on etcd again and again for at most {@link #eventuallyTimeout()}.
+   * Runs {@code assertion} until it passes: on the fake once, at once (everything there is
+   * synchronous), on etcd every 50 ms for at most {@link #eventuallyTimeout()}. Only an {@link
+   * AssertionError} is retried; any other exception, checked ones included (the assertion may call
+   * code that throws them), ends the wait and is thrown as is.
+   *
+   * <pre>{@code
+   * time.eventually(() -> assertThat(registry).hasInstances("orders", 2));
+   * time.eventually(() -> assertThat(client.getKVClient().get(key).get().getCount()).isZero());
+   * }</pre>
+   *
+   * @throws AssertionError if it still fails at the end, with the last failure's message and as cause
    */
-  void eventually(Runnable assertion);
+  void eventually(Executable assertion);
 
   /** How long after its TTL an etcd lease may take to be removed (etcd checks about every 500 ms). */
   Duration expiryMargin();

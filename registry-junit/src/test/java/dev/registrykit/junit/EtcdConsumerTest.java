@@ -1,11 +1,16 @@
 package dev.registrykit.junit;
 
 import static dev.registrykit.junit.RegistryAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registrykit.Registration;
 import dev.registrykit.Registry;
 import dev.registrykit.ServiceInstance;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Written as a consumer would: the annotation, the registry, the time helper, the assertions. */
@@ -37,6 +42,18 @@ class EtcdConsumerTest {
 
     assertThat(registry).doesNotHaveInstance(ORDERS).hasInstances("orders", 0);
     assertThat(registration).isClosed();
+  }
+
+  @Test
+  void aClosedRegistrationsKeyIsGoneForOtherClientsToo(Registry registry, RegistryBackend backend, Client client,
+      RegistryTime time) {
+    Registration registration = registry.register(ORDERS, Duration.ofSeconds(30));
+    ByteSequence key = ByteSequence.from(backend.namespace() + "/orders/i-1", StandardCharsets.UTF_8);
+    time.eventually(() -> assertThat(client.getKVClient().get(key).get(5, TimeUnit.SECONDS).getCount()).isOne());
+
+    registration.close();
+
+    time.eventually(() -> assertThat(client.getKVClient().get(key).get(5, TimeUnit.SECONDS).getCount()).isZero());
   }
 
   @Test

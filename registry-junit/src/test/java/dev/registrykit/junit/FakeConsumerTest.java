@@ -46,6 +46,19 @@ class FakeConsumerTest {
   }
 
   @Test
+  void eventuallyRunsTheAssertionOnceAndThrowsWhatItThrows(Registry registry, RegistryTime time) {
+    registry.register(ORDERS, Duration.ofSeconds(30));
+    time.eventually(() -> assertThat(registry).hasInstance(ORDERS));
+
+    assertThatThrownBy(() -> time.eventually(() -> assertThat(registry).hasInstances("orders", 2)))
+        .isInstanceOf(AssertionError.class)
+        .hasMessage("Expecting registry to have 2 instance(s) of orders but found 1: [i-1]");
+    assertThatThrownBy(() -> time.eventually(() -> {
+      throw new java.io.IOException("checked, thrown as is");
+    })).isInstanceOf(java.io.IOException.class).hasMessage("checked, thrown as is");
+  }
+
+  @Test
   void everyTestGetsAFreshRegistryAndTheParametersAgree(Registry registry, FakeRegistry fake, FakeClock clock) {
     assertThat(registry.allInstances()).isEmpty();
     assertThat(fake).isSameAs(registry);

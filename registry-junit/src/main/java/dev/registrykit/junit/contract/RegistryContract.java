@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Every test takes the {@link Registry}, and where it needs them the {@link RegistryTime} and
  * the {@link RegistryBackend}, as parameters. Events are checked with {@link
- * RegistryTime#eventually(Runnable)}, which runs once on the fake (it calls listeners before
+ * RegistryTime#eventually(org.junit.jupiter.api.function.Executable)}, which runs once on the fake (it calls listeners before
  * returning) and polls on etcd (it calls them on its own thread).
  *
  * <h2>Where the backends differ, on purpose</h2>

@@ -8,6 +8,7 @@ import dev.registrykit.junit.RegistryTime;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.function.Executable;
 
 /** {@link RegistryTime} on etcd: Awaitility waits, polling every 50 ms, with scaled bounds. */
 final class EtcdRegistryTime implements RegistryTime {
@@ -56,8 +57,14 @@ final class EtcdRegistryTime implements RegistryTime {
   }
 
   @Override
-  public void eventually(Runnable assertion) {
-    Awaitility.await().pollInterval(POLL).atMost(eventuallyTimeout()).untilAsserted(assertion::run);
+  public void eventually(Executable assertion) {
+    Duration timeout = eventuallyTimeout();
+    try {
+      Awaitility.await().pollInterval(POLL).atMost(timeout).untilAsserted(assertion::execute);
+    } catch (ConditionTimeoutException e) {
+      Throwable last = e.getCause() != null ? e.getCause() : e;
+      throw new AssertionError(TimeMessages.stillFailing(timeout, POLL, last), last);
+    }
   }
 
   @Override

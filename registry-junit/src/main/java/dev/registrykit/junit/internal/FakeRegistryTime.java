@@ -6,6 +6,7 @@ import dev.registrykit.ServiceInstance;
 import dev.registrykit.fake.FakeRegistry;
 import dev.registrykit.junit.RegistryTime;
 import java.time.Duration;
+import org.junit.jupiter.api.function.Executable;
 
 /** {@link RegistryTime} on the fake: the clock moves, nothing waits. */
 final class FakeRegistryTime implements RegistryTime {
@@ -42,8 +43,12 @@ final class FakeRegistryTime implements RegistryTime {
   }
 
   @Override
-  public void eventually(Runnable assertion) {
-    assertion.run();
+  public void eventually(Executable assertion) {
+    try {
+      assertion.execute();
+    } catch (Throwable failure) {
+      throw TimeMessages.<RuntimeException>rethrow(failure);
+    }
   }
 
   @Override

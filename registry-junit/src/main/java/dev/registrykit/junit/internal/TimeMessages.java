@@ -9,6 +9,16 @@ final class TimeMessages {
   private TimeMessages() {
   }
 
+  static String stillFailing(Duration waited, Duration poll, Throwable last) {
+    return "Still failing after " + waited + " (checked every " + poll.toMillis() + " ms): " + last.getMessage();
+  }
+
+  /** Throws {@code failure} as it is, checked or not (the caller's assertion threw it). */
+  @SuppressWarnings("unchecked")
+  static <T extends Throwable> RuntimeException rethrow(Throwable failure) throws T {
+    throw (T) failure;
+  }
+
   static String stillRegistered(ServiceInstance instance, Duration waited) {
     return "Expecting " + instance.serviceName() + "/" + instance.instanceId() + " to expire within " + waited
         + " but it was still registered (was it crashed? a live registration keeps its lease alive)";

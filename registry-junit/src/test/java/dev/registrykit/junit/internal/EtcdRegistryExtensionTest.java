@@ -281,6 +281,32 @@ class EtcdRegistryExtensionTest {
     assertThat(captured.toString(StandardCharsets.UTF_8)).as("what the run logged").doesNotContain("could not deregister");
   }
 
+  // ------------------------------------------------------------------------------ time
+
+  @EtcdRegistryTest
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class NeverTrue {
+    @Test
+    void waitsForAnInstanceNobodyRegisters(Registry registry, RegistryTime time) {
+      SEEN.add(time.eventuallyTimeout() + " " + time.expiryMargin());
+      time.eventually(() -> dev.registrykit.junit.RegistryAssertions.assertThat(registry)
+          .hasInstance(ServiceInstance.of("orders", "i-1", "http://h:1")));
+    }
+  }
+
+  @Test
+  void eventuallyFailsWithTheLastFailureAfterItsScaledTimeout() {
+    System.setProperty(Settings.TIME_SCALE, "0.05");
+    try {
+      run(NeverTrue.class).testEvents().assertThatEvents().haveExactly(1, event(test("waitsForAnInstanceNobodyRegisters"),
+          finishedWithFailure(instanceOf(AssertionError.class), message("Still failing after PT0.5S (checked every 50 ms): "
+              + "Expecting registry to have instance orders/i-1 but found in orders: []"))));
+    } finally {
+      System.clearProperty(Settings.TIME_SCALE);
+    }
+    assertThat(SEEN).containsExactly("PT0.5S PT0.075S");
+  }
+
   // ------------------------------------------------------------------------------ injection
 
   @EtcdRegistryTest
