@@ -414,6 +414,63 @@ class FakeRegistryTest {
   }
 
   @Test
+  void aWatcherReplaysToTheListingWhileThreadsRegisterCloseCrashAndAdvanceAtOnce() throws InterruptedException {
+    registry.watchAll(events::add);
+    List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int id = t;
+      workers.add(new Thread(() -> {
+        try {
+          for (int i = 0; i < 300; i++) {
+            Registration r = registry.register(ServiceInstance.of("svc-" + id, "i-" + (i % 50), "http://h:" + i),
+                Duration.ofSeconds(2 + i % 5));
+            switch (i % 3) {
+              case 0 -> r.close();
+              case 1 -> registry.crash(r);
+              default -> { }
+            }
+          }
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      }, "registrant-" + t));
+    }
+    workers.add(new Thread(() -> {
+      try {
+        for (int i = 0; i < 300; i++) {
+          clock.advance(Duration.ofMillis(700));
+        }
+      } catch (Throwable e) {
+        failures.add(e);
+      }
+    }, "advancer"));
+    workers.forEach(Thread::start);
+    for (Thread worker : workers) {
+      worker.join();
+    }
+
+    assertThat(failures).isEmpty();
+    assertThat(events).extracting(RegistryEvent::revision).isSorted().doesNotHaveDuplicates();
+    assertThat(events).isEqualTo(registry.history());
+    java.util.Map<String, ServiceInstance> replayed = new java.util.TreeMap<>();
+    for (RegistryEvent event : events) {
+      String key = event.instance().serviceName() + "/" + event.instance().instanceId();
+      if (event instanceof Removed) {
+        assertThat(replayed.remove(key)).as("removed while present: %s", event).isNotNull();
+      } else {
+        ServiceInstance previous = replayed.put(key, event.instance());
+        if (event instanceof Updated updated) {
+          assertThat(previous).as("updated from what was there: %s", event).isEqualTo(updated.previous());
+        } else {
+          assertThat(previous).as("added while absent: %s", event).isNull();
+        }
+      }
+    }
+    assertThat(List.copyOf(replayed.values())).isEqualTo(registry.allInstances());
+  }
+
+  @Test
   void historyKeepsTheLastEventsUpToItsLimit() {
     FakeRegistry small = FakeRegistry.builder().withHistoryLimit(3).build();
     for (int i = 0; i < 5; i++) {
