@@ -204,6 +204,11 @@ public final class FakeRegistry implements Registry {
     return Collections.unmodifiableSortedSet(result);
   }
 
+  /**
+   * Every instance now, in key order, as etcd returns them: by service, then id, except that a
+   * service whose name extends another's with {@code -} or {@code .} (which sort before {@code /})
+   * comes first: {@code orders-v2/…} lists before {@code orders/…}, as on {@code EtcdRegistry}.
+   */
   @Override
   public List<ServiceInstance> allInstances() {
     return Collections.unmodifiableList(listAll("allInstances"));

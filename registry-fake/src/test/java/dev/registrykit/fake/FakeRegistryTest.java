@@ -123,6 +123,16 @@ class FakeRegistryTest {
   }
 
   @Test
+  void allInstancesFollowsKeyOrderAsEtcdDoesEvenWhereItDiffersFromServiceNameOrder() {
+    ServiceInstance v2 = ServiceInstance.of("orders-v2", "x", "http://h:1");
+    registry.register(ORDERS_1, TTL);
+    registry.register(v2, TTL);
+
+    assertThat(registry.services()).containsExactly("orders", "orders-v2");
+    assertThat(registry.allInstances()).as("'-' sorts before '/' in the keys").containsExactly(v2, ORDERS_1);
+  }
+
+  @Test
   void closingARegistrationRemovesTheInstanceAtOnce() {
     Registration registration = registry.register(ORDERS_1, TTL);
     registry.watch("orders", events::add);
