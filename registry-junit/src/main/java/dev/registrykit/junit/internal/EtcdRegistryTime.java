@@ -6,6 +6,7 @@ import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.junit.RegistryTime;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.function.Executable;
@@ -59,11 +60,22 @@ final class EtcdRegistryTime implements RegistryTime {
   @Override
   public void eventually(Executable assertion) {
     Duration timeout = eventuallyTimeout();
+    AtomicReference<AssertionError> last = new AtomicReference<>();
     try {
-      Awaitility.await().pollInterval(POLL).atMost(timeout).untilAsserted(assertion::execute);
+      Awaitility.await().pollInterval(POLL).atMost(timeout).untilAsserted(() -> {
+        try {
+          assertion.execute();
+        } catch (AssertionError failure) {
+          last.set(failure);
+          throw failure;
+        }
+      });
     } catch (ConditionTimeoutException e) {
-      Throwable last = e.getCause() != null ? e.getCause() : e;
-      throw new AssertionError(TimeMessages.stillFailing(timeout, POLL, last), last);
+      AssertionError failure = last.get();
+      if (failure == null) { // the first check was still running at the deadline
+        throw new AssertionError(TimeMessages.neverChecked(timeout), e);
+      }
+      throw new AssertionError(TimeMessages.stillFailing(timeout, POLL, failure), failure);
     }
   }
 

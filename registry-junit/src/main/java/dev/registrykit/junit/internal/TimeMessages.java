@@ -13,6 +13,10 @@ final class TimeMessages {
     return "Still failing after " + waited + " (checked every " + poll.toMillis() + " ms): " + last.getMessage();
   }
 
+  static String neverChecked(Duration waited) {
+    return "Not even one check finished within " + waited + ": the assertion was still running (is etcd answering?)";
+  }
+
   /** Throws {@code failure} as it is, checked or not (the caller's assertion threw it). */
   @SuppressWarnings("unchecked")
   static <T extends Throwable> RuntimeException rethrow(Throwable failure) throws T {

@@ -82,19 +82,27 @@ class EtcdRegistryExtensionTest {
   @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
   static class FirstClass {
     @Test
-    void registers(Registry registry, EtcdHandle etcd) {
-      record(registry, etcd);
+    void registers(Registry registry, RegistryBackend backend, EtcdHandle etcd) throws Exception {
+      record(registry, backend, etcd);
     }
 
     @Test
-    void registersAgain(Registry registry, EtcdHandle etcd) {
-      record(registry, etcd);
+    void registersAgain(Registry registry, RegistryBackend backend, EtcdHandle etcd) throws Exception {
+      record(registry, backend, etcd);
     }
 
-    static void record(Registry registry, EtcdHandle etcd) {
-      registry.register(ServiceInstance.of("shared", "same-id", "http://h:1"), Duration.ofSeconds(30));
-      assertThat(registry.instances("shared")).hasSize(1);
-      SEEN.add(etcd.endpoints() + " " + ((EtcdRegistry) registry).namespace());
+    /**
+     * Writes the same service and id as every other test, without a lease, so the key outlives the
+     * test; each test must still see only its own.
+     */
+    static void record(Registry registry, RegistryBackend backend, EtcdHandle etcd) throws Exception {
+      ServiceInstance instance = ServiceInstance.of("shared", "same-id", "http://h:1");
+      backend.putRaw("shared", "same-id", dev.registrykit.internal.InstanceCodec.encode(instance));
+      assertThat(registry.instances("shared")).containsExactly(instance);
+      long inEtcd = etcd.client().getKVClient().get(ByteSequence.from("/registrykit-test/", StandardCharsets.UTF_8),
+          io.etcd.jetcd.options.GetOption.builder().isPrefix(true).build()).get(5, TimeUnit.SECONDS).getKvs().stream()
+          .filter(kv -> kv.getKey().toString(StandardCharsets.UTF_8).endsWith("/shared/same-id")).count();
+      SEEN.add(etcd.endpoints() + " " + ((EtcdRegistry) registry).namespace() + " " + inEtcd);
     }
   }
 
@@ -102,8 +110,8 @@ class EtcdRegistryExtensionTest {
   @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
   static class SecondClass {
     @Test
-    void registers(Registry registry, EtcdHandle etcd) {
-      FirstClass.record(registry, etcd);
+    void registers(Registry registry, RegistryBackend backend, EtcdHandle etcd) throws Exception {
+      FirstClass.record(registry, backend, etcd);
     }
   }
 
@@ -117,6 +125,8 @@ class EtcdRegistryExtensionTest {
     assertThat(SEEN).hasSize(3);
     assertThat(SEEN.stream().map(s -> s.split(" ")[0]).distinct()).as("endpoints").hasSize(1);
     assertThat(SEEN.stream().map(s -> s.split(" ")[1]).distinct()).as("namespaces").hasSize(3);
+    assertThat(SEEN.stream().map(s -> s.split(" ")[2])).as("same keys in etcd, each test seeing only its own")
+        .containsExactly("1", "2", "3");
     assertThat(ourContainers()).as("containers left by the run").isSubsetOf(before);
   }
 
@@ -289,8 +299,14 @@ class EtcdRegistryExtensionTest {
     @Test
     void waitsForAnInstanceNobodyRegisters(Registry registry, RegistryTime time) {
       SEEN.add(time.eventuallyTimeout() + " " + time.expiryMargin());
+      registry.instances("orders"); // connected, so the checks below finish well within the 0.5 s
       time.eventually(() -> dev.registrykit.junit.RegistryAssertions.assertThat(registry)
           .hasInstance(ServiceInstance.of("orders", "i-1", "http://h:1")));
+    }
+
+    @Test
+    void neverFinishesACheck(RegistryTime time) {
+      time.eventually(() -> Thread.sleep(3_000)); // as a call to an etcd that does not answer would
     }
   }
 
@@ -300,7 +316,9 @@ class EtcdRegistryExtensionTest {
     try {
       run(NeverTrue.class).testEvents().assertThatEvents().haveExactly(1, event(test("waitsForAnInstanceNobodyRegisters"),
           finishedWithFailure(instanceOf(AssertionError.class), message("Still failing after PT0.5S (checked every 50 ms): "
-              + "Expecting registry to have instance orders/i-1 but found in orders: []"))));
+              + "Expecting registry to have instance orders/i-1 but found in orders: []"))))
+          .haveExactly(1, event(test("neverFinishesACheck"), finishedWithFailure(instanceOf(AssertionError.class),
+              message("Not even one check finished within PT0.5S: the assertion was still running (is etcd answering?)"))));
     } finally {
       System.clearProperty(Settings.TIME_SCALE);
     }
@@ -424,6 +442,57 @@ class EtcdRegistryExtensionTest {
             message("Failed to resolve parameter [dev.registrykit.Registry arg0] in method [void "
                 + NoEtcd.class.getName() + ".needsEtcd(dev.registrykit.Registry)]: " + NO_ETCD))));
     assertThat(SEEN).isEmpty();
+  }
+
+  @Test
+  void anUnknownBackendFailsTheClassNamingTheChoices() {
+    String backend = System.getProperty(Settings.BACKEND);
+    System.setProperty(Settings.BACKEND, "kubernetes");
+    try {
+      run(NoEtcd.class).containerEvents().assertThatEvents().haveExactly(1, event(
+          finishedWithFailure(org.junit.platform.testkit.engine.TestExecutionResultConditions.cause(
+              instanceOf(IllegalArgumentException.class), message("registrykit.etcd.backend must be one of auto, "
+                  + "container, process, external but was: \"kubernetes\"")))));
+    } finally {
+      restore(Settings.BACKEND, backend);
+    }
+    assertThat(SEEN).isEmpty();
+  }
+
+  // ------------------------------------------------------------------------------ an etcd of the user's
+
+  @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS)
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class OnExternal {
+    @Test
+    void registersButRefusesFaults(Registry registry, EtcdHandle etcd) {
+      SEEN.add(etcd.backend() + " " + etcd.endpoints());
+      registry.register(ServiceInstance.of("x", "1", "http://h:1"), Duration.ofSeconds(30));
+      assertThat(registry.instances("x")).hasSize(1);
+      etcd.pause();
+    }
+  }
+
+  @Test
+  void givenEndpointsAreUsedBeforeDockerAndNeverControlled() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(EtcdBackends.binary().isPresent(), "no etcd binary on the PATH");
+    try (ProcessEtcd theirs = new ProcessEtcd(EtcdBackends.binary().get())) {
+      String endpoint = theirs.endpoints().get(0).toString();
+      System.setProperty(Settings.ENDPOINTS, endpoint);
+      try {
+        run(OnExternal.class).testEvents().assertThatEvents().haveExactly(1, event(test("registersButRefusesFaults"),
+            finishedWithFailure(instanceOf(UnsupportedOperationException.class), message("pause() is not available "
+                + "on the etcd at [" + endpoint + "] given by REGISTRYKIT_ETCD_ENDPOINTS or -Dregistrykit.etcd.endpoints: "
+                + "registrykit does not control an etcd it did not start. Unset it to let the tests run etcd in a "
+                + "container or as a process."))));
+      } finally {
+        System.clearProperty(Settings.ENDPOINTS);
+      }
+      assertThat(SEEN).containsExactly("external [" + endpoint + "]");
+      assertThat(Health.healthy(theirs.endpoints().get(0))).as("their etcd, still serving").isTrue();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   // ------------------------------------------------------------------------------ the process backend
