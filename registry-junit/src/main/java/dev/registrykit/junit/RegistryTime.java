@@ -62,6 +62,6 @@ public interface RegistryTime {
   /** How long after its TTL an etcd lease may take to be removed (etcd checks about every 500 ms). */
   Duration expiryMargin();
 
-  /** The bound of {@link #eventually(Runnable)}. */
+  /** The bound of {@link #eventually(Executable)} on etcd (scaled by {@code registrykit.time.scale}); zero on the fake. */
   Duration eventuallyTimeout();
 }
