@@ -348,6 +348,35 @@ class EtcdRegistryExtensionTest {
     }
   }
 
+  @EtcdRegistryTest
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class Outer {
+    @RegistryResource
+    Registry outerRegistry;
+
+    @Test
+    void outer(Registry registry) {
+      SEEN.add("outer " + ((EtcdRegistry) registry).namespace().equals(((EtcdRegistry) outerRegistry).namespace()));
+    }
+
+    @org.junit.jupiter.api.Nested
+    class Inner {
+      @RegistryResource
+      EtcdHandle etcd;
+
+      @Test
+      void inner(Registry registry) {
+        SEEN.add("inner " + (registry == outerRegistry) + " " + (etcd != null));
+      }
+    }
+  }
+
+  @Test
+  void nestedClassesAreInjectedToo() {
+    run(Outer.class).testEvents().assertStatistics(stats -> stats.succeeded(2).failed(0));
+    assertThat(SEEN).containsExactlyInAnyOrder("outer true", "inner true true");
+  }
+
   @Test
   void annotatedFieldsAreFilledWithWhatParametersGet() {
     run(Fields.class).testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
