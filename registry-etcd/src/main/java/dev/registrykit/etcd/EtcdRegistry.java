@@ -8,6 +8,7 @@ import dev.registrykit.Registration;
 import dev.registrykit.Registry;
 import dev.registrykit.RegistryClosedException;
 import dev.registrykit.RegistryListener;
+import dev.registrykit.RegistryUnavailableException;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
 import dev.registrykit.etcd.internal.Calls;
@@ -243,16 +244,28 @@ public final class EtcdRegistry implements Registry {
   /**
    * Deregisters every registration (deleting its key), closes every watch, stops the registry's
    * threads and, unless the client was given by the caller, closes the jetcd client. Idempotent.
-   * Failures to reach etcd are logged, not thrown: the keys then vanish when their leases run out.
+   * Failures to reach etcd are logged, not thrown: once one deregistration finds etcd unavailable, the
+   * remaining registrations are closed without waiting for etcd (their leases are revoked in the
+   * background if etcd answers), so that closing takes about one call timeout, not one per
+   * registration; the keys then vanish when their leases run out.
    */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    boolean reachable = true;
     for (EtcdRegistration registration : List.copyOf(registrations)) {
+      if (!reachable) {
+        registration.abandon(); // one call timeout for the whole close, not one per registration
+        continue;
+      }
       try {
         registration.close();
+      } catch (RegistryUnavailableException e) {
+        reachable = false;
+        LOG.warn("could not deregister {} while closing ({}); the keys of this and the registry's other "
+            + "registrations vanish when their leases run out", registration.key(), e.getMessage());
       } catch (RuntimeException e) {
         LOG.warn("could not deregister {} while closing: {}", registration.key(), e.getMessage());
       }

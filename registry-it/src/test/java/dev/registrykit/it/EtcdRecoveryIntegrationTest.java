@@ -116,6 +116,35 @@ class EtcdRecoveryIntegrationTest {
   }
 
   @Test
+  void closingWhileEtcdIsOutOfReachTakesOneCallTimeoutNotOnePerRegistration(
+      EtcdHandle etcd, Client client, RegistryTime time) {
+    EtcdRegistry registry = EtcdRegistry.builder().withEndpoints(etcd.endpoints().get(0).toString())
+        .withNamespace("/closing").withCallTimeout(Duration.ofSeconds(1)).build();
+    List<Registration> registrations = new java.util.ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      registrations.add(registry.register(ServiceInstance.of("orders", "i-" + i, "http://10.0.0.1:500" + i), TTL));
+    }
+
+    etcd.pause();
+    long start = System.nanoTime();
+    long millis;
+    try {
+      registry.close();
+      millis = (System.nanoTime() - start) / 1_000_000;
+    } finally {
+      etcd.unpause();
+    }
+
+    System.out.println("close() of 5 registrations with etcd paused took " + millis + " ms (call timeout 1 s)");
+    assertThat(millis).as("ms to close 5 registrations with etcd out of reach, call timeout 1 s")
+        .isBetween(900L, 3_000L);
+    assertThat(registrations).allSatisfy(r -> assertThat(r).isClosed());
+    time.eventually(() -> assertThat(client.getKVClient().get(ByteSequence.from("/closing/", StandardCharsets.UTF_8),
+        GetOption.builder().isPrefix(true).withCountOnly(true).build()).get(5, TimeUnit.SECONDS).getCount())
+        .as("keys left once their leases ran out").isZero());
+  }
+
+  @Test
   void aWatchResumesAfterEtcdRestartsWithNothingRepeated(Registry registry, EtcdHandle etcd, RegistryTime time) {
     RecordingListener events = new RecordingListener();
     registry.watch("orders", events);

@@ -13,6 +13,8 @@ import dev.registrykit.internal.Validation;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.PutResponse;
+import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.lease.LeaseGrantResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -59,6 +61,8 @@ public final class EtcdRegistration implements Registration {
   private Duration ttl;
   private long leaseId;
   private long lastRenewedNanos;
+  /** The revision of this registration's last write of its key: recovery overwrites nothing newer. */
+  private long lastWriteRevision;
   private boolean crashed;
   private boolean closing;
   private int recoveryAttempts;
@@ -82,14 +86,16 @@ public final class EtcdRegistration implements Registration {
     long started = System.nanoTime();
     LeaseGrantResponse grant = context.calls().await(
         context.client().getLeaseClient().grant(ttl.toSeconds()), "register " + registration.key + " (lease grant)");
+    PutResponse put;
     try {
-      context.calls().await(registration.put(grant.getID()), "register " + registration.key + " (put)");
+      put = context.calls().await(registration.put(grant.getID()), "register " + registration.key + " (put)");
     } catch (RuntimeException e) {
       context.client().getLeaseClient().revoke(grant.getID()); // best effort: holds nothing
       throw e;
     }
     synchronized (registration) {
       registration.leaseId = grant.getID();
+      registration.lastWriteRevision = put.getHeader().getRevision();
       registration.ttl = Duration.ofSeconds(grant.getTTL());
       registration.lastRenewedNanos = started;
       registration.schedule(registration.keepAliveInterval());
@@ -97,8 +103,20 @@ public final class EtcdRegistration implements Registration {
     return registration;
   }
 
-  private CompletableFuture<?> put(long lease) {
+  private CompletableFuture<PutResponse> put(long lease) {
     return context.client().getKVClient().put(keyBytes, valueBytes, PutOption.builder().withLeaseId(lease).build());
+  }
+
+  /**
+   * Puts the key on {@code lease} unless someone wrote it after {@code since} (a newer registration
+   * of the same id, here or elsewhere): recovery must not overwrite it. An absent key compares as
+   * mod revision 0, so a key that expired is written again.
+   */
+  private CompletableFuture<TxnResponse> putUnlessWrittenSince(long lease, long since) {
+    return context.client().getKVClient().txn()
+        .If(new Cmp(keyBytes, Cmp.Op.LESS, CmpTarget.modRevision(since + 1)))
+        .Then(Op.put(keyBytes, valueBytes, PutOption.builder().withLeaseId(lease).build()))
+        .commit();
   }
 
   /** The full key. */
@@ -144,10 +162,20 @@ public final class EtcdRegistration implements Registration {
     return ttl.dividedBy(3);
   }
 
-  /** Keep-alive calls must not outlast the interval they serve. */
+  /**
+   * Under the monitor. Keep-alive calls must not outlast the interval they serve, nor (by more than
+   * {@link #MIN_RETRY}) the moment the registration counts as lost.
+   */
   private Duration keepAliveTimeout() {
-    Duration third = keepAliveInterval();
-    return third.compareTo(context.callTimeout()) < 0 ? third : context.callTimeout();
+    Duration timeout = keepAliveInterval();
+    if (context.callTimeout().compareTo(timeout) < 0) {
+      timeout = context.callTimeout();
+    }
+    Duration untilLost = ttl.minusNanos(System.nanoTime() - lastRenewedNanos);
+    if (untilLost.compareTo(timeout) < 0) {
+      timeout = untilLost;
+    }
+    return timeout.compareTo(MIN_RETRY) < 0 ? MIN_RETRY : timeout;
   }
 
   private void schedule(Duration delay) {
@@ -179,17 +207,24 @@ public final class EtcdRegistration implements Registration {
         recover();
         return;
       }
+      if (System.nanoTime() - lastRenewedNanos >= ttl.toNanos()) {
+        failureLog.warn("no keep-alive of {} succeeded for its TTL {}: registration LOST", key, ttl);
+        lose();
+        return;
+      }
     }
     renew();
   }
 
   private void renew() {
     long lease;
+    Duration timeout;
     long sent = System.nanoTime();
     synchronized (this) {
       lease = leaseId;
+      timeout = keepAliveTimeout();
     }
-    Calls.within(context.client().getLeaseClient().keepAliveOnce(lease), keepAliveTimeout(), context.scheduler())
+    Calls.within(context.client().getLeaseClient().keepAliveOnce(lease), timeout, context.scheduler())
         .whenCompleteAsync((response, failure) -> renewed(lease, sent, response == null ? 0 : response.getTTL(),
             failure), context.scheduler());
   }
@@ -217,7 +252,9 @@ public final class EtcdRegistration implements Registration {
     }
     failureLog.warn("keep-alive of {} failed, retrying: {}", key, Calls.unwrap(failure).toString());
     Duration retry = keepAliveInterval().dividedBy(2);
-    schedule(retry.compareTo(MIN_RETRY) < 0 ? MIN_RETRY : retry);
+    retry = retry.compareTo(MIN_RETRY) < 0 ? MIN_RETRY : retry;
+    Duration untilLost = ttl.minusNanos(since);
+    schedule(untilLost.compareTo(retry) < 0 ? untilLost : retry); // the tick at the deadline declares LOST
   }
 
   /** Under the monitor. */
@@ -235,14 +272,30 @@ public final class EtcdRegistration implements Registration {
       return;
     }
     long oldLease = leaseId;
+    long since = lastWriteRevision;
     long sent = System.nanoTime();
     CompletableFuture<LeaseGrantResponse> grant = context.client().getLeaseClient().grant(requestedTtl.toSeconds());
-    Calls.within(grant.thenCompose(g -> put(g.getID()).thenApply(ignored -> g)), context.callTimeout(),
-            context.scheduler())
-        .whenCompleteAsync((g, failure) -> recovered(oldLease, sent, g, failure), context.scheduler());
+    Calls.within(grant.thenCompose(g -> putUnlessWrittenSince(g.getID(), since).thenApply(txn -> new Attempt(g, txn))),
+            context.callTimeout(), context.scheduler())
+        .whenCompleteAsync((attempt, failure) -> {
+          if (failure != null) {
+            // An attempt that timed out may still complete: revoke its lease whenever it is granted,
+            // so that a late put fails (or its key goes) instead of holding the key on a lease no one renews.
+            grant.thenAccept(late -> context.client().getLeaseClient().revoke(late.getID()));
+          }
+          recovered(oldLease, sent, attempt, failure);
+        }, context.scheduler());
   }
 
-  private synchronized void recovered(long oldLease, long sent, LeaseGrantResponse grant, Throwable failure) {
+  private record Attempt(LeaseGrantResponse grant, TxnResponse txn) {
+  }
+
+  private synchronized void recovered(long oldLease, long sent, Attempt attempt, Throwable failure) {
+    if (failure == null && !attempt.txn().isSucceeded()) {
+      context.client().getLeaseClient().revoke(attempt.grant().getID()); // holds nothing
+      failure = new IllegalStateException("the key was written by another registration since this one's last write "
+          + "at revision " + lastWriteRevision + "; not overwriting it (retrying until it is gone)");
+    }
     if (failure != null) {
       if (state == RegistrationState.LOST && !closing) {
         recoveryAttempts++;
@@ -253,11 +306,13 @@ public final class EtcdRegistration implements Registration {
       }
       return;
     }
+    LeaseGrantResponse grant = attempt.grant();
     if (state != RegistrationState.LOST || closing) {
       context.client().getLeaseClient().revoke(grant.getID()); // closed meanwhile: undo (best effort)
       return;
     }
     leaseId = grant.getID();
+    lastWriteRevision = attempt.txn().getHeader().getRevision();
     ttl = Duration.ofSeconds(grant.getTTL());
     lastRenewedNanos = sent;
     context.client().getLeaseClient().revoke(oldLease); // best effort: it holds no key any more
@@ -324,6 +379,25 @@ public final class EtcdRegistration implements Registration {
     }
     if (lease.isPresent()) {
       context.client().getLeaseClient().revoke(lease.getAsLong());
+      onClosed.accept(this);
+    }
+  }
+
+  /**
+   * Stops keep-alive and turns CLOSED without waiting for etcd, for a registry closing while etcd
+   * is out of reach: the lease is revoked in the background if etcd answers, else the key goes when
+   * the lease runs out.
+   */
+  public void abandon() {
+    OptionalLong lease;
+    synchronized (this) {
+      lease = beginClosing();
+      if (lease.isPresent()) {
+        changeState(RegistrationState.CLOSED);
+      }
+    }
+    if (lease.isPresent()) {
+      context.client().getLeaseClient().revoke(lease.getAsLong()); // best effort, not awaited
       onClosed.accept(this);
     }
   }

@@ -1,0 +1,150 @@
+package dev.registrykit.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A TCP proxy in front of etcd that a test can cut: cutting drops every connection through it and
+ * refuses new ones until {@link #restore()}. A registry talking through it loses etcd while
+ * another client, talking to etcd directly, goes on changing it: a network partition of one
+ * process, which pausing or stopping etcd cannot give.
+ */
+final class CuttableProxy implements AutoCloseable {
+
+  private final URI upstream;
+  private final ServerSocket server;
+  private final Thread acceptor;
+  private final List<Socket> sockets = new ArrayList<>();
+  private boolean cut;
+  private boolean closed;
+
+  CuttableProxy(URI upstream) {
+    this.upstream = upstream;
+    try {
+      this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    this.acceptor = new Thread(this::acceptLoop, "cuttable-proxy-accept");
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  /** The endpoint to give the registry, such as {@code http://127.0.0.1:41234}. */
+  String endpoint() {
+    return "http://127.0.0.1:" + server.getLocalPort();
+  }
+
+  /** Drops every connection and refuses new ones. */
+  synchronized void cut() {
+    cut = true;
+    closeSockets();
+  }
+
+  /** Lets connections through again. */
+  synchronized void restore() {
+    cut = false;
+  }
+
+  @Override
+  public void close() throws IOException {
+    synchronized (this) {
+      closed = true;
+      closeSockets();
+    }
+    server.close();
+    try {
+      acceptor.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void acceptLoop() {
+    while (!server.isClosed()) {
+      Socket client;
+      try {
+        client = server.accept();
+      } catch (IOException e) {
+        return; // closed
+      }
+      try {
+        connect(client);
+      } catch (IOException e) {
+        closeQuietly(client);
+      }
+    }
+  }
+
+  private void connect(Socket client) throws IOException {
+    synchronized (this) {
+      if (cut || closed) {
+        client.close();
+        return;
+      }
+    }
+    Socket target = new Socket();
+    target.connect(new InetSocketAddress(upstream.getHost(), upstream.getPort()), 2_000);
+    synchronized (this) {
+      if (cut || closed) {
+        client.close();
+        target.close();
+        return;
+      }
+      sockets.add(client);
+      sockets.add(target);
+    }
+    pump(client, target, "up");
+    pump(target, client, "down");
+  }
+
+  private void pump(Socket from, Socket to, String direction) {
+    Thread thread = new Thread(() -> {
+      byte[] buffer = new byte[16 * 1024];
+      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        int read;
+        while ((read = in.read(buffer)) >= 0) {
+          out.write(buffer, 0, read);
+          out.flush();
+        }
+      } catch (IOException e) {
+        // cut or closed: fall through
+      } finally {
+        closeQuietly(from);
+        closeQuietly(to);
+        forget(from, to);
+      }
+    }, "cuttable-proxy-" + direction);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private synchronized void forget(Socket one, Socket other) {
+    sockets.remove(one);
+    sockets.remove(other);
+  }
+
+  private void closeSockets() {
+    for (Socket socket : sockets) {
+      closeQuietly(socket);
+    }
+    sockets.clear();
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // nothing to do
+    }
+  }
+}
