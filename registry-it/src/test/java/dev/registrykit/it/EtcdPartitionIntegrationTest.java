@@ -8,10 +8,10 @@ import dev.registrykit.Registry;
 import dev.registrykit.RegistryEvent;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
-import dev.registrykit.etcd.Recovery;
 import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.RecordingListener;
+import dev.registrykit.junit.RegistryBackend;
 import dev.registrykit.junit.RegistryTime;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * One registry cut off from etcd (through a {@link CuttableProxy}) while the injected registry,
- * talking to etcd directly, goes on changing it: what the cut-off one hears and does once it is
- * back. The proxy cuts only the cut-off registry's connections, so the shared etcd is not harmed.
+ * The injected registry cut off from etcd ({@link RegistryBackend#makeUnavailable()} cuts only its
+ * connections) while another registry, talking to etcd directly, goes on changing it: what the
+ * cut-off one hears and does once it is back. The shared etcd is not harmed.
  */
 @EtcdRegistryTest
 class EtcdPartitionIntegrationTest {
@@ -38,11 +38,11 @@ class EtcdPartitionIntegrationTest {
   private static final ServiceInstance D = ServiceInstance.of("orders", "d", "http://10.0.0.4:5000");
   private static final ServiceInstance E = ServiceInstance.of("orders", "e", "http://10.0.0.5:5000");
 
-  private static EtcdRegistry throughProxy(CuttableProxy proxy, Registry direct) {
-    return EtcdRegistry.builder().withEndpoints(proxy.endpoint())
-        .withNamespace(((EtcdRegistry) direct).namespace())
+  /** A registry on the same namespace that the cut does not reach. */
+  private static EtcdRegistry direct(EtcdHandle etcd, Registry cutOff) {
+    return EtcdRegistry.builder().withClient(etcd.client())
+        .withNamespace(((EtcdRegistry) cutOff).namespace())
         .withCallTimeout(Duration.ofSeconds(1))
-        .withRecovery(Recovery.withBackoff(Duration.ofMillis(100), Duration.ofMillis(500)))
         .build();
   }
 
@@ -52,16 +52,15 @@ class EtcdPartitionIntegrationTest {
 
   @Test
   void aWatchCutOffWhileHistoryIsCompactedHearsExactlyTheDifferencesOnceBack(
-      Registry registry, EtcdHandle etcd, Client client, RegistryTime time) throws Exception {
-    Registration a = registry.register(A, LONG_TTL);
-    registry.register(B, LONG_TTL);
-    try (CuttableProxy proxy = new CuttableProxy(etcd.endpoints().get(0));
-         EtcdRegistry cutOff = throughProxy(proxy, registry)) {
+      Registry cutOff, RegistryBackend backend, EtcdHandle etcd, Client client, RegistryTime time) throws Exception {
+    try (EtcdRegistry registry = direct(etcd, cutOff)) {
+      Registration a = registry.register(A, LONG_TTL);
+      registry.register(B, LONG_TTL);
       RecordingListener events = new RecordingListener();
       cutOff.watch("orders", events);
       time.eventually(() -> assertThat(events).hasEventCount(2));
 
-      proxy.cut();
+      backend.makeUnavailable();
       a.close();
       ServiceInstance movedB = B.withAddress("http://10.0.0.22:5000");
       registry.register(movedB, LONG_TTL);
@@ -71,7 +70,7 @@ class EtcdPartitionIntegrationTest {
           .get(5, TimeUnit.SECONDS).getHeader().getRevision();
       client.getKVClient().compact(revision, CompactOption.builder().withCompactPhysical(true).build())
           .get(5, TimeUnit.SECONDS);
-      proxy.restore();
+      backend.heal();
 
       time.eventually(() -> assertThat(events).hasEventCount(5));
       assertThat(events.events().subList(2, 5)).extracting(EtcdPartitionIntegrationTest::describe)
@@ -90,19 +89,18 @@ class EtcdPartitionIntegrationTest {
 
   @Test
   void recoveryNeverOverwritesANewerRegistrationOfTheSameIdAndTakesTheKeyBackOnceItIsGone(
-      Registry registry, EtcdHandle etcd, RegistryTime time) throws Exception {
-    try (CuttableProxy proxy = new CuttableProxy(etcd.endpoints().get(0));
-         EtcdRegistry cutOff = throughProxy(proxy, registry)) {
+      Registry cutOff, RegistryBackend backend, EtcdHandle etcd, RegistryTime time) throws Exception {
+    try (EtcdRegistry registry = direct(etcd, cutOff)) {
       Registration old = cutOff.register(A, Duration.ofSeconds(1));
       List<String> states = new CopyOnWriteArrayList<>();
       old.addListener((r, from, to) -> states.add(from + "->" + to));
 
-      proxy.cut();
+      backend.makeUnavailable();
       time.eventually(() -> assertThat(old).isLost());
       time.eventually(() -> assertThat(registry).doesNotHaveInstance(A)); // its lease ran out on etcd
       ServiceInstance newer = A.withAddress("http://10.0.0.99:5000");
       Registration taken = registry.register(newer, LONG_TTL);
-      proxy.restore();
+      backend.heal();
 
       time.eventually(() -> assertThat(cutOff.instances("orders")).containsExactly(newer)); // it reaches etcd again
       time.elapse(Duration.ofMillis(1500)); // several recovery attempts (backoff at most 500 ms)

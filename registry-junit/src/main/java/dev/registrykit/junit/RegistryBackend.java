@@ -6,14 +6,14 @@ package dev.registrykit.junit;
  *
  * <pre>{@code
  * backend.putRaw("OrderShippingService", "3f2b…", "{\"Id\":\"3f2b…\",\"Name\":\"OrderShippingService\",\"Address\":\"http://localhost:5000\"}");
- * backend.makeUnavailable();   // fake: Fault.unavailable(); etcd: the container is paused
+ * backend.makeUnavailable();   // fake: Fault.unavailable(); etcd: the registry's connections are cut
  * ...
  * backend.heal();
  * }</pre>
  *
- * <p>On etcd, {@link #makeUnavailable()} pauses etcd, so it needs an etcd of the test's own
- * ({@link EtcdLifecycle#PER_CLASS} or {@link EtcdLifecycle#PER_METHOD}); calls then fail after the
- * registry's call timeout instead of at once as on the fake.
+ * <p>On etcd, the injected registry reaches etcd through a proxy of its own, and {@link
+ * #makeUnavailable()} cuts it: etcd goes on serving the raw client and other tests, and expires the
+ * registry's leases at their TTL, as the fake does. It works on the shared etcd too.
  */
 public interface RegistryBackend {
 
@@ -29,7 +29,11 @@ public interface RegistryBackend {
   /** Deletes {@code {namespace}/{serviceName}/{instanceId}}. */
   void deleteRaw(String serviceName, String instanceId);
 
-  /** Cuts the registry off: calls fail with {@code RegistryUnavailableException}, keep-alives fail. */
+  /**
+   * Cuts the registry off (connection lost): its calls fail with {@code RegistryUnavailableException},
+   * its keep-alives fail and its watchers hear nothing, while the store lives on: leases run out at
+   * their TTL, and raw writes still work.
+   */
   void makeUnavailable();
 
   /** Ends {@link #makeUnavailable()}. */

@@ -5,21 +5,26 @@ import dev.registrykit.internal.InstanceCodec;
 import dev.registrykit.junit.RegistryBackend;
 import io.etcd.jetcd.ByteSequence;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** {@link RegistryBackend} on etcd: raw writes through the raw client, outages by pausing etcd. */
+/**
+ * {@link RegistryBackend} on etcd: raw writes through the raw client; an outage cuts the proxies
+ * between the test's registry and etcd, so etcd goes on serving (and expiring leases) for everyone else.
+ */
 final class EtcdBackend implements RegistryBackend {
 
   private final EtcdRegistry registry;
   private final DefaultEtcdHandle etcd;
-  private boolean paused;
+  private final List<CuttableProxy> proxies;
 
-  EtcdBackend(EtcdRegistry registry, DefaultEtcdHandle etcd) {
+  EtcdBackend(EtcdRegistry registry, DefaultEtcdHandle etcd, List<CuttableProxy> proxies) {
     this.registry = registry;
     this.etcd = etcd;
+    this.proxies = List.copyOf(proxies);
   }
 
   @Override
@@ -58,18 +63,12 @@ final class EtcdBackend implements RegistryBackend {
   }
 
   @Override
-  public synchronized void makeUnavailable() {
-    if (!paused) {
-      etcd.pauseFor("makeUnavailable() pauses etcd, which");
-      paused = true;
-    }
+  public void makeUnavailable() {
+    proxies.forEach(CuttableProxy::cut);
   }
 
   @Override
-  public synchronized void heal() {
-    if (paused) {
-      etcd.unpause();
-      paused = false;
-    }
+  public void heal() {
+    proxies.forEach(CuttableProxy::restore);
   }
 }

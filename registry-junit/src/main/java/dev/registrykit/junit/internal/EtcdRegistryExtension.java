@@ -73,13 +73,32 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
           made = registry;
         }
         if (made != null) {
-          made.registry().close();
+          made.close();
         }
       }
     }
   }
 
-  private record TestRegistry(EtcdRegistry registry, RegistryTime time, RegistryBackend backend) {
+  /**
+   * The test's registry, on a client of its own that reaches etcd through proxies the test can cut
+   * ({@link RegistryBackend#makeUnavailable()}), while the raw client goes to etcd directly.
+   */
+  private record TestRegistry(EtcdRegistry registry, Client client, List<CuttableProxy> proxies, RegistryTime time,
+      RegistryBackend backend) {
+
+    /**
+     * Heals a cut the test left behind, so the registry deregisters; then closes the registry, its
+     * client and the proxies.
+     */
+    void close() {
+      proxies.forEach(CuttableProxy::restore);
+      try {
+        registry.close();
+      } finally {
+        client.close();
+        proxies.forEach(CuttableProxy::close);
+      }
+    }
   }
 
   // ------------------------------------------------------------------------------ condition
@@ -129,14 +148,17 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
 
   private static TestRegistry newRegistry(EtcdResource etcd, DefaultEtcdHandle handle) {
     String namespace = "/registrykit-test/" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    List<CuttableProxy> proxies = etcd.server().endpoints().stream().map(CuttableProxy::new).toList();
+    Client client = Client.builder().endpoints(proxies.stream().map(CuttableProxy::endpoint).toArray(String[]::new))
+        .build();
     EtcdRegistry registry = EtcdRegistry.builder()
-        .withClient(etcd.client())
+        .withClient(client)
         .withNamespace(namespace)
         .withRecovery(Recovery.withBackoff(Duration.ofMillis(50), Duration.ofSeconds(1)))
         .withCallTimeout(CALL_TIMEOUT)
         .build();
-    return new TestRegistry(registry, new EtcdRegistryTime(registry, Settings.timeScale()),
-        new EtcdBackend(registry, handle));
+    return new TestRegistry(registry, client, proxies, new EtcdRegistryTime(registry, Settings.timeScale()),
+        new EtcdBackend(registry, handle, proxies));
   }
 
   private EtcdResource etcd(ExtensionContext context) {

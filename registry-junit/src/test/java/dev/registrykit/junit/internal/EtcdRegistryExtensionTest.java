@@ -3,6 +3,7 @@ package dev.registrykit.junit.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.testkit.engine.EventConditions.event;
+import static org.junit.platform.testkit.engine.EventConditions.finishedSuccessfully;
 import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
 import static org.junit.platform.testkit.engine.EventConditions.skippedWithReason;
 import static org.junit.platform.testkit.engine.EventConditions.test;
@@ -205,21 +206,29 @@ class EtcdRegistryExtensionTest {
     }
 
     @Test
-    void makeUnavailable(RegistryBackend backend) {
+    void makeUnavailableCutsOffOnlyThisRegistry(RegistryBackend backend, Registry registry, Client client)
+        throws Exception {
       backend.makeUnavailable();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> registry.instances("x"))
+          .isInstanceOf(dev.registrykit.RegistryUnavailableException.class);
+      backend.putRaw("x", "1", "{\"Id\":\"1\",\"Name\":\"x\",\"Address\":\"http://h:1\"}");
+      assertThat(client.getKVClient().get(ByteSequence.from(backend.namespace() + "/x/1", StandardCharsets.UTF_8))
+          .get(5, TimeUnit.SECONDS).getKvs()).as("etcd serves the raw client meanwhile").hasSize(1);
+      backend.heal();
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+          .untilAsserted(() -> assertThat(registry.instances("x")).hasSize(1));
+      SEEN.add("cut");
     }
   }
 
   @Test
-  void faultControlsAreRefusedOnTheSharedEtcd() {
+  void faultControlsOfEtcdItselfAreRefusedOnTheSharedEtcdButItsRegistryCanBeCutOff() {
     run(FaultOnShared.class).testEvents().assertThatEvents().haveExactly(1, event(test("pause"),
         finishedWithFailure(instanceOf(UnsupportedOperationException.class), message(
             "pause() would hit every test class sharing this etcd (lifecycle PER_RUN): use "
                 + "@EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS) or PER_METHOD for tests that inject faults"))))
-        .haveExactly(1, event(test("makeUnavailable"), finishedWithFailure(
-            instanceOf(UnsupportedOperationException.class), message("makeUnavailable() pauses etcd, which would hit "
-                + "every test class sharing this etcd (lifecycle PER_RUN): use @EtcdRegistryTest(lifecycle = "
-                + "EtcdLifecycle.PER_CLASS) or PER_METHOD for tests that inject faults"))));
+        .haveExactly(1, event(test("makeUnavailableCutsOffOnlyThisRegistry"), finishedSuccessfully()));
+    assertThat(SEEN).containsExactly("cut");
   }
 
   @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS)

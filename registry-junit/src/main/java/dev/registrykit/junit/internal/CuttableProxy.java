@@ -1,4 +1,4 @@
-package dev.registrykit.it;
+package dev.registrykit.junit.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,10 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A TCP proxy in front of etcd that a test can cut: cutting drops every connection through it and
- * refuses new ones until {@link #restore()}. A registry talking through it loses etcd while
- * another client, talking to etcd directly, goes on changing it: a network partition of one
- * process, which pausing or stopping etcd cannot give.
+ * A TCP proxy in front of one etcd endpoint that a test can cut: cutting drops every connection
+ * through it and refuses new ones until {@link #restore()}. The injected registry talks to etcd
+ * through these, so {@code RegistryBackend.makeUnavailable()} cuts off that registry alone while
+ * etcd goes on serving everyone else (and expiring the registry's leases), as on the fake: a
+ * network partition of one process, which pausing or stopping etcd cannot give. Two threads per
+ * connection (blocking copies) and one accepting; all end on {@link #close()}.
  */
 final class CuttableProxy implements AutoCloseable {
 
@@ -34,7 +36,7 @@ final class CuttableProxy implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    this.acceptor = new Thread(this::acceptLoop, "cuttable-proxy-accept");
+    this.acceptor = new Thread(this::acceptLoop, "registrykit-proxy-accept");
     acceptor.setDaemon(true);
     acceptor.start();
   }
@@ -56,12 +58,16 @@ final class CuttableProxy implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
+  public void close() {
     synchronized (this) {
       closed = true;
       closeSockets();
     }
-    server.close();
+    try {
+      server.close();
+    } catch (IOException e) {
+      // nothing left to release
+    }
     try {
       acceptor.join(5_000);
     } catch (InterruptedException e) {
@@ -123,7 +129,7 @@ final class CuttableProxy implements AutoCloseable {
         closeQuietly(to);
         forget(from, to);
       }
-    }, "cuttable-proxy-" + direction);
+    }, "registrykit-proxy-" + direction);
     thread.setDaemon(true);
     thread.start();
   }
