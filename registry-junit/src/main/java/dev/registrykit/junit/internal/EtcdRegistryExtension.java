@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * The extension behind {@link EtcdRegistryTest}. Holds nothing in fields: the etcd lives in the
@@ -33,7 +34,12 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
 
   /** Creates the extension (JUnit does). */
   public EtcdRegistryExtension() {
-    super("@EtcdRegistryTest", SUPPORTED);
+    this("@EtcdRegistryTest");
+  }
+
+  /** For {@code annotation}, which messages name. */
+  EtcdRegistryExtension(String annotation) {
+    super(annotation, SUPPORTED);
   }
 
   /**
@@ -105,7 +111,7 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
 
   @Override
   public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-    if (context.getTestMethod().isPresent()) {
+    if (context.getTestMethod().isPresent() && onClasses(context)) {
       return ConditionEvaluationResult.enabled("decided for the class");
     }
     String image = image(context);
@@ -117,6 +123,11 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
       return ConditionEvaluationResult.enabled("etcd is required, so the tests fail: " + choice.reason());
     }
     return ConditionEvaluationResult.disabled(choice.reason());
+  }
+
+  /** True where {@link EtcdRegistryTest} is on the class, whose condition then decided; not for {@code @RegistryTest}. */
+  private static boolean onClasses(ExtensionContext context) {
+    return context.getTestClass().filter(type -> AnnotationSupport.isAnnotated(type, EtcdRegistryTest.class)).isPresent();
   }
 
   private static EtcdBackends.Choice choice(ExtensionContext context, String image) {

@@ -21,7 +21,12 @@ public final class FakeRegistryExtension extends InjectingExtension {
 
   /** Creates the extension (JUnit does). */
   public FakeRegistryExtension() {
-    super("@FakeRegistryTest", SUPPORTED);
+    this("@FakeRegistryTest");
+  }
+
+  /** For {@code annotation}, which messages name. */
+  FakeRegistryExtension(String annotation) {
+    super(annotation, SUPPORTED);
   }
 
   /** Fake state per context. */
