@@ -45,8 +45,10 @@ public interface RegistryTime {
   void elapse(Duration duration);
 
   /**
-   * Runs {@code assertion} until it passes: on the fake once, at once (everything there is
-   * synchronous), on etcd every 50 ms for at most {@link #eventuallyTimeout()}. Only an {@link
+   * Runs {@code assertion} until it passes, every 50 ms for at most {@link #eventuallyTimeout()}:
+   * on etcd, as real time passes; on the fake, at once and then advancing its clock by 50 ms between
+   * checks (no sleep), so what comes "soon" on etcd (a re-registration after an outage, a keep-alive
+   * tick) comes on the fake too, and a test reads the same on both. Only an {@link
    * AssertionError} is retried; any other exception, checked ones included (the assertion may call
    * code that throws them), ends the wait and is thrown as is.
    *
@@ -62,6 +64,9 @@ public interface RegistryTime {
   /** How long after its TTL an etcd lease may take to be removed (etcd checks about every 500 ms). */
   Duration expiryMargin();
 
-  /** The bound of {@link #eventually(Executable)} on etcd (scaled by {@code registrykit.time.scale}); zero on the fake. */
+  /**
+   * The bound of {@link #eventually(Executable)}: 10 s, on etcd scaled by {@code
+   * registrykit.time.scale}; on the fake in fake time.
+   */
   Duration eventuallyTimeout();
 }

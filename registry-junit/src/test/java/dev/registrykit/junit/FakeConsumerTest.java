@@ -10,6 +10,7 @@ import dev.registrykit.ServiceInstance;
 import dev.registrykit.fake.FakeClock;
 import dev.registrykit.fake.FakeRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** Written as a consumer would, on the fake: the same body as EtcdConsumerTest, in microseconds. */
@@ -46,13 +47,24 @@ class FakeConsumerTest {
   }
 
   @Test
-  void eventuallyRunsTheAssertionOnceAndThrowsWhatItThrows(Registry registry, RegistryTime time) {
-    registry.register(ORDERS, Duration.ofSeconds(30));
+  void eventuallyLetsFakeTimePassInStepsUntilTheAssertionHoldsAndThrowsWhatItThrows(
+      FakeRegistry registry, RegistryTime time) {
+    var orders = registry.register(ORDERS, Duration.ofSeconds(2));
+    Instant start = registry.clock().instant();
     time.eventually(() -> assertThat(registry).hasInstance(ORDERS));
+    assertThat(registry.clock().instant()).as("no time passes for what holds at once").isEqualTo(start);
 
+    time.crash(orders);
+    time.eventually(() -> assertThat(registry).doesNotHaveInstance(ORDERS));
+    assertThat(Duration.between(start, registry.clock().instant()))
+        .as("fake time until the crashed lease was gone").isBetween(Duration.ofSeconds(2), Duration.ofMillis(2_550));
+
+    Instant failing = registry.clock().instant();
     assertThatThrownBy(() -> time.eventually(() -> assertThat(registry).hasInstances("orders", 2)))
         .isInstanceOf(AssertionError.class)
-        .hasMessage("Expecting registry to have 2 instance(s) of orders but found 1: [i-1]");
+        .hasMessage("Still failing after PT10S (checked every 50 ms): Expecting registry to have 2 instance(s) of "
+            + "orders but found 0: [] (fake time)");
+    assertThat(Duration.between(failing, registry.clock().instant())).isEqualTo(time.eventuallyTimeout());
     assertThatThrownBy(() -> time.eventually(() -> {
       throw new java.io.IOException("checked, thrown as is");
     })).isInstanceOf(java.io.IOException.class).hasMessage("checked, thrown as is");

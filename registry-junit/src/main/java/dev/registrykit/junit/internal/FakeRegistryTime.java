@@ -11,6 +11,10 @@ import org.junit.jupiter.api.function.Executable;
 /** {@link RegistryTime} on the fake: the clock moves, nothing waits. */
 final class FakeRegistryTime implements RegistryTime {
 
+  /** As on etcd, where the wait is real. */
+  static final Duration STEP = Duration.ofMillis(50);
+  static final Duration EVENTUALLY = Duration.ofSeconds(10);
+
   private final FakeRegistry registry;
 
   /** Time for {@code registry} and its clock. */
@@ -42,12 +46,27 @@ final class FakeRegistryTime implements RegistryTime {
     registry.clock().advance(duration);
   }
 
+  /**
+   * Checks at once, then lets fake time pass in steps of {@link #STEP}, as much as etcd would be
+   * given in real time ({@link #EVENTUALLY}): what happens "soon" on etcd (a recovery after its
+   * backoff, a keep-alive tick) happens here too, in microseconds.
+   */
   @Override
   public void eventually(Executable assertion) {
-    try {
-      assertion.execute();
-    } catch (Throwable failure) {
-      throw TimeMessages.<RuntimeException>rethrow(failure);
+    Duration waited = Duration.ZERO;
+    while (true) {
+      try {
+        assertion.execute();
+        return;
+      } catch (AssertionError failure) {
+        if (waited.compareTo(EVENTUALLY) >= 0) {
+          throw new AssertionError(TimeMessages.stillFailing(waited, STEP, failure) + " (fake time)", failure);
+        }
+      } catch (Throwable failure) {
+        throw TimeMessages.<RuntimeException>rethrow(failure);
+      }
+      registry.clock().advance(STEP);
+      waited = waited.plus(STEP);
     }
   }
 
@@ -58,6 +77,6 @@ final class FakeRegistryTime implements RegistryTime {
 
   @Override
   public Duration eventuallyTimeout() {
-    return Duration.ZERO;
+    return EVENTUALLY;
   }
 }
