@@ -236,9 +236,13 @@ abstract class ControlledEtcd implements EtcdServer {
     return Leadership.now(endpoints, this::answers).orElse(-1) == member;
   }
 
-  /** Whether the member can answer a status request (it runs and is not frozen). */
+  /**
+   * Whether to ask the member who leads: it runs, is not frozen, and is not cut off (a cut-off
+   * leader names itself, and its followers name it, until an election timeout has passed; it is
+   * not the leader a test wants to find).
+   */
   private synchronized boolean answers(int member) {
-    return states[member] == State.SERVING;
+    return states[member] == State.SERVING && !partitioned[member];
   }
 
   @Override

@@ -18,6 +18,7 @@ final class Health {
   static void await(URI endpoint, Duration timeout, String what) {
     try {
       Awaitility.await(what + " at " + endpoint + " to be healthy")
+          .pollDelay(Duration.ZERO)
           .pollInterval(Duration.ofMillis(50))
           .atMost(timeout)
           .ignoreExceptions()
@@ -34,6 +35,7 @@ final class Health {
   static void awaitAnswer(URI endpoint, Duration timeout, String what) {
     try {
       Awaitility.await(what + " at " + endpoint + " to answer")
+          .pollDelay(Duration.ZERO)
           .pollInterval(Duration.ofMillis(50))
           .atMost(timeout)
           .ignoreExceptions()

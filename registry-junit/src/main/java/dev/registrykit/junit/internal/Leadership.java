@@ -79,7 +79,7 @@ final class Leadership {
   private static List<Status> statuses(List<URI> endpoints, IntPredicate ask) {
     List<Status> statuses = new ArrayList<>();
     for (int i = 0; i < endpoints.size(); i++) {
-      statuses.add(ask.test(i) ? status(endpoints.get(i)) : new Status("?", "0", "not asked: paused or down"));
+      statuses.add(ask.test(i) ? status(endpoints.get(i)) : new Status("?", "0", "not asked: paused, down or partitioned"));
     }
     return statuses;
   }
