@@ -15,6 +15,11 @@ import java.util.List;
  * before undoing its fault), so the next tests of a {@link EtcdLifecycle#PER_CLASS} class find it
  * serving, with its data.
  *
+ * <p>With {@code @EtcdRegistryTest(members = 3)} etcd is a cluster: {@link #endpoints()} lists
+ * every member's, the controls above act on every member at once, and {@link #members()}, {@link
+ * #leader()} reach one member (to kill or partition the leader, say). {@link #wipe()} gives a fresh,
+ * empty etcd at the same endpoints.
+ *
  * <pre>{@code
  * @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS)
  * class OutageTest {
@@ -31,7 +36,7 @@ import java.util.List;
  */
 public interface EtcdHandle {
 
-  /** The client endpoints, such as {@code http://127.0.0.1:32768}. */
+  /** The client endpoints, one per member, such as {@code http://127.0.0.1:32768}. */
   List<URI> endpoints();
 
   /** A raw jetcd client on this etcd, owned by the extension (do not close it). */
@@ -57,4 +62,45 @@ public interface EtcdHandle {
 
   /** Kills etcd at once (SIGKILL), keeping its data; {@link #start()} brings it back. */
   void kill();
+
+  /**
+   * Every member, by index: one for a single etcd, 3 or 5 for a cluster.
+   *
+   * <pre>{@code
+   * EtcdMember follower = etcd.members().stream().filter(m -> !m.isLeader()).findFirst().orElseThrow();
+   * follower.partition();
+   * }</pre>
+   */
+  List<EtcdMember> members();
+
+  /**
+   * The member at {@code index} ({@code etcd.member(2).kill()}); throws {@link
+   * IndexOutOfBoundsException} naming the members there are.
+   */
+  EtcdMember member(int index);
+
+  /**
+   * The member that leads now, by the members' maintenance status: the one a quorum names leader.
+   * Waits a bounded time (10 s) while an election is under way, then throws {@link
+   * IllegalStateException} naming what each member said (say, too few members run for a quorum).
+   *
+   * <pre>{@code
+   * EtcdMember leader = etcd.leader();
+   * leader.kill();
+   * EtcdMember next = etcd.leader();   // waits for the election
+   * }</pre>
+   */
+  EtcdMember leader();
+
+  /**
+   * Every member loses all its data: a fresh etcd (a new cluster) serves at the same endpoints when
+   * this returns, at revision 1, without keys or leases. Registries and watches of the test see an
+   * etcd that forgot them.
+   *
+   * <pre>{@code
+   * etcd.wipe();
+   * assertThat(etcd.client().getKVClient().get(key).get().getKvs()).isEmpty();
+   * }</pre>
+   */
+  void wipe();
 }

@@ -44,6 +44,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code -Dregistrykit.etcd.backend=container|process|external} forces one. etcd is started with
  * {@code --heartbeat-interval=10 --election-timeout=100}, so a 1 s lease is granted 1 s.
  *
+ * <p>With {@link #members()} 3 or 5, the container backend runs one container per member on a Docker
+ * network of the cluster's own (so a member can be partitioned); the process backend runs one process
+ * per member on loopback ports (all controls but partition).
+ *
  * <p>The extension stops its own containers and processes (through JUnit's store, and a JVM
  * shutdown hook as a safety net), so it works without Testcontainers' Ryuk.
  */
@@ -65,4 +69,20 @@ public @interface EtcdRegistryTest {
 
   /** How long one etcd serves; {@link EtcdLifecycle#PER_RUN} by default. */
   EtcdLifecycle lifecycle() default EtcdLifecycle.PER_RUN;
+
+  /**
+   * How many etcd members: 1 (the default), or a cluster of 3 or 5 started together; any other
+   * number fails the class. The registry and the raw client get every member's endpoint; {@link
+   * EtcdHandle#members()} and {@link EtcdHandle#leader()} give per-member fault controls. Tests of
+   * one lifecycle share a cluster only if they ask for the same number of members.
+   *
+   * <pre>{@code
+   * @EtcdRegistryTest(members = 3, lifecycle = EtcdLifecycle.PER_CLASS)
+   * class QuorumTest {
+   *   @Test
+   *   void aFollowerCutOffKeepsNothingFromTheOthers(Registry registry, EtcdHandle etcd) { ... }
+   * }
+   * }</pre>
+   */
+  int members() default 1;
 }

@@ -1,53 +1,126 @@
 package dev.registrykit.junit.internal;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * etcd in a Docker container started through Testcontainers. The client port is bound to a fixed
- * free loopback port chosen up front, so the endpoint survives docker stop/start and kill/start.
- * Labelled {@code dev.registrykit=true} and with this JVM's session id, and removed on close.
+ * etcd in Docker containers started through Testcontainers, one per member. Each client port is
+ * bound on the default bridge to a fixed free loopback port chosen up front, so endpoints survive
+ * docker stop/start, kill/start and {@link #wipe()}. Members of a cluster also join a Docker network
+ * of their own and reach their peers there by alias ({@code etcd-0}, ...): disconnecting a member
+ * from that network partitions it while its client port stays reachable. Containers and network are
+ * labelled {@code dev.registrykit=true} and with this JVM's session id, and removed on close.
  */
-final class ContainerEtcd implements EtcdServer {
+final class ContainerEtcd extends ControlledEtcd {
 
-  /** Labels every container of this JVM, so tests can find leftovers. */
+  /** Labels every container and network of this JVM, so tests can find leftovers. */
   static final String SESSION = UUID.randomUUID().toString();
   static final String LABEL = "dev.registrykit";
   static final String SESSION_LABEL = "dev.registrykit.session";
-
-  private static final Duration STARTUP = Duration.ofSeconds(60);
+  private static final Map<String, String> LABELS = Map.of(LABEL, "true", SESSION_LABEL, SESSION);
 
   private final String image;
-  private final int hostPort;
-  private final URI endpoint;
-  private final GenericContainer<?> container;
-  /** What the fault controls left it in; guarded by {@code this}. */
-  private State state = State.SERVING;
-  private volatile boolean closed;
+  private final int[] hostPorts;
+  /** Unique per cluster: the Docker network's name and the prefix of each cluster token. */
+  private final String clusterName;
+  /** The peers' network, for a cluster only. */
+  private String networkId;
+  private final List<GenericContainer<?>> containers = new ArrayList<>();
+  private int generation;
 
-  private enum State { SERVING, PAUSED, DOWN }
+  ContainerEtcd(String image, int members) {
+    this(image, freePorts(members));
+  }
+
+  private ContainerEtcd(String image, int[] hostPorts) {
+    super(endpoints(hostPorts));
+    this.image = image;
+    this.hostPorts = hostPorts;
+    this.clusterName = "registrykit-" + UUID.randomUUID().toString().substring(0, 8);
+    Cleanup.track(this);
+    try {
+      if (hostPorts.length > 1) {
+        networkId = docker().createNetworkCmd().withName(clusterName).withDriver("bridge").withLabels(LABELS)
+            .withCheckDuplicate(true).exec().getId();
+      }
+      launch();
+    } catch (RuntimeException e) {
+      String logs = logs();
+      close();
+      throw new IllegalStateException("could not start etcd from image " + image
+          + (hostPorts.length == 1 ? "" : " (" + hostPorts.length + " members)") + ": " + e.getMessage()
+          + (logs.isEmpty() ? "" : "\n--- container log ---\n" + logs), e);
+    }
+  }
+
+  private static int[] freePorts(int members) {
+    int[] ports = new int[members];
+    for (int m = 0; m < members; m++) {
+      ports[m] = Ports.free();
+    }
+    return ports;
+  }
+
+  private static List<URI> endpoints(int[] hostPorts) {
+    List<URI> endpoints = new ArrayList<>();
+    for (int port : hostPorts) {
+      endpoints.add(URI.create("http://127.0.0.1:" + port));
+    }
+    return endpoints;
+  }
+
+  private static DockerClient docker() {
+    return DockerClientFactory.instance().client();
+  }
+
+  @Override
+  String what() {
+    return "etcd container of " + image;
+  }
+
+  // ------------------------------------------------------------------------------ members
+
+  @Override
+  synchronized void launchAll() {
+    String token = clusterName + "-" + (++generation);
+    containers.clear();
+    for (int m = 0; m < size(); m++) {
+      containers.add(container(m, token));
+    }
+    inParallel("start", GenericContainer::start);
+  }
 
   @SuppressWarnings("resource")
-  ContainerEtcd(String image) {
-    this.image = image;
-    this.hostPort = Ports.free();
-    this.endpoint = URI.create("http://127.0.0.1:" + hostPort);
+  private GenericContainer<?> container(int member, String token) {
+    boolean cluster = size() > 1;
+    String peer = cluster ? "http://" + name(member) + ":2380" : "http://127.0.0.1:2380";
+    String initialCluster = cluster
+        ? java.util.stream.IntStream.range(0, size()).mapToObj(m -> name(m) + "=http://" + name(m) + ":2380")
+            .collect(Collectors.joining(","))
+        : name(0) + "=" + peer;
     List<String> command = new ArrayList<>();
     command.add("etcd");
-    command.addAll(EtcdFlags.singleMember("/var/lib/registrykit-etcd", "http://0.0.0.0:2379", endpoint.toString(),
-        "http://127.0.0.1:2380", "http://0.0.0.0:2380"));
-    this.container = new GenericContainer<>(DockerImageName.parse(image))
-        .withLabels(Map.of(LABEL, "true", SESSION_LABEL, SESSION))
+    command.addAll(EtcdFlags.member(member, "/var/lib/registrykit-etcd", "http://0.0.0.0:2379",
+        endpoints().get(member).toString(), "http://0.0.0.0:2380", peer, initialCluster, token, size()));
+    int hostPort = hostPorts[member];
+    return new MemberContainer(image, cluster ? networkId : null, name(member))
+        .withLabels(LABELS)
         .withCommand(command.toArray(String[]::new))
         .withCreateContainerCmdModifier(cmd -> {
           ExposedPort client = ExposedPort.tcp(2379);
@@ -56,29 +129,144 @@ final class ContainerEtcd implements EtcdServer {
           cmd.withHostConfig(hostConfig.withPortBindings(new PortBinding(
               com.github.dockerjava.api.model.Ports.Binding.bindIpAndPort("127.0.0.1", hostPort), client)));
         });
-    Cleanup.track(this);
-    try {
-      container.start();
-      Health.await(endpoint, STARTUP, "etcd container of " + image);
-    } catch (RuntimeException e) {
-      String logs = logs();
-      close();
-      throw new IllegalStateException("could not start etcd from image " + image + ": " + e.getMessage()
-          + (logs.isEmpty() ? "" : "\n--- container log ---\n" + logs), e);
+  }
+
+  /**
+   * A member's container: created on the default bridge (where its client port is published), then
+   * connected to the peers' network under its alias before it starts, so etcd finds its peers at once.
+   */
+  private static final class MemberContainer extends GenericContainer<MemberContainer> {
+    private final String networkId;
+    private final String alias;
+
+    MemberContainer(String image, String networkId, String alias) {
+      super(DockerImageName.parse(image));
+      this.networkId = networkId;
+      this.alias = alias;
+    }
+
+    @Override
+    protected void containerIsCreated(String containerId) {
+      if (networkId != null) {
+        connect(networkId, containerId, alias);
+      }
     }
   }
 
-  private String logs() {
+  private static void connect(String networkId, String containerId, String alias) {
+    docker().connectToNetworkCmd().withNetworkId(networkId).withContainerId(containerId)
+        .withContainerNetwork(new ContainerNetwork().withAliases(alias)).exec();
+  }
+
+  private interface MemberAction {
+    void run(GenericContainer<?> container);
+  }
+
+  /** Runs {@code action} on every container at once (starting three takes as long as one). */
+  private void inParallel(String what, MemberAction action) {
+    if (containers.size() == 1) {
+      action.run(containers.get(0));
+      return;
+    }
+    ExecutorService executor = Executors.newFixedThreadPool(containers.size(), runnable -> {
+      Thread thread = new Thread(runnable, "registrykit-etcd-" + what);
+      thread.setDaemon(true);
+      return thread;
+    });
     try {
-      String all = container.getLogs();
-      return all.length() > 4000 ? all.substring(all.length() - 4000) : all;
-    } catch (RuntimeException e) {
-      return "";
+      List<CompletableFuture<Void>> all = containers.stream()
+          .map(c -> CompletableFuture.runAsync(() -> action.run(c), executor)).toList();
+      try {
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    } finally {
+      executor.shutdown();
     }
   }
 
-  private DockerClient docker() {
-    return container.getDockerClient();
+  private String id(int member) {
+    return containers.get(member).getContainerId();
+  }
+
+  @Override
+  void doPause(int member) {
+    docker().pauseContainerCmd(id(member)).exec();
+  }
+
+  @Override
+  void doUnpause(int member) {
+    docker().unpauseContainerCmd(id(member)).exec();
+  }
+
+  @Override
+  void doStop(int member) {
+    docker().stopContainerCmd(id(member)).withTimeout(10).exec();
+  }
+
+  @Override
+  void doKill(int member) {
+    docker().killContainerCmd(id(member)).exec();
+  }
+
+  @Override
+  void doStart(int member) {
+    docker().startContainerCmd(id(member)).exec();
+  }
+
+  @Override
+  void doPartition(int member) {
+    docker().disconnectFromNetworkCmd().withNetworkId(networkId).withContainerId(id(member)).exec();
+  }
+
+  @Override
+  void doHeal(int member) {
+    connect(networkId, id(member), name(member));
+  }
+
+  @Override
+  synchronized void discardAll() {
+    if (containers.isEmpty()) {
+      return;
+    }
+    try {
+      inParallel("remove", container -> {
+        try {
+          container.stop(); // stops and removes the container (and its anonymous volumes)
+        } catch (RuntimeException e) {
+          System.err.println("registrykit: could not remove etcd container " + container.getContainerId() + ": " + e);
+        }
+      });
+    } finally {
+      containers.clear();
+    }
+  }
+
+  @Override
+  void release() {
+    if (networkId == null) {
+      return;
+    }
+    try {
+      docker().removeNetworkCmd(networkId).exec();
+    } catch (RuntimeException e) {
+      System.err.println("registrykit: could not remove Docker network " + clusterName + ": " + e);
+    }
+  }
+
+  synchronized String logs() {
+    StringBuilder all = new StringBuilder();
+    for (int m = 0; m < containers.size(); m++) {
+      try {
+        String log = containers.get(m).getLogs();
+        log = log.length() > 4000 ? log.substring(log.length() - 4000) : log;
+        all.append(containers.size() == 1 ? "" : "[" + name(m) + "]\n").append(log);
+      } catch (RuntimeException e) {
+        // not started: nothing to show
+      }
+    }
+    return all.toString();
   }
 
   @Override
@@ -87,69 +275,8 @@ final class ContainerEtcd implements EtcdServer {
   }
 
   @Override
-  public List<URI> endpoints() {
-    return List.of(endpoint);
-  }
-
-  @Override
-  public synchronized void pause() {
-    docker().pauseContainerCmd(container.getContainerId()).exec();
-    state = State.PAUSED;
-  }
-
-  @Override
-  public synchronized void unpause() {
-    docker().unpauseContainerCmd(container.getContainerId()).exec();
-    state = State.SERVING;
-  }
-
-  @Override
-  public synchronized void stop() {
-    docker().stopContainerCmd(container.getContainerId()).withTimeout(10).exec();
-    state = State.DOWN;
-  }
-
-  @Override
-  public synchronized void start() {
-    if (state == State.PAUSED) {
-      unpause();
-    }
-    if (state == State.DOWN) {
-      docker().startContainerCmd(container.getContainerId()).exec();
-      state = State.SERVING;
-    }
-    Health.await(endpoint, STARTUP, "etcd container of " + image);
-  }
-
-  @Override
-  public synchronized void kill() {
-    docker().killContainerCmd(container.getContainerId()).exec();
-    state = State.DOWN;
-  }
-
-  @Override
-  public synchronized void restore() {
-    if (state != State.SERVING) {
-      start();
-    }
-  }
-
-  @Override
-  public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    Cleanup.untrack(this);
-    try {
-      container.stop(); // stops and removes the container (and its anonymous volumes)
-    } catch (RuntimeException e) {
-      System.err.println("registrykit: could not remove etcd container " + container.getContainerId() + ": " + e);
-    }
-  }
-
-  @Override
   public String toString() {
-    return "etcd container " + image + " at " + endpoint;
+    return size() == 1 ? "etcd container " + image + " at " + endpoints().get(0)
+        : size() + "-member etcd cluster of " + image + " containers at " + endpoints();
   }
 }

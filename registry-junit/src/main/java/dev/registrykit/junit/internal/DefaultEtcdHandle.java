@@ -2,19 +2,28 @@ package dev.registrykit.junit.internal;
 
 import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;
+import dev.registrykit.junit.EtcdMember;
 import io.etcd.jetcd.Client;
 import java.net.URI;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /** The {@link EtcdHandle} tests get; fault controls only on an etcd of their own. */
 final class DefaultEtcdHandle implements EtcdHandle {
 
   private final EtcdResource resource;
   private final EtcdLifecycle lifecycle;
+  private final List<EtcdMember> members;
 
   DefaultEtcdHandle(EtcdResource resource, EtcdLifecycle lifecycle) {
     this.resource = resource;
     this.lifecycle = lifecycle;
+    this.members = IntStream.range(0, resource.server().size())
+        .mapToObj(index -> (EtcdMember) new DefaultEtcdMember(this, index)).toList();
+  }
+
+  EtcdServer server() {
+    return resource.server();
   }
 
   @Override
@@ -67,7 +76,34 @@ final class DefaultEtcdHandle implements EtcdHandle {
     resource.server().kill();
   }
 
-  private void allowed(String control) {
+  @Override
+  public List<EtcdMember> members() {
+    return members;
+  }
+
+  @Override
+  public EtcdMember member(int index) {
+    if (index < 0 || index >= members.size()) {
+      throw new IndexOutOfBoundsException("member(" + index + ") does not exist: this etcd has " + members.size()
+          + (members.size() == 1 ? " member, index 0" : " members, numbered 0 to " + (members.size() - 1))
+          + (members.size() == 1 ? "; for a cluster use @EtcdRegistryTest(members = 3)" : ""));
+    }
+    return members.get(index);
+  }
+
+  @Override
+  public EtcdMember leader() {
+    return members.get(resource.server().leader());
+  }
+
+  @Override
+  public void wipe() {
+    allowed("wipe()");
+    resource.server().wipe();
+  }
+
+  /** Refuses {@code control} on an etcd shared by every class of the run. */
+  void allowed(String control) {
     if (lifecycle == EtcdLifecycle.PER_RUN) {
       throw new UnsupportedOperationException(control + " would hit every test class sharing this etcd "
           + "(lifecycle PER_RUN): use @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS) or PER_METHOD "

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.IntFunction;
 import org.testcontainers.DockerClientFactory;
 
 /**
@@ -20,9 +20,9 @@ final class EtcdBackends {
   private EtcdBackends() {
   }
 
-  /** What was chosen: a way to start it, or why there is none. */
-  record Choice(String backend, Optional<Supplier<EtcdServer>> starter, String reason) {
-    static Choice of(String backend, Supplier<EtcdServer> starter) {
+  /** What was chosen: a way to start it with a number of members, or why there is none. */
+  record Choice(String backend, Optional<IntFunction<EtcdServer>> starter, String reason) {
+    static Choice of(String backend, IntFunction<EtcdServer> starter) {
       return new Choice(backend, Optional.of(starter), "");
     }
 
@@ -39,7 +39,7 @@ final class EtcdBackends {
           "registrykit.etcd.backend=external but neither -D" + Settings.ENDPOINTS + " nor "
               + Settings.envName(Settings.ENDPOINTS) + " is set"));
       case "container" -> dockerAvailable()
-          ? Choice.of("container", () -> new ContainerEtcd(image))
+          ? Choice.of("container", members -> new ContainerEtcd(image, members))
           : Choice.none("registrykit.etcd.backend=container but Docker is not available");
       case "process" -> binary().map(EtcdBackends::process).orElseGet(() -> Choice.none(
           "registrykit.etcd.backend=process but no etcd binary was found (" + binaryHint() + ")"));
@@ -54,7 +54,7 @@ final class EtcdBackends {
       return external.get();
     }
     if (dockerAvailable()) {
-      return Choice.of("container", () -> new ContainerEtcd(image));
+      return Choice.of("container", members -> new ContainerEtcd(image, members));
     }
     return binary().map(EtcdBackends::process).orElseGet(() -> Choice.none(
         "no etcd for @EtcdRegistryTest: Docker is not available, " + Settings.envName(Settings.ENDPOINTS)
@@ -69,7 +69,7 @@ final class EtcdBackends {
       return Optional.empty();
     }
     List<URI> uris = endpoints.stream().map(URI::create).toList();
-    return Optional.of(Choice.of("external", () -> {
+    return Optional.of(Choice.of("external", members -> { // the user's etcd has the members it has
       EtcdServer server = new ExternalEtcd(uris);
       Health.await(uris.get(0), java.time.Duration.ofSeconds(10), "etcd from " + Settings.envName(Settings.ENDPOINTS));
       return server;
@@ -77,7 +77,7 @@ final class EtcdBackends {
   }
 
   private static Choice process(Path binary) {
-    return Choice.of("process", () -> new ProcessEtcd(binary));
+    return Choice.of("process", members -> new ProcessEtcd(binary, members));
   }
 
   private static boolean dockerAvailable() {

@@ -114,6 +114,7 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
     if (context.getTestMethod().isPresent() && onClasses(context)) {
       return ConditionEvaluationResult.enabled("decided for the class");
     }
+    members(context); // a bad number fails the class before any etcd starts
     String image = image(context);
     EtcdBackends.Choice choice = choice(context, image);
     if (choice.starter().isPresent()) {
@@ -174,6 +175,7 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
 
   private EtcdResource etcd(ExtensionContext context) {
     String image = image(context);
+    int members = members(context);
     EtcdLifecycle lifecycle = lifecycle(context);
     ExtensionContext owner = switch (lifecycle) {
       case PER_RUN -> context.getRoot();
@@ -187,15 +189,15 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
         yield context;
       }
     };
-    return owner.getStore(NAMESPACE).getOrComputeIfAbsent("etcd:" + image, key -> start(context, image),
-        EtcdResource.class);
+    return owner.getStore(NAMESPACE).getOrComputeIfAbsent("etcd:" + image + ":" + members,
+        key -> start(context, image, members), EtcdResource.class);
   }
 
-  private static EtcdResource start(ExtensionContext context, String image) {
+  private static EtcdResource start(ExtensionContext context, String image, int members) {
     EtcdBackends.Choice choice = choice(context, image);
     EtcdServer server = choice.starter()
         .orElseThrow(() -> new IllegalStateException(choice.reason()))
-        .get();
+        .apply(members);
     return new EtcdResource(server);
   }
 
@@ -209,6 +211,14 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
 
   private static EtcdLifecycle lifecycle(ExtensionContext context) {
     return Annotations.find(context, EtcdRegistryTest.class).map(EtcdRegistryTest::lifecycle).orElse(EtcdLifecycle.PER_RUN);
+  }
+
+  private static int members(ExtensionContext context) {
+    int members = Annotations.find(context, EtcdRegistryTest.class).map(EtcdRegistryTest::members).orElse(1);
+    if (members != 1 && members != 3 && members != 5) {
+      throw new ExtensionConfigurationException("@EtcdRegistryTest(members) must be 1, 3 or 5 but was: " + members);
+    }
+    return members;
   }
 
   private static String image(ExtensionContext context) {

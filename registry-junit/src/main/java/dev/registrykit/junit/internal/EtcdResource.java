@@ -28,7 +28,8 @@ final class EtcdResource implements AutoCloseable, ExtensionContext.Store.Closea
       throw new IllegalStateException("the etcd of this test was already stopped: " + server);
     }
     if (client == null) {
-      client = Client.builder().endpoints(server.endpoints().toArray(URI[]::new)).build();
+      client = Client.builder().endpoints(server.endpoints().toArray(URI[]::new))
+          .header("hasleader", "true").build();
     }
     return client;
   }

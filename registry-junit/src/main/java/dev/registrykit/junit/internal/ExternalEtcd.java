@@ -3,7 +3,10 @@ package dev.registrykit.junit.internal;
 import java.net.URI;
 import java.util.List;
 
-/** An etcd the user runs ({@code REGISTRYKIT_ETCD_ENDPOINTS}): used, never controlled or stopped. */
+/**
+ * An etcd the user runs ({@code REGISTRYKIT_ETCD_ENDPOINTS}): used, never controlled or stopped;
+ * each endpoint counts as a member. Who leads is only read, so it is answered.
+ */
 final class ExternalEtcd implements EtcdServer {
 
   private final List<URI> endpoints;
@@ -45,6 +48,57 @@ final class ExternalEtcd implements EtcdServer {
   @Override
   public void kill() {
     throw refused("kill");
+  }
+
+  @Override
+  public void pause(int member) {
+    throw refused("pause");
+  }
+
+  @Override
+  public void unpause(int member) {
+    throw refused("unpause");
+  }
+
+  @Override
+  public void stop(int member) {
+    throw refused("stop");
+  }
+
+  @Override
+  public void start(int member) {
+    throw refused("start");
+  }
+
+  @Override
+  public void kill(int member) {
+    throw refused("kill");
+  }
+
+  @Override
+  public void partition(int member) {
+    throw refused("partition");
+  }
+
+  @Override
+  public void heal(int member) {
+    throw refused("heal");
+  }
+
+  @Override
+  public void wipe() {
+    throw refused("wipe");
+  }
+
+  /** Asks the given endpoints (read only, so allowed); fails if none of them leads. */
+  @Override
+  public int leader() {
+    return Leadership.await(endpoints, m -> true, ControlledEtcd.ELECTION, toString());
+  }
+
+  @Override
+  public boolean isLeader(int member) {
+    return Leadership.now(endpoints, m -> true).orElse(-1) == member;
   }
 
   @Override

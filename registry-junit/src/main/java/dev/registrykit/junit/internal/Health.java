@@ -18,12 +18,43 @@ final class Health {
   static void await(URI endpoint, Duration timeout, String what) {
     try {
       Awaitility.await(what + " at " + endpoint + " to be healthy")
+          .pollDelay(Duration.ZERO)
           .pollInterval(Duration.ofMillis(50))
           .atMost(timeout)
           .ignoreExceptions()
           .until(() -> healthy(endpoint));
     } catch (ConditionTimeoutException e) {
       throw new IllegalStateException(what + " at " + endpoint + " did not become healthy within " + timeout, e);
+    }
+  }
+
+  /**
+   * Waits until etcd at {@code endpoint} answers at all ({@code /version}), leader or not: what a
+   * member that cannot reach a quorum still does.
+   */
+  static void awaitAnswer(URI endpoint, Duration timeout, String what) {
+    try {
+      Awaitility.await(what + " at " + endpoint + " to answer")
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(50))
+          .atMost(timeout)
+          .ignoreExceptions()
+          .until(() -> get(endpoint, "/version") != null);
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException(what + " at " + endpoint + " did not answer within " + timeout, e);
+    }
+  }
+
+  /** The body of a 200 answer to GET {@code path}, else null. */
+  private static String get(URI endpoint, String path) throws IOException {
+    HttpURLConnection connection = (HttpURLConnection) endpoint.resolve(path).toURL().openConnection();
+    connection.setConnectTimeout(500);
+    connection.setReadTimeout(500);
+    try (InputStream body = connection.getInputStream()) {
+      String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+      return connection.getResponseCode() == 200 ? text : null;
+    } finally {
+      connection.disconnect();
     }
   }
 

@@ -5,53 +5,58 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * etcd run from a binary as a child process on free loopback ports, with a temporary data
- * directory that survives stop/start and kill/start and is deleted on close. Pause and unpause send
- * SIGSTOP/SIGCONT, so they need a POSIX {@code kill} command.
+ * etcd run from a binary as child processes, one per member, on free loopback client and peer
+ * ports, each with a temporary data directory that survives stop/start and kill/start and is deleted
+ * on {@link #wipe()} and close. Pause and unpause send SIGSTOP/SIGCONT, so they need a POSIX {@code
+ * kill} command. A partition needs network namespaces, so it is refused.
  */
-final class ProcessEtcd implements EtcdServer {
-
-  private static final Duration STARTUP = Duration.ofSeconds(30);
+final class ProcessEtcd extends ControlledEtcd {
 
   private final Path binary;
   private final Path dataRoot;
-  private final URI endpoint;
-  private final List<String> command;
-  private Process process;
-  /** SIGSTOPped by {@link #pause()}; guarded by {@code this}. */
-  private boolean paused;
-  private volatile boolean closed;
+  private final int[] peerPorts;
+  private final Process[] processes;
+  private final List<List<String>> commands = new ArrayList<>();
 
   ProcessEtcd(Path binary) {
+    this(binary, 1);
+  }
+
+  ProcessEtcd(Path binary, int members) {
+    this(binary, freePorts(members), freePorts(members));
+  }
+
+  private ProcessEtcd(Path binary, int[] clientPorts, int[] peerPorts) {
+    super(IntStream.of(clientPorts).mapToObj(port -> URI.create("http://127.0.0.1:" + port)).toList());
     this.binary = binary;
-    int clientPort = Ports.free();
-    int peerPort = Ports.free();
-    this.endpoint = URI.create("http://127.0.0.1:" + clientPort);
+    this.peerPorts = peerPorts;
+    this.processes = new Process[clientPorts.length];
     try {
       this.dataRoot = Files.createTempDirectory("registrykit-etcd-");
     } catch (IOException e) {
       throw new UncheckedIOException("could not create a data directory for etcd", e);
     }
-    String peer = "http://127.0.0.1:" + peerPort;
-    this.command = new ArrayList<>();
-    command.add(binary.toString());
-    command.addAll(EtcdFlags.singleMember(dataRoot.resolve("data").toString(), endpoint.toString(),
-        endpoint.toString(), peer, peer));
     Cleanup.track(this);
     try {
-      start();
+      launch();
     } catch (RuntimeException e) {
       close();
       throw e;
     }
+  }
+
+  private static int[] freePorts(int members) {
+    return IntStream.range(0, members).map(m -> Ports.free()).toArray();
   }
 
   @Override
@@ -60,25 +65,74 @@ final class ProcessEtcd implements EtcdServer {
   }
 
   @Override
-  public List<URI> endpoints() {
-    return List.of(endpoint);
+  String what() {
+    return "etcd process " + binary;
   }
 
   @Override
-  public synchronized void pause() {
-    signal("STOP", "pause");
-    paused = true;
+  String diagnostics(int member) {
+    return "; its log: " + log(member);
+  }
+
+  private Path log(int member) {
+    return dataRoot.resolve(name(member) + ".log");
+  }
+
+  private String peer(int member) {
+    return "http://127.0.0.1:" + peerPorts[member];
   }
 
   @Override
-  public synchronized void unpause() {
-    signal("CONT", "unpause");
-    paused = false;
+  synchronized void launchAll() {
+    String token = "registrykit-" + UUID.randomUUID().toString().substring(0, 8);
+    String initialCluster = IntStream.range(0, size()).mapToObj(m -> name(m) + "=" + peer(m))
+        .collect(Collectors.joining(","));
+    commands.clear();
+    for (int m = 0; m < size(); m++) {
+      List<String> command = new ArrayList<>();
+      command.add(binary.toString());
+      String client = endpoints().get(m).toString();
+      command.addAll(EtcdFlags.member(m, dataRoot.resolve(name(m)).toString(), client, client, peer(m), peer(m),
+          initialCluster, token, size()));
+      commands.add(command);
+    }
+    for (int m = 0; m < size(); m++) {
+      doStart(m);
+    }
   }
 
-  private void signal(String signal, String control) {
+  @Override
+  synchronized void doStart(int member) {
+    try {
+      processes[member] = new ProcessBuilder(commands.get(member))
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log(member).toFile()))
+          .start();
+    } catch (IOException e) {
+      throw new IllegalStateException("could not run " + binary + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  synchronized boolean exited(int member) {
+    return processes[member] == null || !processes[member].isAlive();
+  }
+
+  @Override
+  void doPause(int member) {
+    signal(member, "STOP", "pause");
+  }
+
+  @Override
+  void doUnpause(int member) {
+    signal(member, "CONT", "unpause");
+  }
+
+  private void signal(int member, String signal, String control) {
+    Process process = processes[member];
     if (process == null || !process.isAlive()) {
-      throw new IllegalStateException(control + "() needs a running etcd, but it was stopped or killed");
+      throw new IllegalStateException(control(control + "()", member) + " needs a running etcd, but "
+          + name(member) + " has exited; its log: " + log(member));
     }
     try {
       Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
@@ -95,28 +149,25 @@ final class ProcessEtcd implements EtcdServer {
   }
 
   @Override
-  public synchronized void stop() {
-    end(false);
+  void doStop(int member) {
+    end(member, false);
   }
 
   @Override
-  public synchronized void kill() {
-    end(true);
+  void doKill(int member) {
+    end(member, true);
   }
 
-  private void end(boolean forcibly) {
+  private synchronized void end(int member, boolean forcibly) {
+    Process process = processes[member];
     if (process == null) {
       return;
     }
     if (forcibly) {
       process.destroyForcibly(); // SIGKILL ends a stopped process too
     } else {
-      if (paused && process.isAlive()) {
-        signal("CONT", "stop"); // a stopped process would hold SIGTERM until continued
-      }
       process.destroy();
     }
-    paused = false;
     try {
       if (!process.waitFor(15, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -125,57 +176,61 @@ final class ProcessEtcd implements EtcdServer {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
     }
-    process = null;
+    processes[member] = null;
   }
 
   @Override
-  public synchronized void restore() {
-    start();
+  public void partition(int member) {
+    throw noPartition("partition()");
   }
 
   @Override
-  public synchronized void start() {
-    if (process != null && process.isAlive()) {
-      if (paused) {
-        unpause();
-        Health.await(endpoint, STARTUP, "etcd process " + binary);
-      }
+  public void heal(int member) {
+    throw noPartition("heal()");
+  }
+
+  private static UnsupportedOperationException noPartition(String control) {
+    return new UnsupportedOperationException(control + " needs the container backend (Docker): the process backend "
+        + "cannot cut one etcd process off from its peers; run with Docker or -D" + Settings.BACKEND + "=container");
+  }
+
+  @Override
+  void doPartition(int member) {
+    throw noPartition("partition()");
+  }
+
+  @Override
+  void doHeal(int member) {
+    throw noPartition("heal()");
+  }
+
+  @Override
+  synchronized void discardAll() {
+    for (int m = 0; m < size(); m++) {
+      end(m, true);
+      delete(dataRoot.resolve(name(m)));
+    }
+  }
+
+  @Override
+  void release() {
+    delete(dataRoot);
+  }
+
+  private static void delete(Path path) {
+    if (!Files.exists(path)) {
       return;
     }
-    try {
-      process = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dataRoot.resolve("etcd.log").toFile()))
-          .start();
+    try (Stream<Path> files = Files.walk(path)) {
+      files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
     } catch (IOException e) {
-      throw new IllegalStateException("could not run " + binary + ": " + e.getMessage(), e);
-    }
-    try {
-      Health.await(endpoint, STARTUP, "etcd process " + binary);
-    } catch (RuntimeException e) {
-      throw new IllegalStateException(e.getMessage() + "; its log: " + dataRoot.resolve("etcd.log"), e);
-    }
-  }
-
-  @Override
-  public void close() {
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      end(true);
-    }
-    Cleanup.untrack(this);
-    try (Stream<Path> files = Files.walk(dataRoot)) {
-      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      System.err.println("registrykit: could not delete " + dataRoot + ": " + e);
+      System.err.println("registrykit: could not delete " + path + ": " + e);
     }
   }
 
   @Override
   public String toString() {
-    return "etcd process " + binary + " at " + endpoint;
+    return size() == 1 ? "etcd process " + binary + " at " + endpoints().get(0)
+        : size() + "-member etcd cluster of " + binary + " processes at " + endpoints();
   }
 }
