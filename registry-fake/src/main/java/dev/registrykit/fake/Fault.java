@@ -23,7 +23,9 @@ public sealed interface Fault permits Fault.Unavailable, Fault.Down, Fault.KeepA
    * and its lease runs out on the "server" at the next {@linkplain
    * FakeRegistry.Builder#withExpiryCheckInterval expiry check}: its key vanishes), and watchers and leader observers hear
    * nothing. When the outage heals they hear what they missed, in revision order, as an etcd watch
-   * resumes from its last revision; {@link FakeRegistry#history()} has every event at once.
+   * resumes from its last revision (unless the history was {@linkplain FakeRegistry#compact()
+   * compacted} past it or the data {@linkplain FakeRegistry#wipe() wiped}: then it lists again and
+   * hears the differences); {@link FakeRegistry#history()} has every event at once.
    * {@link Registration#close()} during the outage turns the registration CLOSED and throws, and the
    * key stays until its lease runs out. Several outages may overlap: calls work again once all heal.
    *

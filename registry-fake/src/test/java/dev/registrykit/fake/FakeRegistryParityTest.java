@@ -157,6 +157,34 @@ class FakeRegistryParityTest {
     }
 
     @Test
+    void aCrashedLeaderCountsItselfLostAtItsTtlButTheNextLeadsOnlyOnceTheCheckRemovesItsKey() {
+      clock.advance(Duration.ofMillis(200));
+      Election election = registry.election("migrations");
+      Candidacy a = election.campaign("a", TTL);
+      Candidacy b = election.campaign("b", TTL);
+      registry.crash(a);
+
+      clock.set(T0.plusMillis(30_200));
+      assertThat(a.state()).isEqualTo(CandidacyState.LOST);
+      assertThat(b.state()).isEqualTo(CandidacyState.WAITING);
+      assertThat(election.leader()).hasValueSatisfying(l -> assertThat(l.candidateId()).isEqualTo("a"));
+      clock.set(T0.plusMillis(30_500));
+      assertThat(b.state()).isEqualTo(CandidacyState.LEADING);
+    }
+
+    @Test
+    void aCutOffLeaderTurnsLostNoLaterThanItsLeaseEnds() {
+      clock.advance(Duration.ofMillis(200));
+      Candidacy a = registry.election("migrations").campaign("a", TTL);
+
+      registry.inject(Fault.unavailable());
+      clock.set(T0.plusMillis(30_200).minusNanos(1));
+      assertThat(a.state()).isEqualTo(CandidacyState.LEADING);
+      clock.advance(Duration.ofNanos(1));
+      assertThat(a.state()).isEqualTo(CandidacyState.LOST);
+    }
+
+    @Test
     void builderRejectsNegativeDurationsNamingThem() {
       assertThatThrownBy(() -> FakeRegistry.builder().withExpiryCheckInterval(Duration.ofMillis(-1)))
           .isInstanceOf(IllegalArgumentException.class)
