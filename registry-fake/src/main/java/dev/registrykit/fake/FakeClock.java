@@ -35,12 +35,14 @@ public final class FakeClock extends Clock implements InstantSource {
   private final ReentrantLock advancing = new ReentrantLock();
   private final Object queueLock = new Object();
   private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+  private final Instant start;
   private volatile Instant now;
   private long sequence;
   private int cancelled; // guarded by queueLock: cancelled timers still in the queue
 
   private FakeClock(Instant start) {
     this.now = Objects.requireNonNull(start, "start must not be null");
+    this.start = start;
   }
 
   /** A clock at {@link #DEFAULT_START}. */
@@ -113,6 +115,11 @@ public final class FakeClock extends Clock implements InstantSource {
     if (target.isAfter(now)) {
       now = target; // a task (or a listener it called) may have advanced further: never go back
     }
+  }
+
+  /** The instant this clock started at; the phase of a {@link FakeRegistry}'s expiry checks. */
+  Instant start() {
+    return start;
   }
 
   @Override

@@ -63,10 +63,29 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * #putRaw} can write what another program would, valid or not). Faults are injected with {@link
  * #inject(Fault)}; {@link #history()} lists the events (the last 100,000 unless configured).
  *
- * <p><b>Expiry timing.</b> A lease runs out at exactly its last renewal plus its TTL. etcd itself
- * checks for expired leases about every 500 ms (and needs a moment more to revoke them), so there a
- * crashed instance vanishes up to about 1.5 s after its TTL; the fake does not model that delay (a
- * later setting may add it), so tests that must hold on both should allow that margin.
+ * <p><b>etcd's quirks, as settings.</b> By default the fake times things as etcd does:
+ * <ul>
+ *   <li><b>Expired leases go at the next expiry check</b> (etcd's lessor checks about every 500 ms):
+ *       {@link Builder#withExpiryCheckInterval(Duration)}, default 500 ms, checks at the clock's start
+ *       plus multiples of it; {@code Duration.ZERO} removes a lease at exactly its expiry. The
+ *       registration turns {@code LOST} at its own deadline (last renewal + TTL) either way.
+ *   <li><b>A leader change renews every lease to TTL + election timeout</b> (etcd's lessor {@code
+ *       Promote}): {@link Builder#withElectionTimeout(Duration)}, default 1 s (etcd's default), applied
+ *       by {@link #changeLeader()} and when a {@link Fault#down()} heals; {@code Duration.ZERO} renews to
+ *       the TTL alone.
+ *   <li><b>Minimum TTL</b> (etcd grants at least 2 s with its default flags): {@link
+ *       Builder#withMinimumTtl(Duration)}, default 2 s; {@code Duration.ofSeconds(1)} grants what is asked.
+ *   <li><b>Recovery after a lost lease</b> (EtcdRegistry's default): {@link Builder#withRecovery(Recovery)},
+ *       default {@link Recovery#REREGISTER}; {@link Recovery#NONE} leaves it {@code LOST}.
+ *   <li><b>Keep-alive every TTL/3</b> (jetcd's): not a setting.
+ * </ul>
+ * etcd then revokes an expired lease a moment after its check, so a crashed instance vanishes there up
+ * to about 1.5 s after its TTL; tests that must hold on both should allow that margin.
+ *
+ * <p><b>Faults.</b> {@link Fault#unavailable()} (connection lost), {@link Fault#down()} (etcd stopped),
+ * {@link Fault#keepAliveFailure(Registration)}; and, at once, {@link #wipe()} (data lost), {@link
+ * #compact()} (history compacted), {@link #loseLease(Registration)} (lease not found) and {@link
+ * #changeLeader()}.
  *
  * <p><b>Threads and callbacks.</b> Thread-safe: one lock guards the state. Listeners (watches,
  * registration and candidacy listeners, leader observers) are never called under that lock, so they
@@ -88,6 +107,8 @@ public final class FakeRegistry implements Registry {
   private final String namespace;
   private final Recovery recovery;
   private final InvalidEntryListener invalidEntryListener;
+  private final Duration expiryCheckInterval;
+  private final Duration electionTimeout;
 
   private final Object lock = new Object();
   // --- "server" state, guarded by lock
@@ -95,6 +116,13 @@ public final class FakeRegistry implements Registry {
   private final Map<Long, Lease> leases = new LinkedHashMap<>();
   private long revision = 1;
   private long nextLeaseId = 1;
+  /** Counts renewals, so that leases expiring at one check go in the order they were renewed. */
+  private long renewals;
+  /** Pending expiry checks by instant, each with the leases due at it. */
+  private final TreeMap<Instant, Check> checks = new TreeMap<>();
+  /** Bumped by {@link #wipe()}: a key written after a wipe differs from one before, whatever its revision. */
+  private long epoch;
+
   private final ArrayDeque<RegistryEvent> history = new ArrayDeque<>();
   private final int historyLimit;
   // --- "client" state, guarded by lock
@@ -121,6 +149,8 @@ public final class FakeRegistry implements Registry {
     this.historyLimit = builder.historyLimit;
     this.recovery = builder.recovery;
     this.invalidEntryListener = builder.invalidEntryListener;
+    this.expiryCheckInterval = builder.expiryCheckInterval;
+    this.electionTimeout = builder.electionTimeout;
   }
 
   /** A fake on a fresh {@link FakeClock}, with etcd's default minimum TTL of 2 s. */
@@ -151,6 +181,16 @@ public final class FakeRegistry implements Registry {
   @Override
   public Duration defaultTtl() {
     return defaultTtl;
+  }
+
+  /** How often expired leases are removed; see {@link Builder#withExpiryCheckInterval(Duration)}. */
+  public Duration expiryCheckInterval() {
+    return expiryCheckInterval;
+  }
+
+  /** What a leader change adds to every lease; see {@link Builder#withElectionTimeout(Duration)}. */
+  public Duration electionTimeout() {
+    return electionTimeout;
   }
 
   // ------------------------------------------------------------------------------------ registry
@@ -252,7 +292,7 @@ public final class FakeRegistry implements Registry {
       for (Map.Entry<String, Entry> e : present) {
         ServiceInstance instance = instanceOf(e.getKey(), e.getValue(), invalid);
         if (instance != null) {
-          watch.enqueue(new RegistryEvent.Added(instance, e.getValue().modRevision));
+          watch.enqueue(e.getKey(), new RegistryEvent.Added(instance, e.getValue().modRevision));
         }
       }
       watches.add(watch);
@@ -389,8 +429,9 @@ public final class FakeRegistry implements Registry {
   /** Heals every fault in force (what watchers missed during an outage reaches them now). */
   public void healAll() {
     synchronized (lock) {
+      boolean wasDown = down();
       faults.clear();
-      healed();
+      healed(wasDown);
     }
     deliver();
   }
@@ -496,6 +537,192 @@ public final class FakeRegistry implements Registry {
     }
   }
 
+  /**
+   * A leader change: as etcd's lessor does on promotion, every live lease is renewed to its full TTL
+   * plus the {@linkplain Builder#withElectionTimeout election timeout} from now, so that none runs
+   * out for want of a leader. Healing a {@link Fault#down()} does this too. Registrations are not told
+   * (their own deadlines stay: a client counts from its last renewal), so a crashed instance's key now
+   * stays until {@code now + ttl + electionTimeout}, then goes at the next expiry check. Works during
+   * faults: it is a test control, not a call.
+   *
+   * @throws RegistryClosedException if this registry was closed
+   */
+  public void changeLeader() {
+    synchronized (lock) {
+      checkOpen("changeLeader");
+      promote();
+    }
+    deliver();
+  }
+
+  /** Under lock: renews every lease to its TTL plus the election timeout from now. */
+  private void promote() {
+    Instant now = clock.instant();
+    for (Lease lease : leases.values()) {
+      lease.renewUntil(now.plus(lease.ttl).plus(electionTimeout));
+    }
+  }
+
+  /**
+   * etcd lost all its data, as a fresh etcd at the same endpoint: every key and lease is gone at
+   * once and the revision starts again at 1, as on a new fake ({@link #revision()} reads 1; the next
+   * write gets 2), so the revisions of later events are lower than those before: that is expected.
+   * Lease ids go on counting, as a fresh etcd would not hand out a gone lease's id to the same client.
+   *
+   * <ul>
+   *   <li>{@link #history()} keeps every event and gets a {@link RegistryEvent.Removed} at revision
+   *       1 for every instance that was stored.
+   *   <li>Watches cannot resume (their revision means nothing to the new store): each lists again and
+   *       passes on the differences from what it knew, {@code Removed} for each instance it knew, at
+   *       once (during an outage: when it heals, instead of what the outage held back); later writes
+   *       reach it as usual ({@code Added} when an instance registers again).
+   *   <li>Registrations learn it at their next keep-alive tick, as for {@link #loseLease}: "lease
+   *       not found", {@code LOST}, and (recovery on) registered again with a new lease in that tick.
+   *   <li>Candidacies lose their keys, so they turn {@code LOST} and elections have no leader.
+   * </ul>
+   *
+   * <p>Works during faults (a stopped etcd may come back empty).
+   *
+   * @throws RegistryClosedException if this registry was closed
+   */
+  public void wipe() {
+    synchronized (lock) {
+      checkOpen("wipe");
+      for (Lease lease : leases.values()) {
+        lease.leaveCheck();
+      }
+      leases.clear();
+      List<Entry> gone = new ArrayList<>(store.values());
+      store.clear();
+      revision = 1;
+      epoch++;
+      for (Entry entry : gone) {
+        if (entry.instance != null) {
+          record(new RegistryEvent.Removed(entry.instance, revision));
+        }
+      }
+      for (FakeElection election : elections.values()) {
+        election.decide();
+      }
+      boolean cutOff = unavailable();
+      for (Watch watch : watches) {
+        if (cutOff) {
+          watch.relist = true;
+        } else {
+          watch.relist();
+        }
+      }
+    }
+    deliver();
+  }
+
+  /**
+   * Compacts the store's history at the current revision, as etcd's compaction does. A watch that is
+   * behind (an outage holds back some of its events) can no longer resume from its revision: when the
+   * outage heals it lists again instead and passes on only the differences between what it last
+   * passed on and the store then, in key order, each at the revision of that moment: {@link
+   * RegistryEvent.Added} for a new instance, {@link RegistryEvent.Updated} (with the {@code previous}
+   * it knew) for one written again, {@link RegistryEvent.Removed} for one gone, nothing for one that
+   * came and went. A watch that is not behind is unaffected, and so is {@link #history()}. Works during
+   * faults.
+   *
+   * @throws RegistryClosedException if this registry was closed
+   */
+  public void compact() {
+    synchronized (lock) {
+      checkOpen("compact");
+      for (Watch watch : watches) {
+        if (watch.held > 0) {
+          watch.relist = true;
+        }
+      }
+    }
+  }
+
+  /**
+   * The server forgets {@code registration}'s lease, as an administrator's revoke, or a lease that
+   * ran out while the client believed it alive: its key is deleted at once (watchers see {@link
+   * RegistryEvent.Removed}). At its next keep-alive tick the registration hears "lease not found": it
+   * turns {@link RegistrationState#LOST LOST} and, with {@link Recovery#REREGISTER}, registers again
+   * with a new lease <em>in that same tick</em> (listeners hear {@code ACTIVE -> LOST -> ACTIVE} at one
+   * instant), as {@code EtcdRegistration} does, whose first recovery attempt follows at once (its
+   * backoff applies only to failed attempts). Recovery off, it stays {@code LOST}. A {@code LOST}
+   * registration whose lease is gone already is left as it is. Works during faults: during an outage
+   * the registration hears nothing until its keep-alive reaches etcd again.
+   *
+   * @throws IllegalArgumentException if {@code registration} did not come from this registry, or is closed
+   * @throws RegistryClosedException  if this registry was closed
+   */
+  public void loseLease(Registration registration) {
+    FakeRegistration own = own(registration, "loseLease");
+    synchronized (lock) {
+      checkOpen("loseLease");
+      if (own.state == RegistrationState.CLOSED) {
+        throw new IllegalArgumentException("loseLease needs a registration that is not closed but was: " + own);
+      }
+      if (own.lease.alive()) {
+        revoke(own.lease);
+      }
+    }
+    deliver();
+  }
+
+  /** The id of {@code registration}'s lease now; for tests of this package. */
+  long leaseId(Registration registration) {
+    FakeRegistration own = own(registration, "leaseId");
+    synchronized (lock) {
+      return own.lease.id;
+    }
+  }
+
+  /** Every key now with the id of its lease (0: none), in key order; for tests of this package. */
+  SortedMap<String, Long> keysWithLeases() {
+    synchronized (lock) {
+      SortedMap<String, Long> result = new TreeMap<>();
+      store.forEach((key, entry) -> result.put(key, entry.leaseId));
+      return result;
+    }
+  }
+
+  /** Whether the server has a lease of this id; for tests of this package. */
+  boolean hasLease(long id) {
+    synchronized (lock) {
+      return leases.containsKey(id);
+    }
+  }
+
+  /**
+   * Writes as another etcd client whose connection works while this one's does not (during {@link
+   * Fault#unavailable()}; refused while {@link Fault#down()}); for tests of this package.
+   */
+  void putElsewhere(String key, String value) {
+    requireUnderNamespace(key);
+    synchronized (lock) {
+      checkOpen("putElsewhere");
+      if (down()) {
+        checkUsable("putElsewhere");
+      }
+      put(key, value, 0);
+    }
+    deliver();
+  }
+
+  /** Deletes as {@link #putElsewhere} writes; for tests of this package. */
+  void deleteElsewhere(String key) {
+    requireUnderNamespace(key);
+    synchronized (lock) {
+      checkOpen("deleteElsewhere");
+      if (down()) {
+        checkUsable("deleteElsewhere");
+      }
+      if (store.containsKey(key)) {
+        revision++;
+        delete(key);
+      }
+    }
+    deliver();
+  }
+
   /** The store revision now: that of the last write. */
   public long revision() {
     synchronized (lock) {
@@ -534,15 +761,30 @@ public final class FakeRegistry implements Registry {
   /** Under lock. */
   private void checkUsable(String call) {
     checkOpen(call);
+    if (down()) {
+      throw new RegistryUnavailableException(call + " failed: the fake registry is unavailable (injected "
+          + "Fault.down(); heal it to start etcd again)");
+    }
     if (unavailable()) {
       throw new RegistryUnavailableException(call + " failed: the fake registry is unavailable (injected "
           + "Fault.unavailable(); heal it to reconnect)");
     }
   }
 
+  /** Whether this client cannot reach etcd: {@link Fault.Unavailable} or {@link Fault.Down} in force. Under lock. */
   private boolean unavailable() {
     for (ActiveFault fault : faults) {
-      if (fault.fault instanceof Fault.Unavailable) {
+      if (fault.fault instanceof Fault.Unavailable || fault.fault instanceof Fault.Down) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether etcd is stopped: no lease expires. Under lock. */
+  private boolean down() {
+    for (ActiveFault fault : faults) {
+      if (fault.fault instanceof Fault.Down) {
         return true;
       }
     }
@@ -551,7 +793,7 @@ public final class FakeRegistry implements Registry {
 
   private boolean keepAliveFails(FakeRegistration registration) {
     for (ActiveFault fault : faults) {
-      if (fault.fault instanceof Fault.Unavailable
+      if (fault.fault instanceof Fault.Unavailable || fault.fault instanceof Fault.Down
           || (fault.fault instanceof Fault.KeepAliveFailure k && k.registration() == registration)) {
         return true;
       }
@@ -573,7 +815,10 @@ public final class FakeRegistry implements Registry {
    * Under lock, after a fault healed: failing keep-alives that may work now renew at once, and
    * once no outage is in force what was held back during it is queued for delivery.
    */
-  private void healed() {
+  private void healed(boolean downHealed) {
+    if (downHealed && !down()) {
+      promote(); // etcd started again and elected a leader
+    }
     for (FakeRegistration registration : registrations) {
       registration.resumeKeepAlive();
     }
@@ -583,8 +828,20 @@ public final class FakeRegistry implements Registry {
       }
     }
     if (!unavailable()) {
-      pending.addAll(held);
+      for (Runnable notification : held) {
+        if (!(notification instanceof HeldEvent event)) {
+          pending.add(notification);
+        } else if (!event.watch.relist) {
+          event.watch.pass(event.key, event.event);
+        }
+      }
       held.clear();
+      for (Watch watch : watches) {
+        watch.held = 0;
+        if (watch.relist) {
+          watch.relist();
+        }
+      }
     }
   }
 
@@ -696,23 +953,29 @@ public final class FakeRegistry implements Registry {
     if (event == null) {
       return;
     }
+    record(event);
+    for (Watch watch : watches) {
+      if (key.startsWith(watch.prefix)) {
+        watch.enqueue(key, event);
+      }
+    }
+  }
+
+  /** Adds {@code event} to the history, dropping the oldest beyond the limit. Under lock. */
+  private void record(RegistryEvent event) {
     history.addLast(event);
     if (history.size() > historyLimit) {
       history.removeFirst();
-    }
-    for (Watch watch : watches) {
-      if (key.startsWith(watch.prefix)) {
-        watch.enqueue(event);
-      }
     }
   }
 
   /** Revokes a lease: its keys go in one revision, as in etcd. Under lock. */
   private void revoke(Lease lease) {
-    if (leases.remove(lease.id) == null) {
+    if (!lease.alive()) {
       return;
     }
-    lease.expiry.cancel();
+    leases.remove(lease.id);
+    lease.leaveCheck();
     if (!lease.keys.isEmpty()) {
       revision++;
       for (String key : new ArrayList<>(lease.keys)) {
@@ -788,7 +1051,9 @@ public final class FakeRegistry implements Registry {
     final long id;
     final Duration ttl;
     final Set<String> keys = new LinkedHashSet<>();
-    FakeClock.Timer expiry;
+    Instant expiresAt;
+    long renewal;
+    Check check;
     FakeRegistration owner;
 
     Lease(long id, Duration ttl) {
@@ -796,23 +1061,90 @@ public final class FakeRegistry implements Registry {
       this.ttl = ttl;
     }
 
-    /** Pushes expiry to now + ttl. */
+    /** Pushes expiry to now + ttl, as a keep-alive does. */
     void renew() {
-      if (expiry != null) {
-        expiry.cancel();
-      }
-      Instant due = clock.instant().plus(ttl);
-      expiry = clock.schedule(due, this::expire);
+      renewUntil(clock.instant().plus(ttl));
     }
 
-    private void expire() {
+    /** Sets the expiry and joins the expiry check that will remove the lease if it is not renewed. */
+    void renewUntil(Instant expiry) {
+      expiresAt = expiry;
+      renewal = renewals++;
+      Instant due = checkAt(expiry);
+      if (check != null && check.due.equals(due)) {
+        return;
+      }
+      leaveCheck();
+      check = checks.computeIfAbsent(due, Check::new);
+      check.leases.add(this);
+    }
+
+    void leaveCheck() {
+      if (check != null) {
+        check.leases.remove(this);
+        if (check.leases.isEmpty()) {
+          check.timer.cancel();
+          checks.remove(check.due, check);
+        }
+        check = null;
+      }
+    }
+
+    /** Whether the server still has this lease. */
+    boolean alive() {
+      return leases.get(id) == this;
+    }
+
+    /** Under lock: the lease ran out; its keys go in one revision and its owner learns it. */
+    void expire() {
+      revoke(this);
+      if (owner != null && owner.lease == this) {
+        owner.leaseExpired();
+      }
+    }
+  }
+
+  /** The first expiry check at or after {@code expiry}. */
+  private Instant checkAt(Instant expiry) {
+    if (expiryCheckInterval.isZero()) {
+      return expiry;
+    }
+    long interval = expiryCheckInterval.toNanos();
+    long since = Duration.between(clock.start(), expiry).toNanos();
+    long checks = Math.floorDiv(since, interval) + (Math.floorMod(since, interval) == 0 ? 0 : 1);
+    return clock.start().plusNanos(checks * interval);
+  }
+
+  /** One expiry check of the lessor, at {@link #due}: removes the leases that ran out by then. */
+  private final class Check {
+    final Instant due;
+    final Set<Lease> leases = new LinkedHashSet<>();
+    final FakeClock.Timer timer;
+
+    Check(Instant due) {
+      this.due = due;
+      this.timer = clock.schedule(due, this::run);
+    }
+
+    private void run() {
       synchronized (lock) {
-        if (!leases.containsKey(id)) {
+        if (checks.get(due) != this) {
           return;
         }
-        revoke(this);
-        if (owner != null && owner.lease == this) {
-          owner.leaseExpired();
+        checks.remove(due);
+        List<Lease> expiring = new ArrayList<>(leases);
+        leases.clear();
+        for (Lease lease : expiring) {
+          lease.check = null;
+        }
+        if (down()) {
+          return; // no server runs to expire them; the leader elected when it heals renews them all
+        }
+        expiring.sort(Comparator.comparing((Lease l) -> l.expiresAt).thenComparingLong(l -> l.renewal));
+        for (Lease lease : expiring) {
+          if (lease.alive() && !lease.expiresAt.isAfter(clock.instant())) {
+            lease.expire();
+          }
         }
       }
       deliver();
@@ -823,19 +1155,78 @@ public final class FakeRegistry implements Registry {
     final String prefix;
     final RegistryListener listener;
     volatile boolean open = true;
+    /** What this watch has passed on to its listener (delivered or queued), by key. Under lock. */
+    final TreeMap<String, Known> known = new TreeMap<>();
+    /** How many of its events an outage holds back now. Under lock. */
+    int held;
+    /** It cannot resume where it stopped (compacted, wiped): it lists again when it can. Under lock. */
+    boolean relist;
 
     Watch(String prefix, RegistryListener listener) {
       this.prefix = prefix;
       this.listener = listener;
     }
 
-    /** Under lock: queues {@code event} for delivery (held back while the fake is unavailable). */
-    void enqueue(RegistryEvent event) {
-      toWatchers(() -> {
+    /**
+     * Under lock: queues {@code event} of {@code key} for delivery; during an outage holds it back, as
+     * a broken etcd watch delivers nothing (or drops it if this watch will list again anyway).
+     */
+    void enqueue(String key, RegistryEvent event) {
+      if (unavailable()) {
+        if (!relist) {
+          held++;
+          FakeRegistry.this.held.add(new HeldEvent(this, key, event));
+        }
+        return;
+      }
+      pass(key, event);
+    }
+
+    /** Under lock: records {@code event} as passed on and queues its delivery. */
+    void pass(String key, RegistryEvent event) {
+      if (event instanceof RegistryEvent.Removed) {
+        known.remove(key);
+      } else {
+        known.put(key, new Known(event.instance(), event.revision(), epoch));
+      }
+      pending.add(() -> {
         if (open) {
           listener.onEvent(event);
         }
       });
+    }
+
+    /**
+     * Under lock: lists the store again, as a watch that cannot resume from its revision does, and
+     * passes on the differences from what it last passed on, in key order, at the current revision:
+     * nothing for an instance that came and went meanwhile.
+     */
+    void relist() {
+      relist = false;
+      held = 0;
+      TreeMap<String, ServiceInstance> now = new TreeMap<>();
+      TreeMap<String, Entry> entries = new TreeMap<>();
+      for (Map.Entry<String, Entry> e : subMap(prefix).entrySet()) {
+        if (e.getValue().instance != null) {
+          now.put(e.getKey(), e.getValue().instance);
+          entries.put(e.getKey(), e.getValue());
+        }
+      }
+      TreeSet<String> keys = new TreeSet<>(known.keySet());
+      keys.addAll(now.keySet());
+      for (String key : keys) {
+        Known before = known.get(key);
+        Entry after = entries.get(key);
+        if (before == null) {
+          pass(key, new RegistryEvent.Added(after.instance, revision));
+          known.put(key, new Known(after.instance, after.modRevision, epoch));
+        } else if (after == null) {
+          pass(key, new RegistryEvent.Removed(before.instance, revision));
+        } else if (before.modRevision != after.modRevision || before.epoch != epoch) {
+          pass(key, new RegistryEvent.Updated(after.instance, before.instance, revision));
+          known.put(key, new Known(after.instance, after.modRevision, epoch));
+        }
+      }
     }
 
     @Override
@@ -844,6 +1235,18 @@ public final class FakeRegistry implements Registry {
       synchronized (lock) {
         watches.remove(this);
       }
+    }
+  }
+
+  /** An instance a watch has passed on: its value, and the revision and epoch of that value's write. */
+  private record Known(ServiceInstance instance, long modRevision, long epoch) {
+  }
+
+  /** A watch event an outage holds back. */
+  private record HeldEvent(Watch watch, String key, RegistryEvent event) implements Runnable {
+    @Override
+    public void run() {
+      throw new IllegalStateException("a held event is passed on by its watch, never run");
     }
   }
 
@@ -862,8 +1265,10 @@ public final class FakeRegistry implements Registry {
     @Override
     public void heal() {
       synchronized (lock) {
-        faults.remove(this);
-        healed();
+        if (!faults.remove(this)) {
+          return;
+        }
+        healed(fault instanceof Fault.Down);
       }
       deliver();
     }
@@ -885,6 +1290,8 @@ public final class FakeRegistry implements Registry {
     boolean keepAliveFailing; // a tick failed since the last renewal
     Lease lease;
     FakeClock.Timer keepAlive;
+    /** The client's deadline: LOST when no renewal succeeded for a whole TTL. */
+    FakeClock.Timer deadline;
 
     FakeRegistration(ServiceInstance instance, Duration ttl, long order) {
       this.instance = instance;
@@ -900,12 +1307,36 @@ public final class FakeRegistry implements Registry {
     void attach(Lease lease) {
       this.lease = lease;
       lease.owner = this;
+      renewed();
+    }
+
+    /** Under lock: a renewal succeeded now; the client counts the TTL from here. */
+    void renewed() {
+      keepAliveFailing = false;
+      if (deadline != null) {
+        deadline.cancel();
+      }
+      deadline = clock.schedule(clock.instant().plus(ttl), this::deadlinePassed);
+    }
+
+    /** No renewal succeeded for a whole TTL: the client gives up, as EtcdRegistration does. */
+    private void deadlinePassed() {
+      synchronized (lock) {
+        if (state == RegistrationState.ACTIVE) {
+          changeState(RegistrationState.LOST);
+        }
+      }
+      deliver();
     }
 
     /** Under lock: this registration no longer counts as the live one of its key. */
     void forget() {
       registrations.remove(this);
       liveByKey.remove(key, this);
+      if (deadline != null) {
+        deadline.cancel();
+        deadline = null;
+      }
     }
 
     @Override
@@ -949,13 +1380,17 @@ public final class FakeRegistry implements Registry {
           return;
         }
         if (!keepAliveFails(this)) {
-          if (state == RegistrationState.ACTIVE && leases.containsKey(lease.id)) {
+          if (state == RegistrationState.ACTIVE && lease.alive()) {
             lease.renew();
-            keepAliveFailing = false;
+            renewed();
+          } else if (state == RegistrationState.ACTIVE) {
+            // etcd answers "lease not found": LOST, and recovery tries at once, in this same tick
+            changeState(RegistrationState.LOST);
+            if (recovery == Recovery.REREGISTER) {
+              recover();
+            }
           } else if (state == RegistrationState.LOST && recovery == Recovery.REREGISTER) {
-            attach(grantAndPut(this));
-            keepAliveFailing = false;
-            changeState(RegistrationState.ACTIVE);
+            recover();
           }
         } else if (state == RegistrationState.ACTIVE) {
           keepAliveFailing = true;
@@ -971,10 +1406,24 @@ public final class FakeRegistry implements Registry {
      */
     void resumeKeepAlive() {
       if (keepAliveFailing && state == RegistrationState.ACTIVE && !crashed && !keepAliveFails(this)
-          && leases.containsKey(lease.id)) {
+          && lease.alive()) {
         lease.renew();
-        keepAliveFailing = false;
+        renewed();
       }
+    }
+
+    /**
+     * Under lock: registers again with a new lease and the same data, as EtcdRegistration's recovery
+     * does: the put replaces the key (whatever lease holds it), then the old lease, if the server still
+     * has it, is revoked; it holds no key any more.
+     */
+    void recover() {
+      Lease old = lease;
+      attach(grantAndPut(this));
+      if (old != null && old.alive()) {
+        revoke(old);
+      }
+      changeState(RegistrationState.ACTIVE);
     }
 
     /** The lease ran out. Under lock. */
@@ -998,6 +1447,9 @@ public final class FakeRegistry implements Registry {
     /** Stop keep-alive and let go, without reaching the server. Under lock. */
     void abandon() {
       cancelKeepAlive();
+      if (deadline != null) {
+        deadline.cancel();
+      }
       changeState(RegistrationState.CLOSED);
       forget();
     }
@@ -1111,6 +1563,7 @@ public final class FakeRegistry implements Registry {
             prefix + String.format("%016x", lease.id));
         candidacies.add(candidacy);
         put(candidacy.key, candidateId, lease.id);
+        candidacy.renewed();
         candidacy.scheduleKeepAlive();
       }
       deliver();
@@ -1207,6 +1660,8 @@ public final class FakeRegistry implements Registry {
     boolean crashed;
     boolean keepAliveFailing; // a tick failed since the last renewal
     FakeClock.Timer keepAlive;
+    /** The client's deadline: LOST when no renewal succeeded for a whole TTL. */
+    FakeClock.Timer deadline;
 
     FakeCandidacy(FakeElection election, String candidateId, Duration ttl, Lease lease, String key) {
       this.election = election;
@@ -1280,9 +1735,9 @@ public final class FakeRegistry implements Registry {
         }
         if (unavailable()) {
           keepAliveFailing = true;
-        } else if (leases.containsKey(lease.id)) {
+        } else if (lease.alive()) {
           lease.renew();
-          keepAliveFailing = false;
+          renewed();
         }
         scheduleKeepAlive();
       }
@@ -1291,10 +1746,30 @@ public final class FakeRegistry implements Registry {
 
     /** Under lock, when a fault heals: as {@link FakeRegistration#resumeKeepAlive()}. */
     void resumeKeepAlive() {
-      if (keepAliveFailing && !crashed && !unavailable() && leases.containsKey(lease.id)) {
+      if (keepAliveFailing && !crashed && !unavailable() && lease.alive()) {
         lease.renew();
-        keepAliveFailing = false;
+        renewed();
       }
+    }
+
+    /** Under lock: a renewal succeeded now; the client counts the TTL from here. */
+    void renewed() {
+      keepAliveFailing = false;
+      if (deadline != null) {
+        deadline.cancel();
+      }
+      deadline = clock.schedule(clock.instant().plus(ttl), this::deadlinePassed);
+    }
+
+    /**
+     * No renewal succeeded for a whole TTL: the candidacy counts itself LOST, so that it never believes
+     * it leads past its lease, even while the server has not removed its key yet.
+     */
+    private void deadlinePassed() {
+      synchronized (lock) {
+        end(CandidacyState.LOST, false);
+      }
+      deliver();
     }
 
     /** Under lock: leaves the election as {@code how}; revokes the lease if the store can be reached. */
@@ -1303,6 +1778,10 @@ public final class FakeRegistry implements Registry {
         return;
       }
       cancelKeepAlive();
+      if (deadline != null) {
+        deadline.cancel();
+        deadline = null;
+      }
       election.candidacies.remove(this);
       changeState(how);
       if (revoke) {
@@ -1353,8 +1832,46 @@ public final class FakeRegistry implements Registry {
     private Recovery recovery = Recovery.REREGISTER;
     private int historyLimit = 100_000;
     private InvalidEntryListener invalidEntryListener = entry -> { };
+    private Duration expiryCheckInterval = Duration.ofMillis(500);
+    private Duration electionTimeout = Duration.ofSeconds(1);
 
     private Builder() {
+    }
+
+    /**
+     * How often expired leases are removed, as etcd's lessor checks for them about every 500 ms: a
+     * lease that runs out is revoked (its keys deleted, watchers told) at the next check, at or after
+     * its expiry. Checks fall at the clock's {@linkplain FakeClock#startingAt start instant} plus whole
+     * multiples of the interval (with {@link FakeClock#create()}: every .0 and .5 s). 500 ms by default;
+     * {@link Duration#ZERO} removes a lease at exactly its expiry. A registration turns {@code LOST}
+     * client-side at its own deadline all the same; only the key's removal waits for the check.
+     *
+     * @throws IllegalArgumentException if {@code interval} is negative
+     */
+    public Builder withExpiryCheckInterval(Duration interval) {
+      Objects.requireNonNull(interval, "expiryCheckInterval must not be null");
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("expiryCheckInterval must not be negative but was: " + interval);
+      }
+      this.expiryCheckInterval = interval;
+      return this;
+    }
+
+    /**
+     * What a leader change adds to every lease: on promotion etcd's lessor renews each lease to its
+     * TTL plus the election timeout, so that no lease runs out because the cluster had no leader.
+     * Used by {@link FakeRegistry#changeLeader()} and when a {@link Fault#down()} heals. 1 s by default
+     * (etcd's {@code --election-timeout=1000}); {@link Duration#ZERO} renews to the TTL alone.
+     *
+     * @throws IllegalArgumentException if {@code electionTimeout} is negative
+     */
+    public Builder withElectionTimeout(Duration electionTimeout) {
+      Objects.requireNonNull(electionTimeout, "electionTimeout must not be null");
+      if (electionTimeout.isNegative()) {
+        throw new IllegalArgumentException("electionTimeout must not be negative but was: " + electionTimeout);
+      }
+      this.electionTimeout = electionTimeout;
+      return this;
     }
 
     /** The clock to run on (share one clock between several fakes); a fresh one by default. */

@@ -14,14 +14,18 @@ import java.util.Objects;
  * } // healed: the next keep-alive tick registers the instance again
  * }</pre>
  */
-public sealed interface Fault permits Fault.Unavailable, Fault.KeepAliveFailure {
+public sealed interface Fault permits Fault.Unavailable, Fault.Down, Fault.KeepAliveFailure {
 
   /**
-   * The registry cannot be reached: every call throws {@link dev.registrykit.RegistryUnavailableException},
-   * keep-alives fail (so leases run out on the "server": their keys vanish, the registrations turn
-   * {@link dev.registrykit.RegistrationState#LOST LOST}), and watchers and leader observers hear
+   * The registry cannot be reached (the connection is lost; etcd itself runs on): every call throws
+   * {@link dev.registrykit.RegistryUnavailableException}, keep-alives fail (so a registration turns
+   * {@link dev.registrykit.RegistrationState#LOST LOST} once its TTL has passed since its last renewal,
+   * and its lease runs out on the "server" at the next {@linkplain
+   * FakeRegistry.Builder#withExpiryCheckInterval expiry check}: its key vanishes), and watchers and leader observers hear
    * nothing. When the outage heals they hear what they missed, in revision order, as an etcd watch
-   * resumes from its last revision; {@link FakeRegistry#history()} has every event at once.
+   * resumes from its last revision (unless the history was {@linkplain FakeRegistry#compact()
+   * compacted} past it or the data {@linkplain FakeRegistry#wipe() wiped}: then it lists again and
+   * hears the differences); {@link FakeRegistry#history()} has every event at once.
    * {@link Registration#close()} during the outage turns the registration CLOSED and throws, and the
    * key stays until its lease runs out. Several outages may overlap: calls work again once all heal.
    *
@@ -35,9 +39,30 @@ public sealed interface Fault permits Fault.Unavailable, Fault.KeepAliveFailure 
   }
 
   /**
-   * The keep-alive of one registration fails; everything else works. Its lease runs out TTL after
-   * its last renewal (watchers see {@link dev.registrykit.RegistryEvent.Removed Removed} then, the
-   * registration turns {@code LOST}); healing works as for {@link #unavailable()}.
+   * etcd is stopped, its data kept (as {@code docker stop}): calls fail with {@link
+   * dev.registrykit.RegistryUnavailableException} and keep-alives fail as for {@link #unavailable()},
+   * and watchers hear nothing, but <em>no lease expires</em> while it lasts, as no server runs to
+   * expire them. A registration still turns {@link dev.registrykit.RegistrationState#LOST LOST} once
+   * its TTL has passed since its last renewal (the client gives up, as {@code EtcdRegistration} does),
+   * while its key stays.
+   *
+   * <p>When the last {@code down()} heals, etcd starts again and a leader is elected: as {@link
+   * FakeRegistry#changeLeader()}, every lease is renewed to its TTL plus the {@linkplain
+   * FakeRegistry.Builder#withElectionTimeout election timeout} from then. A registration whose lease
+   * lives renews it at once; one that turned {@code LOST} registers again with a new lease at its next
+   * keep-alive tick (recovery on): the recovery write replaces the key on the old lease (watchers see
+   * {@link dev.registrykit.RegistryEvent.Updated Updated}) and the old lease is revoked, leaving one key
+   * with the latest data on the new lease.
+   */
+  static Fault down() {
+    return new Down();
+  }
+
+  /**
+   * The keep-alive of one registration fails; everything else works. The registration turns {@code
+   * LOST} TTL after its last renewal; its lease runs out then too, and its key goes at the next
+   * {@linkplain FakeRegistry.Builder#withExpiryCheckInterval expiry check} (watchers see {@link
+   * dev.registrykit.RegistryEvent.Removed Removed} then); healing works as for {@link #unavailable()}.
    */
   static Fault keepAliveFailure(Registration registration) {
     return new KeepAliveFailure(registration);
@@ -45,6 +70,10 @@ public sealed interface Fault permits Fault.Unavailable, Fault.KeepAliveFailure 
 
   /** See {@link #unavailable()}. */
   record Unavailable() implements Fault {
+  }
+
+  /** See {@link #down()}. */
+  record Down() implements Fault {
   }
 
   /**
