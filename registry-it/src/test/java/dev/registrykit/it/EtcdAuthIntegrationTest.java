@@ -81,6 +81,8 @@ class EtcdAuthIntegrationTest {
       registry.watch("orders", events);
       eventually(() -> assertThat(events).sawAdded(A));
 
+      String token = token(etcd);
+      assertThat(rangeWith(etcd, token)).as("a range with a fresh token").doesNotContain("invalid auth token");
       long start = System.nanoTime();
       int listings = 0;
       while (System.nanoTime() - start < PAST_SEVERAL_EXPIRIES.toNanos()) {
@@ -93,6 +95,9 @@ class EtcdAuthIntegrationTest {
       }
       System.out.printf("auth (%s): %d listings over %d s with tokens expiring after %s; states %s%n",
           idle.isZero() ? "jwt" : "simple", listings, (System.nanoTime() - start) / 1_000_000_000, TOKEN_TTL, states);
+
+      assertThat(rangeWith(etcd, token)).as("the token this test took before, unused since: etcd expired it")
+          .contains("invalid auth token");
 
       Registration b = registry.register(B, ttl); // a change made after the expiries
       eventually(() -> assertThat(events).sawAdded(B));
@@ -116,6 +121,45 @@ class EtcdAuthIntegrationTest {
       auth.userAdd(bytes(USER), bytes(PASSWORD)).get(5, TimeUnit.SECONDS);
       auth.userGrantRole(bytes(USER), bytes("registrykit")).get(5, TimeUnit.SECONDS);
       auth.authEnable().get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A token of the registry's user, from etcd's JSON gateway. */
+  private static String token(EtcdWipeableEtcd etcd) throws Exception {
+    String answer = gateway(etcd, "/v3/auth/authenticate",
+        "{\"name\":\"" + USER + "\",\"password\":\"" + PASSWORD + "\"}", null);
+    java.util.regex.Matcher token = java.util.regex.Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"").matcher(answer);
+    assertThat(token.find()).as("token in %s", answer).isTrue();
+    return token.group(1);
+  }
+
+  /** What etcd answers to a range of the namespace made with {@code token}. */
+  private static String rangeWith(EtcdWipeableEtcd etcd, String token) throws Exception {
+    String key = Base64.getEncoder().encodeToString((NAMESPACE + "/").getBytes(StandardCharsets.UTF_8));
+    return gateway(etcd, "/v3/kv/range", "{\"key\":\"" + key + "\"}", token);
+  }
+
+  private static String gateway(EtcdWipeableEtcd etcd, String path, String json, String token) throws Exception {
+    java.net.HttpURLConnection connection = (java.net.HttpURLConnection) java.net.URI.create(etcd.endpoint() + path)
+        .toURL().openConnection();
+    connection.setConnectTimeout(5_000);
+    connection.setReadTimeout(5_000);
+    connection.setRequestMethod("POST");
+    connection.setDoOutput(true);
+    if (token != null) {
+      connection.setRequestProperty("Authorization", token);
+    }
+    try {
+      try (java.io.OutputStream body = connection.getOutputStream()) {
+        body.write(json.getBytes(StandardCharsets.UTF_8));
+      }
+      java.io.InputStream body = connection.getResponseCode() < 400 ? connection.getInputStream()
+          : connection.getErrorStream();
+      try (body) {
+        return connection.getResponseCode() + " " + new String(body.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    } finally {
+      connection.disconnect();
     }
   }
 

@@ -36,15 +36,17 @@ class EtcdOutageIntegrationTest {
   private static final Duration OUTAGE = Duration.ofSeconds(10);
   /**
    * The CPU the whole test JVM may burn during the outage (on 2 cores, 20 s are available). Measured
-   * about 0.1-0.3 s; a loop retrying without backoff burns a core, 10 s. The bound leaves room for
-   * a slow, shared CI machine and still catches a busy loop.
+   * 0.13-0.5 s; a loop retrying without backoff burns a core, 10 s. The bound leaves room for a slow,
+   * shared CI machine and still catches a busy loop.
    */
   private static final Duration CPU_BOUND = Duration.ofMillis(2_000);
   /**
-   * Warnings registrykit may log during the outage and its recovery: each registration and watch
-   * limits its own to one per 10 s (plus one line counting the suppressed ones), so about 2-3 each.
+   * Warnings registrykit may log during the outage and its recovery, whatever the number of
+   * registrations: the registrations of a registry share one limit per kind of warning (at most one
+   * per 10 s, plus a line counting what was held back), each watch has its own. Measured 4 (paused)
+   * and 14 (stopped); before registrations shared their limit, 20 and 69 (about 3 per registration).
    */
-  private static final int WARNINGS_PER_REGISTRATION_OR_WATCH = 3;
+  private static final int WARNINGS_BOUND = 30;
 
   @Test
   void stoppedFor10SecondsTheRegistryStaysQuietAndRecovers(EtcdHandle etcd, RegistryTime time) throws Exception {
@@ -119,9 +121,9 @@ class EtcdOutageIntegrationTest {
       ours.stream().limit(10).forEach(line -> System.out.println("  " + line));
       assertThat(cpu).as("process CPU time during %s of etcd %s", OUTAGE, how).isLessThan(CPU_BOUND);
       assertThat(ours.size()).as("registrykit warnings during the outage and recovery: %s", ours)
-          .isLessThanOrEqualTo(WARNINGS_PER_REGISTRATION_OR_WATCH * (REGISTRATIONS + 3));
+          .isLessThanOrEqualTo(WARNINGS_BOUND);
       assertThat(jetcd.size()).as("jetcd warnings during the outage and recovery: %s", jetcd)
-          .isLessThanOrEqualTo(WARNINGS_PER_REGISTRATION_OR_WATCH * (REGISTRATIONS + 3));
+          .isLessThanOrEqualTo(WARNINGS_BOUND);
       assertThat(transitions.get()).as("state changes: one LOST and one ACTIVE per registration")
           .isEqualTo(2 * REGISTRATIONS);
     }

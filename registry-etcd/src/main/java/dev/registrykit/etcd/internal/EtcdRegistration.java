@@ -57,7 +57,6 @@ public final class EtcdRegistration implements Registration {
   private final Duration requestedTtl;
   private final Consumer<EtcdRegistration> onClosed;
   private final List<RegistrationListener> listeners = new CopyOnWriteArrayList<>();
-  private final RateLimitedLog failureLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
 
   private RegistrationState state = RegistrationState.ACTIVE;
   private Duration ttl;
@@ -210,7 +209,7 @@ public final class EtcdRegistration implements Registration {
         return;
       }
       if (System.nanoTime() - lastRenewedNanos >= ttl.toNanos()) {
-        failureLog.warn("no keep-alive of {} succeeded for its TTL {}: registration LOST", key, ttl);
+        context.registrationLog().warn("no keep-alive of {} succeeded for its TTL {}: registration LOST", key, ttl);
         lose();
         return;
       }
@@ -241,18 +240,18 @@ public final class EtcdRegistration implements Registration {
       return;
     }
     if (failure == null || Calls.isLeaseNotFound(failure)) {
-      failureLog.warn("lease of {} is gone (etcd answered that it is not found): registration LOST", key);
+      context.registrationLog().warn("lease of {} is gone (etcd answered that it is not found): registration LOST", key);
       lose();
       return;
     }
     long since = System.nanoTime() - lastRenewedNanos;
     if (since >= ttl.toNanos()) {
-      failureLog.warn("keep-alive of {} failed for longer than its TTL {} ({}): registration LOST", key, ttl,
+      context.registrationLog().warn("keep-alive of {} failed for longer than its TTL {} ({}): registration LOST", key, ttl,
           Calls.unwrap(failure).toString());
       lose();
       return;
     }
-    failureLog.warn("keep-alive of {} failed, retrying: {}", key, Calls.unwrap(failure).toString());
+    context.registrationLog().warn("keep-alive of {} failed, retrying: {}", key, Calls.unwrap(failure).toString());
     Duration retry = keepAliveInterval().dividedBy(2);
     retry = retry.compareTo(MIN_RETRY) < 0 ? MIN_RETRY : retry;
     Duration untilLost = ttl.minusNanos(since);
@@ -313,7 +312,7 @@ public final class EtcdRegistration implements Registration {
       if (state == RegistrationState.LOST && !closing) {
         recoveryAttempts++;
         Duration delay = backoff();
-        failureLog.warn("could not register {} again (attempt {}), next try in {}: {}", key, recoveryAttempts,
+        context.registrationLog().warn("could not register {} again (attempt {}), next try in {}: {}", key, recoveryAttempts,
             delay, Calls.unwrap(failure).toString());
         schedule(delay);
       }
