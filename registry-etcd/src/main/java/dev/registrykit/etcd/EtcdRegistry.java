@@ -104,7 +104,8 @@ public final class EtcdRegistry implements Registry {
     };
     this.context = new RegistryContext(client, builder.namespace, builder.defaultTtl, builder.callTimeout,
         builder.recovery,
-        reporting, scheduler, events, new Calls(builder.callTimeout, builder.describeEndpoints()));
+        reporting, scheduler, events, new Calls(builder.callTimeout, builder.describeEndpoints()),
+        new RateLimitedLog.PerMessage(LoggerFactory.getLogger(EtcdRegistration.class), Duration.ofSeconds(10)));
   }
 
   /** A builder; at least the endpoints or a client must be given. */

@@ -30,6 +30,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +57,6 @@ public final class EtcdRegistration implements Registration {
   private final Duration requestedTtl;
   private final Consumer<EtcdRegistration> onClosed;
   private final List<RegistrationListener> listeners = new CopyOnWriteArrayList<>();
-  private final RateLimitedLog failureLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
 
   private RegistrationState state = RegistrationState.ACTIVE;
   private Duration ttl;
@@ -208,7 +209,7 @@ public final class EtcdRegistration implements Registration {
         return;
       }
       if (System.nanoTime() - lastRenewedNanos >= ttl.toNanos()) {
-        failureLog.warn("no keep-alive of {} succeeded for its TTL {}: registration LOST", key, ttl);
+        context.registrationLog().warn("no keep-alive of {} succeeded for its TTL {}: registration LOST", key, ttl);
         lose();
         return;
       }
@@ -239,18 +240,18 @@ public final class EtcdRegistration implements Registration {
       return;
     }
     if (failure == null || Calls.isLeaseNotFound(failure)) {
-      failureLog.warn("lease of {} is gone (etcd answered that it is not found): registration LOST", key);
+      context.registrationLog().warn("lease of {} is gone (etcd answered that it is not found): registration LOST", key);
       lose();
       return;
     }
     long since = System.nanoTime() - lastRenewedNanos;
     if (since >= ttl.toNanos()) {
-      failureLog.warn("keep-alive of {} failed for longer than its TTL {} ({}): registration LOST", key, ttl,
+      context.registrationLog().warn("keep-alive of {} failed for longer than its TTL {} ({}): registration LOST", key, ttl,
           Calls.unwrap(failure).toString());
       lose();
       return;
     }
-    failureLog.warn("keep-alive of {} failed, retrying: {}", key, Calls.unwrap(failure).toString());
+    context.registrationLog().warn("keep-alive of {} failed, retrying: {}", key, Calls.unwrap(failure).toString());
     Duration retry = keepAliveInterval().dividedBy(2);
     retry = retry.compareTo(MIN_RETRY) < 0 ? MIN_RETRY : retry;
     Duration untilLost = ttl.minusNanos(since);
@@ -266,31 +267,42 @@ public final class EtcdRegistration implements Registration {
     }
   }
 
-  /** Under the monitor: one asynchronous attempt to register again with a new lease. */
+  /**
+   * Under the monitor: one asynchronous attempt to register again with a new lease. An attempt that
+   * timed out sends no txn any more (jetcd may still complete its grant once etcd is back): a late
+   * txn would take the key from the attempt that follows it, then lose it with the revoked lease.
+   */
   private void recover() {
     if (!(context.recovery() instanceof Recovery.Reregister)) {
       return;
     }
     long oldLease = leaseId;
     long since = lastWriteRevision;
-    long sent = System.nanoTime();
+    AtomicBoolean abandoned = new AtomicBoolean();
     CompletableFuture<LeaseGrantResponse> grant = context.client().getLeaseClient().grant(requestedTtl.toSeconds());
-    Calls.within(grant.thenCompose(g -> putUnlessWrittenSince(g.getID(), since).thenApply(txn -> new Attempt(g, txn))),
-            context.callTimeout(), context.scheduler())
+    Calls.within(grant.thenCompose(g -> {
+      long granted = System.nanoTime();
+      if (abandoned.get()) {
+        return CompletableFuture.failedFuture(new TimeoutException("lease granted after the attempt timed out"));
+      }
+      return putUnlessWrittenSince(g.getID(), since).thenApply(txn -> new Attempt(g, txn, granted));
+    }), context.callTimeout(), context.scheduler())
         .whenCompleteAsync((attempt, failure) -> {
           if (failure != null) {
+            abandoned.set(true);
             // An attempt that timed out may still complete: revoke its lease whenever it is granted,
             // so that a late put fails (or its key goes) instead of holding the key on a lease no one renews.
             grant.thenAccept(late -> context.client().getLeaseClient().revoke(late.getID()));
           }
-          recovered(oldLease, sent, attempt, failure);
+          recovered(oldLease, attempt, failure);
         }, context.scheduler());
   }
 
-  private record Attempt(LeaseGrantResponse grant, TxnResponse txn) {
+  /** A successful grant and the txn after it; {@code grantedNanos} is when the grant's answer came. */
+  private record Attempt(LeaseGrantResponse grant, TxnResponse txn, long grantedNanos) {
   }
 
-  private synchronized void recovered(long oldLease, long sent, Attempt attempt, Throwable failure) {
+  private synchronized void recovered(long oldLease, Attempt attempt, Throwable failure) {
     if (failure == null && !attempt.txn().isSucceeded()) {
       context.client().getLeaseClient().revoke(attempt.grant().getID()); // holds nothing
       failure = new IllegalStateException("the key was written by another registration since this one's last write "
@@ -300,7 +312,7 @@ public final class EtcdRegistration implements Registration {
       if (state == RegistrationState.LOST && !closing) {
         recoveryAttempts++;
         Duration delay = backoff();
-        failureLog.warn("could not register {} again (attempt {}), next try in {}: {}", key, recoveryAttempts,
+        context.registrationLog().warn("could not register {} again (attempt {}), next try in {}: {}", key, recoveryAttempts,
             delay, Calls.unwrap(failure).toString());
         schedule(delay);
       }
@@ -314,11 +326,14 @@ public final class EtcdRegistration implements Registration {
     leaseId = grant.getID();
     lastWriteRevision = attempt.txn().getHeader().getRevision();
     ttl = Duration.ofSeconds(grant.getTTL());
-    lastRenewedNanos = sent;
+    // The lease's TTL runs from its grant, not from the start of the attempt: an attempt started
+    // while etcd was down can take longer than the TTL (jetcd retries the grant until etcd is back),
+    // and timing from its start would declare the fresh lease LOST at the first tick.
+    lastRenewedNanos = attempt.grantedNanos();
     context.client().getLeaseClient().revoke(oldLease); // best effort: it holds no key any more
     LOG.info("registered {} again with lease {} after losing it", key, Long.toHexString(leaseId));
     changeState(RegistrationState.ACTIVE);
-    schedule(keepAliveInterval());
+    schedule(keepAliveInterval().minusNanos(System.nanoTime() - lastRenewedNanos));
   }
 
   private Duration backoff() {

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -29,11 +30,14 @@ import org.slf4j.LoggerFactory;
 /**
  * A watch on one prefix: lists, then watches from the listed revision + 1, and keeps a cache of
  * what the listener has been told so that puts become Added or Updated, deletes Removed, and a
- * resynchronisation (after compaction or a broken stream) emits just the differences.
+ * resynchronisation (after compaction, a broken stream, or etcd's revision going backwards because
+ * its data was wiped or restored) emits just the differences.
  *
  * <p>Everything that touches the cache runs on the registry's events thread, in the order jetcd
- * delivered it; events a reconnected stream repeats (revision not above the last one delivered)
- * are skipped.
+ * delivered it, and never blocks it: a resync lists asynchronously. Each stream is a generation;
+ * callbacks of a stream that was replaced (closing it makes jetcd call {@code onCompleted}) are
+ * ignored, so one break leads to one resync and one new stream. Events a stream repeats (revision
+ * not above the last one delivered) are skipped.
  */
 public final class EtcdWatch implements Subscription {
 
@@ -48,6 +52,9 @@ public final class EtcdWatch implements Subscription {
   private final Map<String, Cached> cache = new HashMap<>(); // events thread only
   private long lastRevision; // events thread only
   private int resyncAttempts; // events thread only
+  /** Bumped for each new stream and each resync; callbacks of older streams are ignored. Events thread only. */
+  private long generation;
+  private boolean resyncing; // events thread only
   private volatile boolean open = true;
   private volatile Watch.Watcher watcher;
 
@@ -66,26 +73,42 @@ public final class EtcdWatch implements Subscription {
   public static EtcdWatch start(RegistryContext context, String prefix, RegistryListener listener,
       Consumer<EtcdWatch> onClosed) {
     EtcdWatch watch = new EtcdWatch(context, prefix, listener, onClosed);
-    GetResponse listing = watch.list("watch " + prefix + "* (get)");
-    watch.context.events().execute(() -> watch.applyListing(listing, true));
-    watch.watchFrom(listing.getHeader().getRevision() + 1);
+    GetResponse listing = context.calls().await(watch.listAsync(), "watch " + prefix + "* (get)");
+    watch.context.events().execute(() -> {
+      watch.applyListing(listing, true);
+      watch.watchFrom(listing.getHeader().getRevision() + 1);
+    });
     return watch;
   }
 
-  private GetResponse list(String operation) {
-    return context.calls().await(
-        context.client().getKVClient().get(prefixBytes, GetOption.builder().isPrefix(true).build()), operation);
+  private CompletableFuture<GetResponse> listAsync() {
+    return context.client().getKVClient().get(prefixBytes, GetOption.builder().isPrefix(true).build());
   }
 
+  /** Events thread: a new stream from {@code revision}, the only one whose callbacks count from now on. */
   private void watchFrom(long revision) {
     if (!open) {
       return;
     }
-    WatchOption option = WatchOption.builder().isPrefix(true).withRevision(revision).withPrevKV(true).build();
+    long stream = ++generation;
+    WatchOption option = WatchOption.builder().isPrefix(true).withRevision(revision).withPrevKV(true)
+        .withCreateNotify(true).build();
     watcher = context.client().getWatchClient().watch(prefixBytes, option, Watch.listener(
-        response -> onEventsThread(() -> apply(response)),
-        failure -> onEventsThread(() -> broken(failure)),
-        () -> onEventsThread(() -> broken(null))));
+        response -> onEventsThread(() -> {
+          if (stream == generation) {
+            apply(response, revision);
+          }
+        }),
+        failure -> onEventsThread(() -> {
+          if (stream == generation) {
+            broken(Calls.unwrap(failure).toString());
+          }
+        }),
+        () -> onEventsThread(() -> {
+          if (stream == generation) {
+            broken("stream completed");
+          }
+        })));
     if (!open) {
       watcher.close();
     }
@@ -102,9 +125,16 @@ public final class EtcdWatch implements Subscription {
     }
   }
 
-  /** Events thread: the first listing (everything Added) or a resync (the differences). */
+  /**
+   * Events thread: the first listing (everything Added) or a resync (the differences: Added,
+   * Removed, and Updated where the instance changed).
+   */
   private void applyListing(GetResponse listing, boolean initial) {
     long revision = listing.getHeader().getRevision();
+    if (!initial && revision < lastRevision) {
+      LOG.warn("etcd's revision went back from {} to {} (its data was wiped or restored); watch of {}* "
+          + "emits the differences with what etcd lists now and goes on from there", lastRevision, revision, prefix);
+    }
     Map<String, Cached> seen = new HashMap<>();
     List<RegistryEvent> events = new ArrayList<>();
     for (KeyValue kv : listing.getKvs()) {
@@ -118,7 +148,7 @@ public final class EtcdWatch implements Subscription {
       Cached before = cache.get(key);
       if (before == null) {
         events.add(new RegistryEvent.Added(instance, kv.getModRevision()));
-      } else if (before.modRevision != kv.getModRevision()) {
+      } else if (before.modRevision != kv.getModRevision() && !before.instance.equals(instance)) {
         events.add(new RegistryEvent.Updated(instance, before.instance, kv.getModRevision()));
       }
     }
@@ -135,11 +165,20 @@ public final class EtcdWatch implements Subscription {
     for (RegistryEvent event : events) {
       emit(event);
     }
-    lastRevision = Math.max(lastRevision, revision);
+    lastRevision = revision; // not the max: after a wipe, revisions start again
   }
 
-  /** Events thread: one response of the watch stream. */
-  private void apply(WatchResponse response) {
+  /** Events thread: one response of the stream started at {@code startRevision}. */
+  private void apply(WatchResponse response, long startRevision) {
+    if (response.isCreatedNotify()) {
+      long now = response.getHeader().getRevision();
+      if (now < startRevision - 1) {
+        // etcd is behind the listing this stream follows: it lost its data between the two, and
+        // the stream would wait silently for a revision that its new history may reach much later.
+        broken("etcd's revision " + now + " is behind the listed revision " + (startRevision - 1));
+      }
+      return;
+    }
     long floor = lastRevision;
     long highest = floor;
     for (WatchEvent event : response.getEvents()) {
@@ -171,39 +210,57 @@ public final class EtcdWatch implements Subscription {
     resyncAttempts = 0;
   }
 
-  /** Events thread: the stream failed for good (compaction, or jetcd gave up): list again, then watch on. */
-  private void broken(Throwable failure) {
-    if (!open) {
+  /**
+   * Events thread: the stream failed (compaction, etcd out of reach, its history lost): stop
+   * listening to it, list again asynchronously, emit the differences, then watch on from the listing.
+   */
+  private void broken(String why) {
+    if (!open || resyncing) {
       return;
     }
+    resyncing = true;
+    generation++; // whatever the old stream still says (closing it calls onCompleted) is ignored
     Watch.Watcher old = watcher;
     if (old != null) {
       old.close();
     }
-    failureLog.warn("watch of {}* broke ({}); listing again to resynchronise", prefix,
-        failure == null ? "stream completed" : Calls.unwrap(failure).toString());
+    failureLog.warn("watch of {}* broke ({}); listing again to resynchronise", prefix, why);
     resync();
   }
 
+  /** Any thread: one asynchronous listing attempt; its outcome is handled on the events thread. */
   private void resync() {
     if (!open) {
       return;
     }
+    CompletableFuture<GetResponse> listing;
     try {
-      GetResponse listing = list("watch " + prefix + "* (resync)");
-      applyListing(listing, false);
-      resyncAttempts = 0;
-      watchFrom(listing.getHeader().getRevision() + 1);
+      listing = Calls.within(listAsync(), context.callTimeout(), context.scheduler());
     } catch (RuntimeException e) {
-      resyncAttempts++;
-      long delayMillis = Math.min(5_000, 100L << Math.min(resyncAttempts, 6));
-      failureLog.warn("resync of watch {}* failed (attempt {}), next in {} ms: {}", prefix, resyncAttempts,
-          delayMillis, e.getMessage());
-      try {
-        context.scheduler().schedule(() -> onEventsThread(this::resync), delayMillis, TimeUnit.MILLISECONDS);
-      } catch (RejectedExecutionException closing) {
-        LOG.debug("registry closed: no more resync of {}", prefix);
-      }
+      listing = CompletableFuture.failedFuture(e);
+    }
+    listing.whenComplete((response, failure) -> onEventsThread(() -> resynced(response, failure)));
+  }
+
+  private void resynced(GetResponse listing, Throwable failure) {
+    if (!open) {
+      return;
+    }
+    if (failure == null) {
+      resyncing = false;
+      resyncAttempts = 0;
+      applyListing(listing, false);
+      watchFrom(listing.getHeader().getRevision() + 1);
+      return;
+    }
+    resyncAttempts++;
+    long delayMillis = Math.min(5_000, 100L << Math.min(resyncAttempts, 6));
+    failureLog.warn("resync of watch {}* failed (attempt {}), next in {} ms: {}", prefix, resyncAttempts,
+        delayMillis, Calls.unwrap(failure).toString());
+    try {
+      context.scheduler().schedule(this::resync, delayMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closing) {
+      LOG.debug("registry closed: no more resync of {}", prefix);
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.registrykit.etcd.internal;
 
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 
@@ -34,6 +36,28 @@ public final class RateLimitedLog {
     } else {
       suppressed.incrementAndGet();
       log.debug(format, arguments);
+    }
+  }
+
+  /**
+   * One {@link RateLimitedLog} per message format, shared by many objects (say, every registration
+   * of a registry): an outage then logs each kind of warning at most once per interval however many
+   * registrations it hits, instead of once per registration.
+   */
+  public static final class PerMessage {
+    private final Logger log;
+    private final Duration interval;
+    private final ConcurrentMap<String, RateLimitedLog> byFormat = new ConcurrentHashMap<>();
+
+    /** Warns through {@code log} at most once per {@code interval} and message format. */
+    public PerMessage(Logger log, Duration interval) {
+      this.log = log;
+      this.interval = interval;
+    }
+
+    /** Warns now, or counts the warning if one of the same format was logged within the interval. */
+    public void warn(String format, Object... arguments) {
+      byFormat.computeIfAbsent(format, f -> new RateLimitedLog(log, interval)).warn(format, arguments);
     }
   }
 }

@@ -26,6 +26,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param scheduler            runs keep-alive ticks and recovery attempts
  * @param events               calls listeners, one at a time, in order
  * @param calls                waits on futures and translates failures
+ * @param registrationLog      the warnings of all the registry's registrations, each kind at most
+ *                             once per 10 s, so that an outage logs a few lines, not a few per registration
  */
 public record RegistryContext(
     Client client,
@@ -36,7 +38,8 @@ public record RegistryContext(
     InvalidEntryListener invalidEntryListener,
     ScheduledExecutorService scheduler,
     ExecutorService events,
-    Calls calls) {
+    Calls calls,
+    RateLimitedLog.PerMessage registrationLog) {
 
   /** The instance stored in {@code kv}, or empty (reported) if its value is not one. */
   public Optional<ServiceInstance> decode(KeyValue kv) {

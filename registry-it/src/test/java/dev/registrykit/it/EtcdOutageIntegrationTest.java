@@ -1,0 +1,147 @@
+package dev.registrykit.it;
+
+import static dev.registrykit.junit.RegistryAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.registrykit.Registration;
+import dev.registrykit.RegistrationState;
+import dev.registrykit.ServiceInstance;
+import dev.registrykit.etcd.EtcdRegistry;
+import dev.registrykit.junit.EtcdHandle;
+import dev.registrykit.junit.EtcdLifecycle;
+import dev.registrykit.junit.EtcdRegistryTest;
+import dev.registrykit.junit.RecordingListener;
+import dev.registrykit.junit.RegistryTime;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a registry costs while etcd is out of reach for 10 s: one registry with 20 registrations
+ * (TTL 2 s) and 3 watchers, etcd stopped (connections refused at once: the case where a retry
+ * without backoff would spin) and, in the other test, paused (calls hang until they time out).
+ * Measures the process CPU time and counts the log lines of the outage, bounds both, and checks
+ * that everything recovers once etcd is back. The numbers are printed for the release notes.
+ */
+@EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS)
+class EtcdOutageIntegrationTest {
+
+  private static final int REGISTRATIONS = 20;
+  private static final Duration TTL = Duration.ofSeconds(2);
+  private static final Duration OUTAGE = Duration.ofSeconds(10);
+  /**
+   * The CPU the whole test JVM may burn during the outage (on 2 cores, 20 s are available). Measured
+   * 0.13-0.5 s; a loop retrying without backoff burns a core, 10 s. The bound leaves room for a slow,
+   * shared CI machine and still catches a busy loop.
+   */
+  private static final Duration CPU_BOUND = Duration.ofMillis(2_000);
+  /**
+   * Warnings registrykit may log during the outage and its recovery, whatever the number of
+   * registrations: the registrations of a registry share one limit per kind of warning (at most one
+   * per 10 s, plus a line counting what was held back), each watch has its own. Measured 4 (paused)
+   * and 14 (stopped); before registrations shared their limit, 20 and 69 (about 3 per registration).
+   */
+  private static final int WARNINGS_BOUND = 30;
+
+  @Test
+  void stoppedFor10SecondsTheRegistryStaysQuietAndRecovers(EtcdHandle etcd, RegistryTime time) throws Exception {
+    outage("stopped", etcd, time, etcd::stop, etcd::start);
+  }
+
+  @Test
+  void pausedFor10SecondsTheRegistryStaysQuietAndRecovers(EtcdHandle etcd, RegistryTime time) throws Exception {
+    outage("paused", etcd, time, etcd::pause, etcd::unpause);
+  }
+
+  private static void outage(String how, EtcdHandle etcd, RegistryTime time, Runnable cut, Runnable restore)
+      throws Exception {
+    try (EtcdRegistry registry = EtcdRegistry.builder().withEndpoints(etcd.endpoints().get(0).toString())
+        .withNamespace("/outage-" + how).withCallTimeout(Duration.ofSeconds(2)).build()) {
+      List<Registration> registrations = new ArrayList<>();
+      for (int i = 0; i < REGISTRATIONS; i++) {
+        String service = i % 2 == 0 ? "orders" : "billing";
+        registrations.add(registry.register(ServiceInstance.of(service, "i-" + i, "http://10.0.0.1:" + (5000 + i)), TTL));
+      }
+      AtomicInteger transitions = new AtomicInteger();
+      registrations.forEach(r -> r.addListener((reg, from, to) -> transitions.incrementAndGet()));
+      RecordingListener orders = new RecordingListener();
+      RecordingListener billing = new RecordingListener();
+      RecordingListener all = new RecordingListener();
+      registry.watch("orders", orders);
+      registry.watch("billing", billing);
+      registry.watchAll(all);
+      time.eventually(() -> assertThat(all).hasEventCount(REGISTRATIONS));
+
+      long cpuBefore;
+      long cpuAfter;
+      long registryCpuBefore;
+      long registryCpuAfter;
+      List<String> ours;
+      List<String> jetcd;
+      try (EtcdOutageLogCapture log = new EtcdOutageLogCapture()) {
+        cut.run();
+        try {
+          cpuBefore = processCpuNanos();
+          registryCpuBefore = threadCpuNanos("registrykit-etcd-");
+          time.elapse(OUTAGE);
+          cpuAfter = processCpuNanos();
+          registryCpuAfter = threadCpuNanos("registrykit-etcd-");
+          assertThat(registrations).allSatisfy(r -> assertThat(r).isLost());
+        } finally {
+          restore.run();
+        }
+        long back = System.nanoTime();
+        time.eventually(() -> assertThat(registrations).allSatisfy(r -> assertThat(r).isActive()));
+        System.out.println(how + ": all " + REGISTRATIONS + " registrations ACTIVE "
+            + (System.nanoTime() - back) / 1_000_000 + " ms after etcd was back");
+        ours = log.warnings("dev.registrykit");
+        jetcd = log.warnings("io.");
+      }
+
+      ServiceInstance later = ServiceInstance.of("orders", "after", "http://10.0.0.9:5000");
+      registry.register(later, TTL);
+      time.eventually(() -> assertThat(orders).sawAdded(later));
+      time.eventually(() -> assertThat(all).sawAdded(later));
+      time.eventually(() -> assertThat(orders).replaysTo(registry.instances("orders")));
+      time.eventually(() -> assertThat(billing).replaysTo(registry.instances("billing")));
+      time.eventually(() -> assertThat(all).replaysTo(registry.allInstances()));
+      assertThat(registrations).allSatisfy(r -> assertThat(r.state()).isEqualTo(RegistrationState.ACTIVE));
+
+      Duration cpu = Duration.ofNanos(cpuAfter - cpuBefore);
+      Duration registryCpu = Duration.ofNanos(registryCpuAfter - registryCpuBefore);
+      System.out.printf("etcd %s for %d s, %d registrations (TTL %d s), 3 watchers, %d cores: process CPU %d ms "
+              + "(registry threads %d ms); warnings logged: registrykit %d, jetcd/grpc %d; state changes %d%n",
+          how, OUTAGE.toSeconds(), REGISTRATIONS, TTL.toSeconds(), Runtime.getRuntime().availableProcessors(),
+          cpu.toMillis(), registryCpu.toMillis(), ours.size(), jetcd.size(), transitions.get());
+      ours.stream().limit(10).forEach(line -> System.out.println("  " + line));
+      assertThat(cpu).as("process CPU time during %s of etcd %s", OUTAGE, how).isLessThan(CPU_BOUND);
+      assertThat(ours.size()).as("registrykit warnings during the outage and recovery: %s", ours)
+          .isLessThanOrEqualTo(WARNINGS_BOUND);
+      assertThat(jetcd.size()).as("jetcd warnings during the outage and recovery: %s", jetcd)
+          .isLessThanOrEqualTo(WARNINGS_BOUND);
+      assertThat(transitions.get()).as("state changes: one LOST and one ACTIVE per registration")
+          .isEqualTo(2 * REGISTRATIONS);
+    }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static long threadCpuNanos(String namePrefix) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null && info.getThreadName().startsWith(namePrefix)) {
+        total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+      }
+    }
+    return total;
+  }
+}

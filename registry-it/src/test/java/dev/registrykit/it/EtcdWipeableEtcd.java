@@ -1,0 +1,150 @@
+package dev.registrykit.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.images.builder.Transferable;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * A test-local etcd container (image from {@code REGISTRYKIT_ETCD_IMAGE}) whose client port is bound
+ * to one fixed loopback port for its whole life, so that {@link #wipe()} can remove the container and
+ * start a fresh one, with no data, at the same endpoint: what clients see when etcd loses its data
+ * dir. Labelled {@code dev.registrykit=true}; {@link #close()} removes it.
+ */
+final class EtcdWipeableEtcd implements AutoCloseable {
+
+  private static final Duration STARTUP = Duration.ofSeconds(60);
+
+  private final String image;
+  private final int hostPort;
+  private final URI endpoint;
+  private final List<String> extraFlags;
+  private final Map<String, Transferable> files;
+  private GenericContainer<?> container;
+
+  /** Starts etcd with the usual single-member flags plus {@code extraFlags}, with {@code files} copied in. */
+  EtcdWipeableEtcd(List<String> extraFlags, Map<String, Transferable> files) {
+    this.image = System.getenv().getOrDefault("REGISTRYKIT_ETCD_IMAGE",
+        System.getProperty("registrykit.etcd.image", "gcr.io/etcd-development/etcd:v3.5.21"));
+    this.hostPort = freePort();
+    this.endpoint = URI.create("http://127.0.0.1:" + hostPort);
+    this.extraFlags = List.copyOf(extraFlags);
+    this.files = Map.copyOf(files);
+    start();
+  }
+
+  EtcdWipeableEtcd() {
+    this(List.of(), Map.of());
+  }
+
+  String endpoint() {
+    return endpoint.toString();
+  }
+
+  /** Removes the container with its data and starts a fresh etcd at the same endpoint. */
+  void wipe() {
+    remove();
+    start();
+  }
+
+  @SuppressWarnings("resource")
+  private void start() {
+    List<String> command = new ArrayList<>(List.of("etcd",
+        "--name", "registrykit",
+        "--data-dir", "/var/lib/registrykit-etcd",
+        "--listen-client-urls", "http://0.0.0.0:2379",
+        "--advertise-client-urls", endpoint.toString(),
+        "--listen-peer-urls", "http://0.0.0.0:2380",
+        "--initial-advertise-peer-urls", "http://127.0.0.1:2380",
+        "--initial-cluster", "registrykit=http://127.0.0.1:2380",
+        "--initial-cluster-state", "new",
+        "--heartbeat-interval", "10",
+        "--election-timeout", "100"));
+    command.addAll(extraFlags);
+    GenericContainer<?> fresh = new GenericContainer<>(DockerImageName.parse(image))
+        .withLabels(Map.of("dev.registrykit", "true"))
+        .withCommand(command.toArray(String[]::new))
+        .withCreateContainerCmdModifier(cmd -> {
+          ExposedPort client = ExposedPort.tcp(2379);
+          cmd.withExposedPorts(client);
+          HostConfig hostConfig = cmd.getHostConfig() != null ? cmd.getHostConfig() : HostConfig.newHostConfig();
+          cmd.withHostConfig(hostConfig.withPortBindings(new PortBinding(
+              com.github.dockerjava.api.model.Ports.Binding.bindIpAndPort("127.0.0.1", hostPort), client)));
+        });
+    files.forEach((path, content) -> fresh.withCopyToContainer(content, path));
+    container = fresh;
+    try {
+      fresh.start();
+      Awaitility.await("etcd at " + endpoint + " to be healthy").pollInterval(Duration.ofMillis(50))
+          .atMost(STARTUP).ignoreExceptions().until(this::healthy);
+    } catch (RuntimeException e) {
+      String logs = "";
+      try {
+        logs = fresh.getLogs();
+      } catch (RuntimeException ignored) {
+        // reported without logs
+      }
+      remove();
+      throw new IllegalStateException("could not start etcd from " + image + " at " + endpoint + ": " + e
+          + "\n--- container log ---\n" + logs, e);
+    }
+  }
+
+  private boolean healthy() throws IOException {
+    HttpURLConnection connection = (HttpURLConnection) endpoint.resolve("/health").toURL().openConnection();
+    connection.setConnectTimeout(500);
+    connection.setReadTimeout(500);
+    try (InputStream body = connection.getInputStream()) {
+      String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+      return connection.getResponseCode() == 200 && text.replace(" ", "").contains("\"health\":\"true\"");
+    } finally {
+      connection.disconnect();
+    }
+  }
+
+  private void remove() {
+    GenericContainer<?> current = container;
+    container = null;
+    if (current != null) {
+      current.stop(); // stops and removes the container and its anonymous volumes
+    }
+  }
+
+  @Override
+  public void close() {
+    remove();
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+      int port = socket.getLocalPort();
+      assertThat(port).isPositive();
+      return port;
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free loopback port", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "test-local etcd " + image + " at " + endpoint;
+  }
+}
