@@ -448,7 +448,11 @@ public final class FakeRegistry implements Registry {
    *
    * @param key the full key, under this registry's namespace, e.g. {@code /services/orders/i-1}
    * @throws IllegalArgumentException     if {@code key} is not under the namespace
-   * @throws RegistryUnavailableException during an outage
+   * <p>The other program has its own connection: its writes go through while this registry is cut
+   * off ({@link Fault#unavailable()}; this registry's watchers hear of them when that heals), and
+   * fail only while etcd is {@link Fault#down() down}, as on etcd.
+   *
+   * @throws RegistryUnavailableException while etcd is down ({@link Fault#down()})
    * @throws RegistryClosedException      if this registry was closed
    */
   public void putRaw(String key, String value) {
@@ -456,7 +460,7 @@ public final class FakeRegistry implements Registry {
     Objects.requireNonNull(value, "value must not be null");
     requireUnderNamespace(key);
     synchronized (lock) {
-      checkUsable("putRaw");
+      checkOtherClient("putRaw");
       put(key, value, 0);
     }
     deliver();
@@ -471,7 +475,7 @@ public final class FakeRegistry implements Registry {
    * @param ttl the lease TTL, positive and whole seconds, checked as {@link #register} checks it
    * @return the TTL granted
    * @throws IllegalArgumentException     if {@code key} is not under the namespace or {@code ttl} is bad
-   * @throws RegistryUnavailableException during an outage
+   * @throws RegistryUnavailableException while etcd is down ({@link Fault#down()})
    * @throws RegistryClosedException      if this registry was closed
    */
   public Duration putRaw(String key, String value, Duration ttl) {
@@ -481,7 +485,7 @@ public final class FakeRegistry implements Registry {
     Validation.requireTtl(ttl);
     Duration granted = ttl.compareTo(minimumTtl) < 0 ? minimumTtl : ttl;
     synchronized (lock) {
-      checkUsable("putRaw");
+      checkOtherClient("putRaw");
       Lease lease = new Lease(nextLeaseId++, granted);
       leases.put(lease.id, lease);
       lease.renew();
@@ -498,7 +502,7 @@ public final class FakeRegistry implements Registry {
    *
    * @return whether there was such a key
    * @throws IllegalArgumentException     if {@code key} is not under the namespace
-   * @throws RegistryUnavailableException during an outage
+   * @throws RegistryUnavailableException while etcd is down ({@link Fault#down()})
    * @throws RegistryClosedException      if this registry was closed
    */
   public boolean deleteRaw(String key) {
@@ -506,7 +510,7 @@ public final class FakeRegistry implements Registry {
     requireUnderNamespace(key);
     boolean existed;
     synchronized (lock) {
-      checkUsable("deleteRaw");
+      checkOtherClient("deleteRaw");
       existed = store.containsKey(key);
       if (existed) {
         revision++;
@@ -691,38 +695,6 @@ public final class FakeRegistry implements Registry {
     }
   }
 
-  /**
-   * Writes as another etcd client whose connection works while this one's does not (during {@link
-   * Fault#unavailable()}; refused while {@link Fault#down()}); for tests of this package.
-   */
-  void putElsewhere(String key, String value) {
-    requireUnderNamespace(key);
-    synchronized (lock) {
-      checkOpen("putElsewhere");
-      if (down()) {
-        checkUsable("putElsewhere");
-      }
-      put(key, value, 0);
-    }
-    deliver();
-  }
-
-  /** Deletes as {@link #putElsewhere} writes; for tests of this package. */
-  void deleteElsewhere(String key) {
-    requireUnderNamespace(key);
-    synchronized (lock) {
-      checkOpen("deleteElsewhere");
-      if (down()) {
-        checkUsable("deleteElsewhere");
-      }
-      if (store.containsKey(key)) {
-        revision++;
-        delete(key);
-      }
-    }
-    deliver();
-  }
-
   /** The store revision now: that of the last write. */
   public long revision() {
     synchronized (lock) {
@@ -759,6 +731,17 @@ public final class FakeRegistry implements Registry {
   }
 
   /** Under lock. */
+  /**
+   * Another program's call: its own connection works during {@link Fault#unavailable()}, but not
+   * while etcd is {@link Fault#down() down}.
+   */
+  private void checkOtherClient(String call) {
+    checkOpen(call);
+    if (down()) {
+      checkUsable(call);
+    }
+  }
+
   private void checkUsable(String call) {
     checkOpen(call);
     if (down()) {

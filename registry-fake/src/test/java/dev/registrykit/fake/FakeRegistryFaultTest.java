@@ -40,13 +40,37 @@ class FakeRegistryFaultTest {
     assertUnavailable("watch", () -> registry.watch("orders", events::add));
     assertUnavailable("watchAll", () -> registry.watchAll(events::add));
     assertUnavailable("election", () -> registry.election("migrations"));
-    assertUnavailable("putRaw", () -> registry.putRaw("/services/orders/x", "{}"));
-    assertUnavailable("deleteRaw", () -> registry.deleteRaw("/services/orders/i-1"));
     assertThat(registry.revision()).isEqualTo(2);
 
     outage.heal();
     outage.heal(); // idempotent
     assertThat(registry.instances("orders")).containsExactly(ORDERS_1);
+  }
+
+  @Test
+  void anotherProgramsRawWritesGoThroughWhileThisRegistryIsCutOffButNotWhileEtcdIsDown() {
+    registry.register(ORDERS_1, TTL);
+    registry.watch("orders", events::add);
+    events.clear();
+    InjectedFault outage = registry.inject(Fault.unavailable());
+
+    registry.putRaw("/services/orders/i-2", "{\"Id\":\"i-2\",\"Name\":\"orders\",\"Address\":\"http://10.0.0.2:5000\"}");
+    assertThat(registry.deleteRaw("/services/orders/i-1")).isTrue();
+    assertThat(registry.revision()).isEqualTo(4);
+    assertThat(events).as("held back while this registry is cut off").isEmpty();
+
+    outage.heal();
+    assertThat(events).extracting(e -> e.getClass().getSimpleName() + " " + e.instance().instanceId())
+        .containsExactly("Added i-2", "Removed i-1");
+
+    registry.inject(Fault.down());
+    assertThatThrownBy(() -> registry.putRaw("/services/orders/x", "{}"))
+        .isInstanceOf(RegistryUnavailableException.class)
+        .hasMessage("putRaw failed: the fake registry is unavailable (injected Fault.down(); heal it to start etcd again)");
+    assertThatThrownBy(() -> registry.deleteRaw("/services/orders/i-2"))
+        .isInstanceOf(RegistryUnavailableException.class)
+        .hasMessageStartingWith("deleteRaw failed");
+    assertThat(registry.revision()).isEqualTo(4);
   }
 
   private static void assertUnavailable(String call, ThrowingCallable callable) {

@@ -416,7 +416,7 @@ class FakeRegistryParityTest {
       InjectedFault outage = registry.inject(Fault.unavailable());
       clock.advance(TTL); // A's lease goes at 30 s: held back
       registry.wipe();
-      registry.putElsewhere(key(C), json(C)); // revision 2 of the new store
+      registry.putRaw(key(C), json(C)); // revision 2 of the new store
 
       outage.heal();
 
@@ -463,11 +463,11 @@ class FakeRegistryParityTest {
       registry.putRaw(key(B), json(B)); // 3
       registry.watch("orders", events::add);
       InjectedFault outage = registry.inject(Fault.unavailable());
-      registry.deleteElsewhere(key(A)); // 4
-      registry.putElsewhere(key(B), json(B2)); // 5
-      registry.putElsewhere(key(D), json(D)); // 6
-      registry.putElsewhere(key(C), json(C)); // 7
-      registry.deleteElsewhere(key(D)); // 8
+      registry.deleteRaw(key(A)); // 4
+      registry.putRaw(key(B), json(B2)); // 5
+      registry.putRaw(key(D), json(D)); // 6
+      registry.putRaw(key(C), json(C)); // 7
+      registry.deleteRaw(key(D)); // 8
 
       registry.compact();
       outage.heal();
@@ -500,8 +500,8 @@ class FakeRegistryParityTest {
       registry.watch("orders", events::add);
       InjectedFault outage = registry.inject(Fault.unavailable());
       registry.compact(); // nothing held yet: the watch can resume after it
-      registry.putElsewhere(key(D), json(D));
-      registry.deleteElsewhere(key(D));
+      registry.putRaw(key(D), json(D));
+      registry.deleteRaw(key(D));
 
       outage.heal();
 
@@ -517,9 +517,9 @@ class FakeRegistryParityTest {
       registry.watch("orders", orders::add);
       registry.watch("payments", payments::add);
       InjectedFault outage = registry.inject(Fault.unavailable());
-      registry.putElsewhere(key(A), json(A)); // 3: only orders is behind
+      registry.putRaw(key(A), json(A)); // 3: only orders is behind
       registry.compact();
-      registry.putElsewhere(key(pay), json(pay)); // 4: after the compaction
+      registry.putRaw(key(pay), json(pay)); // 4: after the compaction
 
       outage.heal();
 

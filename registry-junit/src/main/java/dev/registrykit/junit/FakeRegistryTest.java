@@ -43,4 +43,19 @@ public @interface FakeRegistryTest {
    * matches the etcd that {@link EtcdRegistryTest} starts.
    */
   long minimumTtlSeconds() default 2;
+
+  /**
+   * How often the fake removes leases that ran out, in milliseconds: 500 by default, as etcd's
+   * lessor checks; a lease goes at the first check after its TTL ({@code
+   * FakeRegistry.Builder#withExpiryCheckInterval}).
+   */
+  long expiryCheckIntervalMillis() default 500;
+
+  /**
+   * The election timeout of the etcd that the fake plays, in milliseconds: 1000 by default, as etcd's
+   * default flag; after a leader change every lease lives its TTL plus this ({@code
+   * FakeRegistry.Builder#withElectionTimeout}). 100 matches the etcd that {@link EtcdRegistryTest}
+   * starts.
+   */
+  long electionTimeoutMillis() default 1000;
 }

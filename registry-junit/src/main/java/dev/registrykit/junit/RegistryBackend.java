@@ -1,8 +1,11 @@
 package dev.registrykit.junit;
 
+import dev.registrykit.Registration;
+
 /**
  * What a test can do to the store behind the injected registry, the same way on the fake and on
- * etcd: write and delete raw values as another program would, and cut the registry off.
+ * etcd: write and delete raw values as another program would, and the faults etcd has in real life:
+ * the connection lost, etcd down, its data wiped, its history compacted, a lease forgotten.
  *
  * <pre>{@code
  * backend.putRaw("OrderShippingService", "3f2b…", "{\"Id\":\"3f2b…\",\"Name\":\"OrderShippingService\",\"Address\":\"http://localhost:5000\"}");
@@ -38,4 +41,41 @@ public interface RegistryBackend {
 
   /** Ends {@link #makeUnavailable()}. */
   void heal();
+
+  /**
+   * Takes etcd down, keeping its data (etcd stopped; the fake: {@code Fault.down()}): calls fail
+   * with {@code RegistryUnavailableException} and keep-alives fail, registrations turn {@code LOST}
+   * once their TTL has passed since their last renewal, but no lease expires while no etcd runs.
+   * On etcd it needs an etcd of the test's own ({@link EtcdLifecycle#PER_CLASS} or {@link
+   * EtcdLifecycle#PER_METHOD}).
+   */
+  void stop();
+
+  /**
+   * Brings etcd back after {@link #stop()}: a new leader renews every lease to its TTL plus an
+   * election timeout (etcd's lessor does so on promotion), and registrations that turned {@code
+   * LOST} register again on new leases.
+   */
+  void start();
+
+  /**
+   * etcd loses all its data and starts afresh at the same endpoints: keys and leases are gone and
+   * revisions start again; registrations find their leases gone and register again, watchers
+   * list again and report the differences. On etcd it needs an etcd of the test's own.
+   */
+  void wipe();
+
+  /**
+   * Compacts etcd's history at the current revision: a watcher that was cut off ({@link
+   * #makeUnavailable()}) and is behind cannot resume where it was, and lists again and reports the
+   * differences once healed. On etcd this compacts the shared etcd too, harmlessly for others.
+   */
+  void compact();
+
+  /**
+   * etcd forgets the lease of {@code registration} (as if revoked by someone else): its key is gone
+   * at once, and at its next keep-alive the registration hears "lease not found", turns {@code LOST}
+   * and registers again on a new lease.
+   */
+  void loseLease(Registration registration);
 }

@@ -63,8 +63,9 @@ public @interface RegistryTest {
   EtcdRegistryTest etcd() default @EtcdRegistryTest;
 
   /**
-   * The {@code [fake]} runs' settings, as on {@link FakeRegistryTest}. By default the fake grants
-   * TTLs from 1 s, like the etcd that the {@code [etcd]} runs get.
+   * The {@code [fake]} runs' settings, as on {@link FakeRegistryTest}. By default the fake plays the
+   * etcd that the {@code [etcd]} runs get: TTLs from 1 s, an election timeout of 100 ms, expired
+   * leases removed at the next check every 500 ms.
    */
-  FakeRegistryTest fake() default @FakeRegistryTest(minimumTtlSeconds = 1);
+  FakeRegistryTest fake() default @FakeRegistryTest(minimumTtlSeconds = 1, electionTimeoutMillis = 100);
 }

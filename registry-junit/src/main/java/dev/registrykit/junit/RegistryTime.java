@@ -34,8 +34,8 @@ public interface RegistryTime {
 
   /**
    * Lets the registration's lease run out and returns once its instance is gone from the registry.
-   * On the fake, advances the clock by the granted TTL; on etcd, waits until the key is gone, at
-   * most TTL + {@link #expiryMargin()}.
+   * On the fake, advances the clock by the granted TTL and, if the key is still there, to the next
+   * expiry check; on etcd, waits until the key is gone, at most TTL + {@link #expiryMargin()}.
    *
    * @throws AssertionError if the instance is still registered then (its keep-alive still runs)
    */
@@ -48,9 +48,10 @@ public interface RegistryTime {
    * Runs {@code assertion} until it passes, every 50 ms for at most {@link #eventuallyTimeout()}:
    * on etcd, as real time passes; on the fake, at once and then advancing its clock by 50 ms between
    * checks (no sleep), so what comes "soon" on etcd (a re-registration after an outage, a keep-alive
-   * tick) comes on the fake too, and a test reads the same on both. Only an {@link
-   * AssertionError} is retried; any other exception, checked ones included (the assertion may call
-   * code that throws them), ends the wait and is thrown as is.
+   * tick) comes on the fake too, and a test reads the same on both. An {@link AssertionError} is
+   * retried, and so is a {@code RegistryUnavailableException} (right after {@link
+   * RegistryBackend#heal()} the first calls may still fail while the connection comes back); any
+   * other exception, checked ones included, ends the wait and is thrown as is.
    *
    * <pre>{@code
    * time.eventually(() -> assertThat(registry).hasInstances("orders", 2));
@@ -61,7 +62,11 @@ public interface RegistryTime {
    */
   void eventually(Executable assertion);
 
-  /** How long after its TTL an etcd lease may take to be removed (etcd checks about every 500 ms). */
+  /**
+   * How long after its TTL a lease may take to be removed: etcd checks for expired leases about every
+   * 500 ms (1.5 s here, scaled, for a loaded machine); the fake at its {@code expiryCheckInterval()}
+   * (500 ms by default).
+   */
   Duration expiryMargin();
 
   /**

@@ -3,7 +3,9 @@ package dev.registrykit.junit.internal;
 import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.internal.InstanceCodec;
 import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.Registration;
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.options.CompactOption;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -51,14 +53,14 @@ final class EtcdBackend implements RegistryBackend {
     return ByteSequence.from(InstanceCodec.key(registry.namespace(), serviceName, instanceId), StandardCharsets.UTF_8);
   }
 
-  private static void await(CompletableFuture<?> future) {
+  private static <T> T await(CompletableFuture<T> future) {
     try {
-      future.get(10, TimeUnit.SECONDS);
+      return future.get(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while writing to etcd", e);
+      throw new IllegalStateException("interrupted while talking to etcd", e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("could not write to etcd: " + e, e);
+      throw new IllegalStateException("etcd did not answer the raw client: " + e, e);
     }
   }
 
@@ -70,5 +72,31 @@ final class EtcdBackend implements RegistryBackend {
   @Override
   public void heal() {
     proxies.forEach(CuttableProxy::restore);
+  }
+
+  @Override
+  public void stop() {
+    etcd.stop();
+  }
+
+  @Override
+  public void start() {
+    etcd.start();
+  }
+
+  @Override
+  public void wipe() {
+    etcd.wipe();
+  }
+
+  @Override
+  public void compact() {
+    long revision = await(etcd.client().getKVClient().get(key("compact", "probe"))).getHeader().getRevision();
+    await(etcd.client().getKVClient().compact(revision, CompactOption.builder().withCompactPhysical(true).build()));
+  }
+
+  @Override
+  public void loseLease(Registration registration) {
+    await(etcd.client().getLeaseClient().revoke(registry.leaseId(registration)));
   }
 }

@@ -63,9 +63,8 @@ final class EtcdRegistryTime implements RegistryTime {
     AtomicReference<AssertionError> last = new AtomicReference<>();
     try {
       Awaitility.await().pollInterval(POLL).atMost(timeout).untilAsserted(() -> {
-        try {
-          assertion.execute();
-        } catch (AssertionError failure) {
+        AssertionError failure = TimeMessages.check(assertion);
+        if (failure != null) {
           last.set(failure);
           throw failure;
         }

@@ -1,16 +1,21 @@
 package dev.registrykit.junit.internal;
 
+import dev.registrykit.Registration;
 import dev.registrykit.fake.FakeRegistry;
 import dev.registrykit.fake.Fault;
 import dev.registrykit.fake.InjectedFault;
 import dev.registrykit.internal.InstanceCodec;
 import dev.registrykit.junit.RegistryBackend;
 
-/** {@link RegistryBackend} on the fake: raw writes through putRaw, outages as Fault.unavailable(). */
+/**
+ * {@link RegistryBackend} on the fake: raw writes through putRaw, a cut connection as {@code
+ * Fault.unavailable()}, etcd stopped as {@code Fault.down()}, the rest as the fake's own controls.
+ */
 final class FakeBackend implements RegistryBackend {
 
   private final FakeRegistry registry;
   private InjectedFault outage;
+  private InjectedFault down;
 
   FakeBackend(FakeRegistry registry) {
     this.registry = registry;
@@ -49,5 +54,35 @@ final class FakeBackend implements RegistryBackend {
       outage.heal();
       outage = null;
     }
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (down == null) {
+      down = registry.inject(Fault.down());
+    }
+  }
+
+  @Override
+  public synchronized void start() {
+    if (down != null) {
+      down.heal();
+      down = null;
+    }
+  }
+
+  @Override
+  public void wipe() {
+    registry.wipe();
+  }
+
+  @Override
+  public void compact() {
+    registry.compact();
+  }
+
+  @Override
+  public void loseLease(Registration registration) {
+    registry.loseLease(registration);
   }
 }

@@ -8,6 +8,7 @@ import dev.registrykit.junit.RegistryBackend;
 import dev.registrykit.junit.RegistryTime;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -55,12 +56,25 @@ public final class FakeRegistryExtension extends InjectingExtension {
   }
 
   private static FakeResource create(ExtensionContext context) {
-    long minimum = Annotations.find(context, FakeRegistryTest.class).map(FakeRegistryTest::minimumTtlSeconds).orElse(2L);
-    if (minimum <= 0) {
-      throw new org.junit.jupiter.api.extension.ExtensionConfigurationException(
-          "@FakeRegistryTest(minimumTtlSeconds) must be positive but was: " + minimum);
-    }
-    FakeRegistry registry = FakeRegistry.builder().withMinimumTtl(Duration.ofSeconds(minimum)).build();
+    FakeRegistryTest settings = Annotations.find(context, FakeRegistryTest.class).orElse(DEFAULTS);
+    FakeRegistry registry = FakeRegistry.builder()
+        .withMinimumTtl(positive("minimumTtlSeconds", settings.minimumTtlSeconds(), Duration::ofSeconds))
+        .withExpiryCheckInterval(positive("expiryCheckIntervalMillis", settings.expiryCheckIntervalMillis(), Duration::ofMillis))
+        .withElectionTimeout(positive("electionTimeoutMillis", settings.electionTimeoutMillis(), Duration::ofMillis))
+        .build();
     return new FakeResource(registry, new FakeRegistryTime(registry), new FakeBackend(registry));
   }
+
+  private static Duration positive(String attribute, long value, java.util.function.LongFunction<Duration> unit) {
+    if (value <= 0) {
+      throw new ExtensionConfigurationException("@FakeRegistryTest(" + attribute + ") must be positive but was: " + value);
+    }
+    return unit.apply(value);
+  }
+
+  @FakeRegistryTest
+  private static final class Defaults {
+  }
+
+  private static final FakeRegistryTest DEFAULTS = Defaults.class.getAnnotation(FakeRegistryTest.class);
 }

@@ -32,13 +32,24 @@ final class FakeRegistryTime implements RegistryTime {
     registry.crash(candidacy);
   }
 
+  /**
+   * Advances the clock by the TTL, and then, if the key is still there, by one {@linkplain
+   * FakeRegistry#expiryCheckInterval() expiry check interval}: as on etcd, the lease is removed at the
+   * first check after it ran out.
+   */
   @Override
   public void awaitExpiry(Registration registration) {
     registry.clock().advance(registration.ttl());
-    ServiceInstance instance = registration.instance();
-    if (registry.instances(instance.serviceName()).stream().anyMatch(i -> i.instanceId().equals(instance.instanceId()))) {
-      throw new AssertionError(TimeMessages.stillRegistered(instance, registration.ttl()));
+    if (stillThere(registration.instance())) {
+      registry.clock().advance(registry.expiryCheckInterval());
     }
+    if (stillThere(registration.instance())) {
+      throw new AssertionError(TimeMessages.stillRegistered(registration.instance(), registration.ttl().plus(expiryMargin())));
+    }
+  }
+
+  private boolean stillThere(ServiceInstance instance) {
+    return registry.instances(instance.serviceName()).stream().anyMatch(i -> i.instanceId().equals(instance.instanceId()));
   }
 
   @Override
@@ -54,16 +65,10 @@ final class FakeRegistryTime implements RegistryTime {
   @Override
   public void eventually(Executable assertion) {
     Duration waited = Duration.ZERO;
-    while (true) {
-      try {
-        assertion.execute();
-        return;
-      } catch (AssertionError failure) {
-        if (waited.compareTo(EVENTUALLY) >= 0) {
-          throw new AssertionError(TimeMessages.stillFailing(waited, STEP, failure) + " (fake time)", failure);
-        }
-      } catch (Throwable failure) {
-        throw TimeMessages.<RuntimeException>rethrow(failure);
+    AssertionError failure;
+    while ((failure = TimeMessages.check(assertion)) != null) {
+      if (waited.compareTo(EVENTUALLY) >= 0) {
+        throw new AssertionError(TimeMessages.stillFailing(waited, STEP, failure) + " (fake time)", failure);
       }
       registry.clock().advance(STEP);
       waited = waited.plus(STEP);
@@ -72,7 +77,7 @@ final class FakeRegistryTime implements RegistryTime {
 
   @Override
   public Duration expiryMargin() {
-    return Duration.ZERO;
+    return registry.expiryCheckInterval();
   }
 
   @Override

@@ -1,7 +1,9 @@
 package dev.registrykit.junit.internal;
 
+import dev.registrykit.RegistryUnavailableException;
 import dev.registrykit.ServiceInstance;
 import java.time.Duration;
+import org.junit.jupiter.api.function.Executable;
 
 /** Failure texts both time helpers share, so a test fails with the same words on both backends. */
 final class TimeMessages {
@@ -15,6 +17,24 @@ final class TimeMessages {
 
   static String neverChecked(Duration waited) {
     return "Not even one check finished within " + waited + ": the assertion was still running (is etcd answering?)";
+  }
+
+  /**
+   * Runs {@code assertion} once: {@code null} if it passed, the failure to retry on if it failed the
+   * way that time may mend (an {@link AssertionError}, or a {@link RegistryUnavailableException}
+   * while a connection comes back), and throws anything else as it is.
+   */
+  static AssertionError check(Executable assertion) {
+    try {
+      assertion.execute();
+      return null;
+    } catch (AssertionError failure) {
+      return failure;
+    } catch (RegistryUnavailableException unavailable) {
+      return new AssertionError(unavailable.getMessage(), unavailable);
+    } catch (Throwable failure) {
+      throw TimeMessages.<RuntimeException>rethrow(failure);
+    }
   }
 
   /** Throws {@code failure} as it is, checked or not (the caller's assertion threw it). */
