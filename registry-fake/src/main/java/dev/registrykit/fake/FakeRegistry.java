@@ -624,10 +624,11 @@ public final class FakeRegistry implements Registry {
    * Compacts the store's history at the current revision, as etcd's compaction does. A watch that is
    * behind (an outage holds back some of its events) can no longer resume from its revision: when the
    * outage heals it lists again instead and passes on only the differences between what it last
-   * passed on and the store then, in key order, each at the revision of that moment: {@link
-   * RegistryEvent.Added} for a new instance, {@link RegistryEvent.Updated} (with the {@code previous}
-   * it knew) for one written again, {@link RegistryEvent.Removed} for one gone, nothing for one that
-   * came and went. A watch that is not behind is unaffected, and so is {@link #history()}. Works during
+   * passed on and the store then, as etcd's watch does: {@link RegistryEvent.Added} for a new
+   * instance and {@link RegistryEvent.Updated} (with the {@code previous} it knew) for one whose data
+   * changed, each at the revision of its write, {@link RegistryEvent.Removed} for one gone, at the
+   * revision of that moment, all in revision order (ties in key order); nothing for one that came and
+   * went. A watch that is not behind is unaffected, and so is {@link #history()}. Works during
    * faults.
    *
    * @throws RegistryClosedException if this registry was closed
@@ -1195,20 +1196,29 @@ public final class FakeRegistry implements Registry {
           entries.put(e.getKey(), e.getValue());
         }
       }
+      // As EtcdWatch resynchronises: Added and Updated at the write's own revision, Removed at the
+      // listing's, in revision order (ties in key order); Updated only where the instance changed.
       TreeSet<String> keys = new TreeSet<>(known.keySet());
       keys.addAll(now.keySet());
+      List<Map.Entry<String, RegistryEvent>> differences = new ArrayList<>();
       for (String key : keys) {
         Known before = known.get(key);
         Entry after = entries.get(key);
         if (before == null) {
-          pass(key, new RegistryEvent.Added(after.instance, revision));
+          differences.add(Map.entry(key, new RegistryEvent.Added(after.instance, after.modRevision)));
           known.put(key, new Known(after.instance, after.modRevision, epoch));
         } else if (after == null) {
-          pass(key, new RegistryEvent.Removed(before.instance, revision));
+          differences.add(Map.entry(key, new RegistryEvent.Removed(before.instance, revision)));
         } else if (before.modRevision != after.modRevision || before.epoch != epoch) {
-          pass(key, new RegistryEvent.Updated(after.instance, before.instance, revision));
+          if (!before.instance.equals(after.instance)) {
+            differences.add(Map.entry(key, new RegistryEvent.Updated(after.instance, before.instance, after.modRevision)));
+          }
           known.put(key, new Known(after.instance, after.modRevision, epoch));
         }
+      }
+      differences.sort(Comparator.comparingLong(e -> e.getValue().revision()));
+      for (Map.Entry<String, RegistryEvent> difference : differences) {
+        pass(difference.getKey(), difference.getValue());
       }
     }
 

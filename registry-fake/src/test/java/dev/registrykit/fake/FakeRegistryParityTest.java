@@ -472,8 +472,9 @@ class FakeRegistryParityTest {
       registry.compact();
       outage.heal();
 
+      // as EtcdWatch resynchronises: the writes at their own revisions, what is gone at the listing's
       assertThat(events).containsExactly(new Added(A, 2), new Added(B, 3),
-          new Removed(A, 8), new Updated(B2, B, 8), new Added(C, 8));
+          new Updated(B2, B, 5), new Added(C, 7), new Removed(A, 8));
       assertThat(registry.instances("orders")).containsExactly(B2, C);
       assertThat(registry.history()).as("the fake's log keeps every event")
           .extracting(RegistryEvent::revision).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L);
@@ -517,13 +518,14 @@ class FakeRegistryParityTest {
       registry.watch("orders", orders::add);
       registry.watch("payments", payments::add);
       InjectedFault outage = registry.inject(Fault.unavailable());
-      registry.putRaw(key(A), json(A)); // 3: only orders is behind
+      ServiceInstance a2 = A.withAddress("http://10.0.0.11:5000");
+      registry.putRaw(key(A), json(a2)); // 3: only orders is behind
       registry.compact();
       registry.putRaw(key(pay), json(pay)); // 4: after the compaction
 
       outage.heal();
 
-      assertThat(orders).containsExactly(new Added(A, 2), new Updated(A, A, 4));
+      assertThat(orders).containsExactly(new Added(A, 2), new Updated(a2, A, 3));
       assertThat(payments).containsExactly(new Added(pay, 4));
     }
   }

@@ -42,7 +42,7 @@ class FakeConsumerTest {
 
     assertThatThrownBy(() -> time.awaitExpiry(registration))
         .isInstanceOf(AssertionError.class)
-        .hasMessage("Expecting orders/i-1 to expire within PT30S but it was still registered"
+        .hasMessage("Expecting orders/i-1 to expire within PT30.5S but it was still registered"
             + " (was it crashed? a live registration keeps its lease alive)");
   }
 

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +50,7 @@ public final class EtcdWatch implements Subscription {
   private final RegistryListener listener;
   private final Consumer<EtcdWatch> onClosed;
   private final RateLimitedLog failureLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
-  private final Map<String, Cached> cache = new HashMap<>(); // events thread only
+  private final Map<String, Cached> cache = new TreeMap<>(); // events thread only; key order
   private long lastRevision; // events thread only
   private int resyncAttempts; // events thread only
   /** Bumped for each new stream and each resync; callbacks of older streams are ignored. Events thread only. */
@@ -159,7 +160,7 @@ public final class EtcdWatch implements Subscription {
         }
       }
     }
-    events.sort(Comparator.comparingLong(RegistryEvent::revision));
+    events.sort(Comparator.comparingLong(RegistryEvent::revision)); // stable: ties stay in key order
     cache.clear();
     cache.putAll(seen);
     for (RegistryEvent event : events) {
