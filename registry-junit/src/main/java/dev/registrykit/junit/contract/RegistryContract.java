@@ -48,10 +48,12 @@ import org.junit.jupiter.api.Test;
  *
  * <h2>Where the backends differ, on purpose</h2>
  * <ul>
- *   <li><b>Expiry timing.</b> The fake removes an expired key at exactly TTL after its last
- *       renewal; etcd checks about every 500 ms and takes a round trip more, so a crashed instance
- *       goes between TTL and TTL + {@link RegistryTime#expiryMargin()}. Tests wait with {@link
- *       RegistryTime#awaitExpiry(Registration)}, which allows for that.</li>
+ *   <li><b>Expiry timing.</b> Both remove an expired key at the first expiry check after its TTL
+ *       ran out: the fake's checks come exactly every {@code expiryCheckInterval} (500 ms by
+ *       default, as etcd's), etcd's about every 500 ms plus a round of consensus, so a crashed
+ *       instance goes between TTL and TTL + {@link RegistryTime#expiryMargin()} (the fake: TTL +
+ *       500 ms; etcd: 1.5 s, scaled). Tests wait with {@link RegistryTime#awaitExpiry(Registration)},
+ *       which allows for that.</li>
  *   <li><b>Revision numbers.</b> Both number every write and never go back, but etcd's revision is
  *       the whole cluster's, so tests compare revisions, never their values.</li>
  *   <li><b>An outage.</b> The fake fails at once; etcd (paused) fails after the call timeout.</li>
