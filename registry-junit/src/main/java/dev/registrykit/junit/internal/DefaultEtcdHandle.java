@@ -102,6 +102,11 @@ final class DefaultEtcdHandle implements EtcdHandle {
     resource.server().wipe();
   }
 
+  /** How long this etcd lives: PER_RUN is shared by every class of the run. */
+  EtcdLifecycle lifecycle() {
+    return lifecycle;
+  }
+
   /** Refuses {@code control} on an etcd shared by every class of the run. */
   void allowed(String control) {
     if (lifecycle == EtcdLifecycle.PER_RUN) {

@@ -2,6 +2,7 @@ package dev.registrykit.junit.internal;
 
 import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.internal.InstanceCodec;
+import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.RegistryBackend;
 import dev.registrykit.Registration;
 import io.etcd.jetcd.ByteSequence;
@@ -76,17 +77,29 @@ final class EtcdBackend implements RegistryBackend {
 
   @Override
   public void stop() {
+    ownEtcd("stop()");
     etcd.stop();
   }
 
   @Override
   public void start() {
+    ownEtcd("start()");
     etcd.start();
   }
 
   @Override
   public void wipe() {
+    ownEtcd("wipe()");
     etcd.wipe();
+  }
+
+  /** Refuses {@code control} on the etcd the whole run shares, saying how to get one of the test's own. */
+  private void ownEtcd(String control) {
+    if (etcd.lifecycle() == EtcdLifecycle.PER_RUN) {
+      throw new UnsupportedOperationException("backend." + control + " would hit every test class sharing this "
+          + "etcd (lifecycle PER_RUN): give the test an etcd of its own with @EtcdRegistryTest(lifecycle = "
+          + "EtcdLifecycle.PER_CLASS), or @RegistryTest(etcd = @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS))");
+    }
   }
 
   @Override

@@ -239,6 +239,30 @@ class RegistryTestExtensionTest {
     assertThat(SEEN).containsExactlyInAnyOrder("etcd handle", "clock");
   }
 
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class StopsTheSharedEtcd {
+    @RegistryTest
+    void stopsEtcd(RegistryBackend backend) {
+      backend.stop();
+      backend.start();
+      SEEN.add("stopped and started " + backend.name());
+    }
+  }
+
+  @Test
+  void stoppingTheSharedEtcdIsRefusedOnEtcdSayingHowToGetOneOfTheTestsOwn() {
+    EngineExecutionResults results = run(StopsTheSharedEtcd.class);
+
+    results.testEvents().assertThatEvents()
+        .haveExactly(1, event(test("stopsEtcd"), displayName("[fake]"), finishedSuccessfully()))
+        .haveExactly(1, event(test("stopsEtcd"), displayName("[etcd]"), finishedWithFailure(
+            instanceOf(UnsupportedOperationException.class), message("backend.stop() would hit every test class "
+                + "sharing this etcd (lifecycle PER_RUN): give the test an etcd of its own with @EtcdRegistryTest("
+                + "lifecycle = EtcdLifecycle.PER_CLASS), or @RegistryTest(etcd = @EtcdRegistryTest(lifecycle = "
+                + "EtcdLifecycle.PER_CLASS))"))));
+    assertThat(SEEN).containsExactly("stopped and started fake");
+  }
+
   // ------------------------------------------------------------------------------ settings
 
   @RegistryTest(etcd = @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS),
