@@ -30,6 +30,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -76,6 +77,7 @@ public final class EtcdRegistry implements Registry {
 
   private static final Logger LOG = LoggerFactory.getLogger(EtcdRegistry.class);
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+  private static final String HAS_LEADER = "hasleader";
 
   private final RegistryContext context;
   private final boolean ownsClient;
@@ -187,7 +189,7 @@ public final class EtcdRegistry implements Registry {
 
   private List<ServiceInstance> list(String prefix, String operation) {
     ByteSequence key = ByteSequence.from(prefix, StandardCharsets.UTF_8);
-    GetResponse response = context.calls().await(
+    GetResponse response = context.calls().call(() ->
         context.client().getKVClient().get(key, GetOption.builder().isPrefix(true).build()),
         operation + " (get " + prefix + "*)");
     List<ServiceInstance> result = new ArrayList<>(response.getKvs().size());
@@ -373,7 +375,10 @@ public final class EtcdRegistry implements Registry {
 
     /**
      * Uses a jetcd client the caller owns: the registry never closes it. Excludes endpoints, auth
-     * and TLS, which belong to the client.
+     * and TLS, which belong to the client. For a cluster, build it with {@code
+     * .header("hasleader", "true").retryDelay(20).retryMaxDelay(200)}, as the registry's own client
+     * is: a member cut off from its peers then refuses calls at once and they are retried on another
+     * member soon, instead of waiting for the call timeout.
      */
     public Builder withClient(Client client) {
       this.client = Objects.requireNonNull(client, "client must not be null");
@@ -448,7 +453,12 @@ public final class EtcdRegistry implements Registry {
         throw new IllegalStateException(
             "no etcd to talk to: call withEndpoints(\"http://localhost:2379\") or withClient(client)");
       }
-      ClientBuilder jetcd = Client.builder().endpoints(endpoints.toArray(URI[]::new)).connectTimeout(callTimeout);
+      // "hasleader": a member cut off from its peers refuses at once ("no leader") instead of leaving
+      // the call unanswered, so the call is retried on another member within the call timeout.
+      // jetcd's own retries (of a refused call, or one with an expired auth token) pause 500 ms at
+      // first by default, a third of a 1.5 s call attempt: pause 20 ms, so they try another member soon.
+      ClientBuilder jetcd = Client.builder().endpoints(endpoints.toArray(URI[]::new)).connectTimeout(callTimeout)
+          .header(HAS_LEADER, "true").retryDelay(20).retryMaxDelay(200).retryChronoUnit(ChronoUnit.MILLIS);
       if (user != null) {
         jetcd.user(ByteSequence.from(user, StandardCharsets.UTF_8))
             .password(ByteSequence.from(password, StandardCharsets.UTF_8));

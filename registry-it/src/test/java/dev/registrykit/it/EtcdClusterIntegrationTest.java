@@ -27,15 +27,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
  * A registry on a 3-member etcd cluster while one member is killed or cut off from its peers: two
  * members keep quorum, so registrations stay ACTIVE, no instance disappears from the listing, and a
  * watch misses and repeats nothing. One cluster serves all four tests (each brings its member back,
- * and the extension would if it did not). The partition tests are disabled until registry-etcd
- * retries a call on another member ({@link #PARTITIONS}).
+ * and the extension would if it did not). A member cut off from its peers keeps its client
+ * connections: the registry's client sends "hasleader", so the member refuses calls at once ("no
+ * leader") once it has noticed, and the registry retries them on another member within the call
+ * timeout; a keep-alive that fails is retried at once.
  */
 @EtcdRegistryTest(members = 3, lifecycle = EtcdLifecycle.PER_CLASS)
 class EtcdClusterIntegrationTest {
@@ -43,18 +44,6 @@ class EtcdClusterIntegrationTest {
   private static final Duration TTL = Duration.ofSeconds(1);
   /** Several TTLs: a keep-alive stuck on the faulty member would have lost its lease by then. */
   private static final Duration FAULT = Duration.ofMillis(3500);
-  /**
-   * Why the partition tests are off until registry-etcd retries: jetcd balances calls round robin
-   * over the members, and a cut-off member keeps its connections. A call it gets before it notices
-   * hangs until the call timeout; one after fails at once with "etcdserver: no leader". EtcdRegistry
-   * makes each register/deregister/keep-alive attempt once (a keep-alive retries after TTL/6), so a
-   * register during the partition fails about one time in three and keep-alives that land on the
-   * member repeatedly mark the registration LOST.
-   */
-  static final String PARTITIONS = "registry-etcd does not yet retry a call that a partitioned member "
-      + "rejects or leaves unanswered on another member: a register during the partition fails, a keep-alive "
-      + "can miss its TTL";
-
   private static Function<EtcdHandle, EtcdMember> leader() {
     return EtcdHandle::leader;
   }
@@ -77,13 +66,11 @@ class EtcdClusterIntegrationTest {
   }
 
   @Test
-  @Disabled(PARTITIONS)
   void theLeaderPartitioned(Registry registry, EtcdHandle etcd, RegistryTime time) throws Exception {
     survives("leader partitioned", registry, etcd, time, leader(), EtcdMember::partition, EtcdMember::heal);
   }
 
   @Test
-  @Disabled(PARTITIONS)
   void aFollowerPartitioned(Registry registry, EtcdHandle etcd, RegistryTime time) throws Exception {
     survives("follower partitioned", registry, etcd, time, follower(), EtcdMember::partition, EtcdMember::heal);
   }

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /** Bounded waits on jetcd futures, and the translation of their failures into registrykit's. */
 public final class Calls {
@@ -32,27 +33,63 @@ public final class Calls {
   }
 
   /**
-   * Waits for {@code future} at most the call timeout.
+   * Makes the call {@code attempt} starts, again while it fails the way an unreachable or leaderless
+   * member fails, within the call timeout: each attempt may take a third of it (a member cut off from
+   * its peers may leave a call unanswered), and the next goes out after a pause of 10 ms doubling up
+   * to 200 ms; jetcd balances calls over the endpoints round robin, so it goes to another member. Only
+   * for calls that may be repeated: reads, deletes, compare-and-set transactions, lease revokes, and
+   * puts and grants whose repetition is harmless (a grant that timed out but was granted expires
+   * unused after its TTL).
    *
-   * @throws RegistryUnavailableException if etcd cannot be reached or does not answer in time
-   * @throws RegistryException            if the call failed otherwise, or the thread was
+   * @throws RegistryUnavailableException if no attempt succeeded within the call timeout
+   * @throws RegistryException            if an attempt failed otherwise, or the thread was
    *                                      interrupted (the interrupt flag is restored)
    */
-  public <T> T await(CompletableFuture<T> future, String operation) {
-    try {
-      return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      future.cancel(true);
-      throw new RegistryException(operation + " was interrupted", e);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw new RegistryUnavailableException(
-          operation + " failed: etcd at " + endpoints + " did not answer within " + timeout, e);
-    } catch (ExecutionException e) {
-      throw translate(operation, e.getCause());
+  public <T> T call(Supplier<CompletableFuture<T>> attempt, String operation) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long perAttempt = Math.max(timeout.toNanos() / 3, 1);
+    long pause = PAUSE_MIN_NANOS;
+    int attempts = 0;
+    while (true) {
+      attempts++;
+      long left = deadline - System.nanoTime();
+      CompletableFuture<T> future = attempt.get();
+      Throwable failure;
+      try {
+        return future.get(Math.max(Math.min(perAttempt, left), 1), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        future.cancel(true);
+        throw new RegistryException(operation + " was interrupted", e);
+      } catch (TimeoutException e) {
+        future.cancel(true);
+        failure = e;
+      } catch (ExecutionException e) {
+        failure = unwrap(e.getCause());
+        if (!isUnavailable(failure)) {
+          throw translate(operation, failure);
+        }
+      }
+      left = deadline - System.nanoTime();
+      if (left <= pause) {
+        String tries = attempts == 1 ? "1 attempt" : attempts + " attempts";
+        throw new RegistryUnavailableException(failure instanceof TimeoutException
+            ? operation + " failed: etcd at " + endpoints + " did not answer within " + timeout + " (" + tries + ")"
+            : operation + " failed: etcd at " + endpoints + " is unavailable (" + failure.getMessage() + "; " + tries
+                + " within " + timeout + ")", failure);
+      }
+      try {
+        TimeUnit.NANOSECONDS.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RegistryException(operation + " was interrupted", e);
+      }
+      pause = Math.min(pause * 2, PAUSE_MAX_NANOS);
     }
   }
+
+  private static final long PAUSE_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final long PAUSE_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   /**
    * {@code future}, failing with a {@link TimeoutException} after {@code timeout}, timed on

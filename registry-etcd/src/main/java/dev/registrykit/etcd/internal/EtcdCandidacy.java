@@ -222,7 +222,7 @@ final class EtcdCandidacy implements Candidacy, EtcdCandidacyAccess.Crashable {
     }
     election.forget(this);
     try {
-      context.calls().await(context.client().getLeaseClient().revoke(leaseId),
+      context.calls().call(() -> context.client().getLeaseClient().revoke(leaseId),
           "resign " + candidateId + " from " + election.name());
     } catch (RegistryException e) {
       if (!Calls.isLeaseNotFound(e.getCause())) {

@@ -65,11 +65,11 @@ public final class EtcdElection implements Election {
     Validation.requireTtl(ttl);
     watch();
     String operation = "campaign " + candidateId + " in " + name;
-    LeaseGrantResponse grant = context.calls().await(
+    LeaseGrantResponse grant = context.calls().call(() ->
         context.client().getLeaseClient().grant(ttl.toSeconds()), operation + " (lease grant)");
     String key = prefix + String.format("%016x", grant.getID());
     try {
-      context.calls().await(context.client().getKVClient().put(ByteSequence.from(key, StandardCharsets.UTF_8),
+      context.calls().call(() -> context.client().getKVClient().put(ByteSequence.from(key, StandardCharsets.UTF_8),
           ByteSequence.from(candidateId, StandardCharsets.UTF_8), PutOption.builder().withLeaseId(grant.getID()).build()),
           operation + " (put)");
     } catch (RuntimeException e) {
@@ -106,7 +106,7 @@ public final class EtcdElection implements Election {
   }
 
   private GetResponse list(String operation) {
-    return context.calls().await(
+    return context.calls().call(() ->
         context.client().getKVClient().get(prefixBytes, GetOption.builder().isPrefix(true).build()), operation);
   }
 

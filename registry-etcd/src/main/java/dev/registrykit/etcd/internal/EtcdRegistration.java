@@ -48,6 +48,7 @@ public final class EtcdRegistration implements Registration {
 
   private static final Logger LOG = LoggerFactory.getLogger(EtcdRegistration.class);
   private static final Duration MIN_RETRY = Duration.ofMillis(100);
+  private static final Duration FIRST_KEEP_ALIVE_RETRY = Duration.ofMillis(10);
 
   private final RegistryContext context;
   private final ServiceInstance instance;
@@ -67,6 +68,8 @@ public final class EtcdRegistration implements Registration {
   private boolean crashed;
   private boolean closing;
   private int recoveryAttempts;
+  /** Keep-alive failures in a row (reset by a renewal): the retries back off with them. */
+  private int failedKeepAlives;
   private ScheduledFuture<?> nextTick;
 
   private EtcdRegistration(RegistryContext context, ServiceInstance instance, Duration requestedTtl,
@@ -84,12 +87,16 @@ public final class EtcdRegistration implements Registration {
   public static EtcdRegistration register(RegistryContext context, ServiceInstance instance, Duration ttl,
       Consumer<EtcdRegistration> onClosed) {
     EtcdRegistration registration = new EtcdRegistration(context, instance, Validation.requireTtl(ttl), onClosed);
-    long started = System.nanoTime();
-    LeaseGrantResponse grant = context.calls().await(
-        context.client().getLeaseClient().grant(ttl.toSeconds()), "register " + registration.key + " (lease grant)");
+    // The lease's TTL runs from the grant: time it from when the attempt that got it was sent (an
+    // earlier attempt may have gone to a member that could not answer).
+    long[] sent = new long[1];
+    LeaseGrantResponse grant = context.calls().call(() -> {
+      sent[0] = System.nanoTime();
+      return context.client().getLeaseClient().grant(ttl.toSeconds());
+    }, "register " + registration.key + " (lease grant)");
     PutResponse put;
     try {
-      put = context.calls().await(registration.put(grant.getID()), "register " + registration.key + " (put)");
+      put = context.calls().call(() -> registration.put(grant.getID()), "register " + registration.key + " (put)");
     } catch (RuntimeException e) {
       context.client().getLeaseClient().revoke(grant.getID()); // best effort: holds nothing
       throw e;
@@ -98,8 +105,9 @@ public final class EtcdRegistration implements Registration {
       registration.leaseId = grant.getID();
       registration.lastWriteRevision = put.getHeader().getRevision();
       registration.ttl = Duration.ofSeconds(grant.getTTL());
-      registration.lastRenewedNanos = started;
-      registration.schedule(registration.keepAliveInterval());
+      registration.lastRenewedNanos = sent[0];
+      // the first keep-alive is due an interval after the grant, however long the put took
+      registration.schedule(registration.keepAliveInterval().minusNanos(System.nanoTime() - sent[0]));
     }
     return registration;
   }
@@ -236,6 +244,7 @@ public final class EtcdRegistration implements Registration {
     }
     if (failure == null && grantedSeconds > 0) {
       lastRenewedNanos = sent;
+      failedKeepAlives = 0;
       schedule(keepAliveInterval());
       return;
     }
@@ -252,8 +261,13 @@ public final class EtcdRegistration implements Registration {
       return;
     }
     context.registrationLog().warn("keep-alive of {} failed, retrying: {}", key, Calls.unwrap(failure).toString());
-    Duration retry = keepAliveInterval().dividedBy(2);
-    retry = retry.compareTo(MIN_RETRY) < 0 ? MIN_RETRY : retry;
+    // Retry soon: in a cluster the next call goes to another member (jetcd balances round robin),
+    // which answers if the failed one met a member cut off from its peers. Back off from 10 ms,
+    // doubling up to half the keep-alive interval, so an etcd out of reach costs little.
+    Duration retry = FIRST_KEEP_ALIVE_RETRY.multipliedBy(1L << Math.min(failedKeepAlives, 16));
+    Duration cap = keepAliveInterval().dividedBy(2);
+    retry = retry.compareTo(cap) > 0 ? cap : retry;
+    failedKeepAlives++;
     Duration untilLost = ttl.minusNanos(since);
     schedule(untilLost.compareTo(retry) < 0 ? untilLost : retry); // the tick at the deadline declares LOST
   }
@@ -330,6 +344,7 @@ public final class EtcdRegistration implements Registration {
     // while etcd was down can take longer than the TTL (jetcd retries the grant until etcd is back),
     // and timing from its start would declare the fresh lease LOST at the first tick.
     lastRenewedNanos = attempt.grantedNanos();
+    failedKeepAlives = 0;
     context.client().getLeaseClient().revoke(oldLease); // best effort: it holds no key any more
     LOG.info("registered {} again with lease {} after losing it", key, Long.toHexString(leaseId));
     changeState(RegistrationState.ACTIVE);
@@ -448,7 +463,7 @@ public final class EtcdRegistration implements Registration {
     try {
       deleteIfOwned(lease);
       try {
-        context.calls().await(context.client().getLeaseClient().revoke(lease), "deregister " + key + " (lease revoke)");
+        context.calls().call(() -> context.client().getLeaseClient().revoke(lease), "deregister " + key + " (lease revoke)");
       } catch (RegistryException e) {
         if (!Calls.isLeaseNotFound(e.getCause())) {
           throw e;
@@ -469,7 +484,7 @@ public final class EtcdRegistration implements Registration {
 
   /** Deletes the key only while it is on {@code lease}: a newer owner's key is left alone. */
   private void deleteIfOwned(long lease) {
-    GetResponse current = context.calls().await(context.client().getKVClient().get(keyBytes), "deregister " + key + " (get)");
+    GetResponse current = context.calls().call(() -> context.client().getKVClient().get(keyBytes), "deregister " + key + " (get)");
     if (current.getKvs().isEmpty()) {
       return;
     }
@@ -477,7 +492,7 @@ public final class EtcdRegistration implements Registration {
     if (kv.getLease() != lease) {
       return;
     }
-    context.calls().await(context.client().getKVClient().txn()
+    context.calls().call(() -> context.client().getKVClient().txn()
         .If(new Cmp(keyBytes, Cmp.Op.EQUAL, CmpTarget.modRevision(kv.getModRevision())))
         .Then(Op.delete(keyBytes, DeleteOption.DEFAULT))
         .commit(), "deregister " + key + " (delete)");

@@ -74,7 +74,7 @@ public final class EtcdWatch implements Subscription {
   public static EtcdWatch start(RegistryContext context, String prefix, RegistryListener listener,
       Consumer<EtcdWatch> onClosed) {
     EtcdWatch watch = new EtcdWatch(context, prefix, listener, onClosed);
-    GetResponse listing = context.calls().await(watch.listAsync(), "watch " + prefix + "* (get)");
+    GetResponse listing = context.calls().call(() -> watch.listAsync(), "watch " + prefix + "* (get)");
     watch.context.events().execute(() -> {
       watch.applyListing(listing, true);
       watch.watchFrom(listing.getHeader().getRevision() + 1);

@@ -162,7 +162,8 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
     String namespace = "/registrykit-test/" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     List<CuttableProxy> proxies = etcd.server().endpoints().stream().map(CuttableProxy::new).toList();
     Client client = Client.builder().endpoints(proxies.stream().map(CuttableProxy::endpoint).toArray(String[]::new))
-        .build();
+        .header("hasleader", "true").retryDelay(20).retryMaxDelay(200) // as EtcdRegistry's own client:
+        .build();                                                        // a cut-off member refuses at once
     EtcdRegistry registry = EtcdRegistry.builder()
         .withClient(client)
         .withNamespace(namespace)
