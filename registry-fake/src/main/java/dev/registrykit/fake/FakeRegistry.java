@@ -1842,11 +1842,7 @@ public final class FakeRegistry implements Registry {
      * @throws IllegalArgumentException if {@code interval} is negative
      */
     public Builder withExpiryCheckInterval(Duration interval) {
-      Objects.requireNonNull(interval, "expiryCheckInterval must not be null");
-      if (interval.isNegative()) {
-        throw new IllegalArgumentException("expiryCheckInterval must not be negative but was: " + interval);
-      }
-      this.expiryCheckInterval = interval;
+      this.expiryCheckInterval = notNegative("expiryCheckInterval", interval);
       return this;
     }
 
@@ -1859,12 +1855,16 @@ public final class FakeRegistry implements Registry {
      * @throws IllegalArgumentException if {@code electionTimeout} is negative
      */
     public Builder withElectionTimeout(Duration electionTimeout) {
-      Objects.requireNonNull(electionTimeout, "electionTimeout must not be null");
-      if (electionTimeout.isNegative()) {
-        throw new IllegalArgumentException("electionTimeout must not be negative but was: " + electionTimeout);
-      }
-      this.electionTimeout = electionTimeout;
+      this.electionTimeout = notNegative("electionTimeout", electionTimeout);
       return this;
+    }
+
+    private static Duration notNegative(String name, Duration duration) {
+      Objects.requireNonNull(duration, name + " must not be null");
+      if (duration.isNegative()) {
+        throw new IllegalArgumentException(name + " must not be negative but was: " + duration);
+      }
+      return duration;
     }
 
     /** The clock to run on (share one clock between several fakes); a fresh one by default. */
