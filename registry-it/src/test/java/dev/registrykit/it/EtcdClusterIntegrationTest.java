@@ -125,7 +125,9 @@ class EtcdClusterIntegrationTest {
     System.out.println(fault + " (" + member.name() + "): leader " + leader.name() + " after " + elected
         + " ms; during " + FAULT.toMillis() + " ms " + listings + " listings, " + unavailable + " failed");
 
+    long undoing = System.nanoTime();
     undo.accept(member);
+    System.out.println(fault + ": undone (member serving, every peer link up) after " + (System.nanoTime() - undoing) / 1_000_000 + " ms");
     converges(etcd, registry);
     assertThat(missing).as(fault + ": listings without every instance").isEmpty();
     assertThat(transitions).as(fault + ": registration state changes").isEmpty();

@@ -47,8 +47,8 @@ public interface EtcdMember {
 
   /**
    * Starts the member again after {@link #stop()} or {@link #kill()} (or unpauses it), with its
-   * data, and waits until it serves (or, when too few members run for a quorum, until it answers);
-   * does nothing to a member that serves.
+   * data, and waits until it serves with its links to the other serving members back (or, when too
+   * few members run for a quorum, until it answers); does nothing to a member that serves.
    */
   void start();
 
@@ -65,7 +65,11 @@ public interface EtcdMember {
    */
   void partition();
 
-  /** Undoes {@link #partition()}: the member reconnects to its peers and catches up. */
+  /**
+   * Undoes {@link #partition()}: the member reconnects to its peers and catches up. Returns once every
+   * serving member has its links to the others back (by etcd's {@code etcd_network_active_peers}
+   * metrics), so that a fault injected next meets a whole cluster.
+   */
   void heal();
 
   /** Whether this member leads now, by one look at every member's status (false during an election). */

@@ -161,6 +161,24 @@ abstract class ControlledEtcd implements EtcdServer {
     if (partitioned[member]) {
       doHeal(member);
       partitioned[member] = false;
+      awaitPeerLinks();
+    }
+  }
+
+  /**
+   * Waits until every serving member has its links to every other serving member back. A healed
+   * member answers clients before its peer links are up; were the leader to go then, the others
+   * could not elect a new one until those links were back (measured: 1.4-2.3 s instead of ~0.25 s).
+   */
+  private void awaitPeerLinks() {
+    List<URI> serving = new java.util.ArrayList<>();
+    for (int m = 0; m < size(); m++) {
+      if (states[m] == State.SERVING && !partitioned[m]) {
+        serving.add(endpoints.get(m));
+      }
+    }
+    for (URI endpoint : serving) {
+      Health.awaitPeers(endpoint, serving.size() - 1, ELECTION, what());
     }
   }
 
@@ -296,6 +314,9 @@ abstract class ControlledEtcd implements EtcdServer {
     }
     if (!partitioned[member] && running >= size() / 2 + 1) {
       awaitHealthy(member);
+      if (size() > 1) {
+        awaitPeerLinks();
+      }
     } else {
       try {
         Health.awaitAnswer(endpoints.get(member), STARTUP, what() + ", " + name(member));

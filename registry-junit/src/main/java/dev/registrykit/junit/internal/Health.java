@@ -45,6 +45,35 @@ final class Health {
     }
   }
 
+  /**
+   * Waits until etcd at {@code endpoint} has at least {@code peers} active links to its peers, by its
+   * {@code etcd_network_active_peers} metrics.
+   */
+  static void awaitPeers(URI endpoint, int peers, Duration timeout, String what) {
+    try {
+      Awaitility.await(what + " at " + endpoint + " to reach " + peers + " peers")
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(20))
+          .atMost(timeout)
+          .ignoreExceptions()
+          .until(() -> activePeers(get(endpoint, "/metrics")) >= peers);
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException(what + " at " + endpoint + " did not reach its " + peers + " peers within "
+          + timeout, e);
+    }
+  }
+
+  /** How many peer links etcd's metrics text reports active. */
+  static int activePeers(String metrics) {
+    int active = 0;
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith("etcd_network_active_peers{") && Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) >= 1) {
+        active++;
+      }
+    }
+    return active;
+  }
+
   /** The body of a 200 answer to GET {@code path}, else null. */
   private static String get(URI endpoint, String path) throws IOException {
     HttpURLConnection connection = (HttpURLConnection) endpoint.resolve(path).toURL().openConnection();
