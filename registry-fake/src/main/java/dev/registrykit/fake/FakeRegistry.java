@@ -1235,6 +1235,35 @@ public final class FakeRegistry implements Registry {
   private record Known(ServiceInstance instance, long modRevision, long epoch) {
   }
 
+  /**
+   * A client's own count of its lease, as EtcdRegistration keeps it: {@code onPassed} runs when no
+   * renewal succeeded for a whole TTL. Under lock.
+   */
+  private final class ClientDeadline {
+    private final Runnable onPassed;
+    /** A keep-alive tick failed since the last renewal. */
+    boolean failing;
+    private FakeClock.Timer timer;
+
+    ClientDeadline(Runnable onPassed) {
+      this.onPassed = onPassed;
+    }
+
+    /** A renewal succeeded now: the TTL counts from here. */
+    void renewed(Duration ttl) {
+      failing = false;
+      cancel();
+      timer = clock.schedule(clock.instant().plus(ttl), onPassed);
+    }
+
+    void cancel() {
+      if (timer != null) {
+        timer.cancel();
+        timer = null;
+      }
+    }
+  }
+
   /** A watch event an outage holds back. */
   private record HeldEvent(Watch watch, String key, RegistryEvent event) implements Runnable {
     @Override
@@ -1280,11 +1309,9 @@ public final class FakeRegistry implements Registry {
     final List<RegistrationListener> listeners = new CopyOnWriteArrayList<>();
     volatile RegistrationState state = RegistrationState.ACTIVE;
     boolean crashed;
-    boolean keepAliveFailing; // a tick failed since the last renewal
     Lease lease;
     FakeClock.Timer keepAlive;
-    /** The client's deadline: LOST when no renewal succeeded for a whole TTL. */
-    FakeClock.Timer deadline;
+    final ClientDeadline deadline = new ClientDeadline(this::deadlinePassed);
 
     FakeRegistration(ServiceInstance instance, Duration ttl, long order) {
       this.instance = instance;
@@ -1305,11 +1332,7 @@ public final class FakeRegistry implements Registry {
 
     /** Under lock: a renewal succeeded now; the client counts the TTL from here. */
     void renewed() {
-      keepAliveFailing = false;
-      if (deadline != null) {
-        deadline.cancel();
-      }
-      deadline = clock.schedule(clock.instant().plus(ttl), this::deadlinePassed);
+      deadline.renewed(ttl);
     }
 
     /** No renewal succeeded for a whole TTL: the client gives up, as EtcdRegistration does. */
@@ -1326,10 +1349,7 @@ public final class FakeRegistry implements Registry {
     void forget() {
       registrations.remove(this);
       liveByKey.remove(key, this);
-      if (deadline != null) {
-        deadline.cancel();
-        deadline = null;
-      }
+      deadline.cancel();
     }
 
     @Override
@@ -1386,7 +1406,7 @@ public final class FakeRegistry implements Registry {
             recover();
           }
         } else if (state == RegistrationState.ACTIVE) {
-          keepAliveFailing = true;
+          deadline.failing = true;
         }
         scheduleKeepAlive();
       }
@@ -1398,7 +1418,7 @@ public final class FakeRegistry implements Registry {
      * once, as jetcd's does, rather than at the next tick (which may come too late for the lease).
      */
     void resumeKeepAlive() {
-      if (keepAliveFailing && state == RegistrationState.ACTIVE && !crashed && !keepAliveFails(this)
+      if (deadline.failing && state == RegistrationState.ACTIVE && !crashed && !keepAliveFails(this)
           && lease.alive()) {
         lease.renew();
         renewed();
@@ -1440,9 +1460,7 @@ public final class FakeRegistry implements Registry {
     /** Stop keep-alive and let go, without reaching the server. Under lock. */
     void abandon() {
       cancelKeepAlive();
-      if (deadline != null) {
-        deadline.cancel();
-      }
+      deadline.cancel();
       changeState(RegistrationState.CLOSED);
       forget();
     }
@@ -1651,10 +1669,8 @@ public final class FakeRegistry implements Registry {
     volatile CandidacyState state = CandidacyState.WAITING;
     volatile long token;
     boolean crashed;
-    boolean keepAliveFailing; // a tick failed since the last renewal
     FakeClock.Timer keepAlive;
-    /** The client's deadline: LOST when no renewal succeeded for a whole TTL. */
-    FakeClock.Timer deadline;
+    final ClientDeadline deadline = new ClientDeadline(this::deadlinePassed);
 
     FakeCandidacy(FakeElection election, String candidateId, Duration ttl, Lease lease, String key) {
       this.election = election;
@@ -1727,7 +1743,7 @@ public final class FakeRegistry implements Registry {
           return;
         }
         if (unavailable()) {
-          keepAliveFailing = true;
+          deadline.failing = true;
         } else if (lease.alive()) {
           lease.renew();
           renewed();
@@ -1739,7 +1755,7 @@ public final class FakeRegistry implements Registry {
 
     /** Under lock, when a fault heals: as {@link FakeRegistration#resumeKeepAlive()}. */
     void resumeKeepAlive() {
-      if (keepAliveFailing && !crashed && !unavailable() && lease.alive()) {
+      if (deadline.failing && !crashed && !unavailable() && lease.alive()) {
         lease.renew();
         renewed();
       }
@@ -1747,11 +1763,7 @@ public final class FakeRegistry implements Registry {
 
     /** Under lock: a renewal succeeded now; the client counts the TTL from here. */
     void renewed() {
-      keepAliveFailing = false;
-      if (deadline != null) {
-        deadline.cancel();
-      }
-      deadline = clock.schedule(clock.instant().plus(ttl), this::deadlinePassed);
+      deadline.renewed(ttl);
     }
 
     /**
@@ -1771,10 +1783,7 @@ public final class FakeRegistry implements Registry {
         return;
       }
       cancelKeepAlive();
-      if (deadline != null) {
-        deadline.cancel();
-        deadline = null;
-      }
+      deadline.cancel();
       election.candidacies.remove(this);
       changeState(how);
       if (revoke) {
