@@ -6,6 +6,7 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -16,16 +17,7 @@ final class Health {
   }
 
   static void await(URI endpoint, Duration timeout, String what) {
-    try {
-      Awaitility.await(what + " at " + endpoint + " to be healthy")
-          .pollDelay(Duration.ZERO)
-          .pollInterval(Duration.ofMillis(50))
-          .atMost(timeout)
-          .ignoreExceptions()
-          .until(() -> healthy(endpoint));
-    } catch (ConditionTimeoutException e) {
-      throw new IllegalStateException(what + " at " + endpoint + " did not become healthy within " + timeout, e);
-    }
+    poll(what + " at " + endpoint, "be healthy", "become healthy", timeout, () -> healthy(endpoint));
   }
 
   /**
@@ -33,16 +25,7 @@ final class Health {
    * member that cannot reach a quorum still does.
    */
   static void awaitAnswer(URI endpoint, Duration timeout, String what) {
-    try {
-      Awaitility.await(what + " at " + endpoint + " to answer")
-          .pollDelay(Duration.ZERO)
-          .pollInterval(Duration.ofMillis(50))
-          .atMost(timeout)
-          .ignoreExceptions()
-          .until(() -> get(endpoint, "/version") != null);
-    } catch (ConditionTimeoutException e) {
-      throw new IllegalStateException(what + " at " + endpoint + " did not answer within " + timeout, e);
-    }
+    poll(what + " at " + endpoint, "answer", "answer", timeout, () -> get(endpoint, "/version") != null);
   }
 
   /**
@@ -50,16 +33,21 @@ final class Health {
    * {@code etcd_network_active_peers} metrics.
    */
   static void awaitPeers(URI endpoint, int peers, Duration timeout, String what) {
+    poll(what + " at " + endpoint, "reach " + peers + " peers", "reach its " + peers + " peers", timeout,
+        () -> activePeers(get(endpoint, "/metrics")) >= peers);
+  }
+
+  /** Polls {@code condition} every 50 ms, failing with "{@code subject} did not {@code failed} within …". */
+  private static void poll(String subject, String goal, String failed, Duration timeout, Callable<Boolean> condition) {
     try {
-      Awaitility.await(what + " at " + endpoint + " to reach " + peers + " peers")
+      Awaitility.await(subject + " to " + goal)
           .pollDelay(Duration.ZERO)
-          .pollInterval(Duration.ofMillis(20))
+          .pollInterval(Duration.ofMillis(50))
           .atMost(timeout)
           .ignoreExceptions()
-          .until(() -> activePeers(get(endpoint, "/metrics")) >= peers);
+          .until(condition);
     } catch (ConditionTimeoutException e) {
-      throw new IllegalStateException(what + " at " + endpoint + " did not reach its " + peers + " peers within "
-          + timeout, e);
+      throw new IllegalStateException(subject + " did not " + failed + " within " + timeout, e);
     }
   }
 
@@ -88,14 +76,7 @@ final class Health {
   }
 
   static boolean healthy(URI endpoint) throws IOException {
-    HttpURLConnection connection = (HttpURLConnection) endpoint.resolve("/health").toURL().openConnection();
-    connection.setConnectTimeout(500);
-    connection.setReadTimeout(500);
-    try (InputStream body = connection.getInputStream()) {
-      String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
-      return connection.getResponseCode() == 200 && text.replace(" ", "").contains("\"health\":\"true\"");
-    } finally {
-      connection.disconnect();
-    }
+    String body = get(endpoint, "/health");
+    return body != null && body.replace(" ", "").contains("\"health\":\"true\"");
   }
 }
