@@ -15,6 +15,7 @@ import dev.registrykit.RegistryEvent.Removed;
 import dev.registrykit.RegistryEvent.Updated;
 import dev.registrykit.RegistryUnavailableException;
 import dev.registrykit.ServiceInstance;
+import dev.registrykit.internal.InstanceCodec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -42,11 +43,6 @@ class FakeRegistryParityTest {
   private void recordStates(Registration registration) {
     registration.addListener((r, from, to) ->
         states.add(r.instance().instanceId() + ":" + from + "->" + to + "@" + Duration.between(T0, clock.instant())));
-  }
-
-  private static String json(ServiceInstance instance) {
-    return "{\"Id\":\"" + instance.instanceId() + "\",\"Name\":\"" + instance.serviceName() + "\",\"Address\":\""
-        + instance.address() + "\"}";
   }
 
   private static String key(ServiceInstance instance) {
@@ -115,7 +111,7 @@ class FakeRegistryParityTest {
     void checksAreMultiplesOfTheIntervalFromTheClocksStart() {
       FakeClock odd = FakeClock.startingAt(T0.plusMillis(300));
       FakeRegistry fake = FakeRegistry.builder().withClock(odd).withExpiryCheckInterval(Duration.ofSeconds(7)).build();
-      fake.putRaw(key(A), json(A), Duration.ofSeconds(2)); // expires at start + 2 s: check at start + 7 s
+      fake.putRaw(key(A), InstanceCodec.encode(A), Duration.ofSeconds(2)); // expires at start + 2 s: check at start + 7 s
 
       odd.advance(Duration.ofSeconds(7).minusNanos(1));
       assertThat(fake.instances("orders")).containsExactly(A);
@@ -126,11 +122,11 @@ class FakeRegistryParityTest {
     @Test
     void leasesDueAtOneCheckGoInTheOrderTheyExpired() {
       registry.watch("orders", events::add);
-      registry.putRaw(key(B), json(B), Duration.ofSeconds(2)); // expires at 2.0 s, check 2.0 s
+      registry.putRaw(key(B), InstanceCodec.encode(B), Duration.ofSeconds(2)); // expires at 2.0 s, check 2.0 s
       clock.advance(Duration.ofMillis(100));
-      registry.putRaw(key(A), json(A), Duration.ofSeconds(2)); // 2.1 s, check 2.5 s
+      registry.putRaw(key(A), InstanceCodec.encode(A), Duration.ofSeconds(2)); // 2.1 s, check 2.5 s
       clock.advance(Duration.ofMillis(300));
-      registry.putRaw(key(C), json(C), Duration.ofSeconds(2)); // 2.4 s, check 2.5 s
+      registry.putRaw(key(C), InstanceCodec.encode(C), Duration.ofSeconds(2)); // 2.4 s, check 2.5 s
 
       clock.advance(Duration.ofSeconds(3));
 
@@ -335,7 +331,7 @@ class FakeRegistryParityTest {
     @Test
     void watchersHearNothingWhileDownAndTheRecoveryAfter() {
       Registration registration = registry.register(A, TTL);
-      registry.putRaw(key(B), json(B));
+      registry.putRaw(key(B), InstanceCodec.encode(B));
       registry.watchAll(events::add);
       InjectedFault down = registry.inject(Fault.down());
       clock.advance(Duration.ofSeconds(40));
@@ -410,13 +406,13 @@ class FakeRegistryParityTest {
     @Test
     void aWatcherCutOffDuringTheWipeResynchronisesWhenItHealsInsteadOfReplayingStaleRevisions() {
       Registration a = registry.register(A, TTL);
-      registry.putRaw(key(B), json(B));
+      registry.putRaw(key(B), InstanceCodec.encode(B));
       registry.watch("orders", events::add);
       registry.crash(a);
       InjectedFault outage = registry.inject(Fault.unavailable());
       clock.advance(TTL); // A's lease goes at 30 s: held back
       registry.wipe();
-      registry.putRaw(key(C), json(C)); // revision 2 of the new store
+      registry.putRaw(key(C), InstanceCodec.encode(C)); // revision 2 of the new store
 
       outage.heal();
 
@@ -459,14 +455,14 @@ class FakeRegistryParityTest {
 
     @Test
     void aWatcherBehindAnOutageListsAgainAndHearsOnlyTheDifferences() {
-      registry.putRaw(key(A), json(A)); // 2
-      registry.putRaw(key(B), json(B)); // 3
+      registry.putRaw(key(A), InstanceCodec.encode(A)); // 2
+      registry.putRaw(key(B), InstanceCodec.encode(B)); // 3
       registry.watch("orders", events::add);
       InjectedFault outage = registry.inject(Fault.unavailable());
       registry.deleteRaw(key(A)); // 4
-      registry.putRaw(key(B), json(B2)); // 5
-      registry.putRaw(key(D), json(D)); // 6
-      registry.putRaw(key(C), json(C)); // 7
+      registry.putRaw(key(B), InstanceCodec.encode(B2)); // 5
+      registry.putRaw(key(D), InstanceCodec.encode(D)); // 6
+      registry.putRaw(key(C), InstanceCodec.encode(C)); // 7
       registry.deleteRaw(key(D)); // 8
 
       registry.compact();
@@ -478,18 +474,18 @@ class FakeRegistryParityTest {
       assertThat(registry.instances("orders")).containsExactly(B2, C);
       assertThat(registry.history()).as("the fake's log keeps every event")
           .extracting(RegistryEvent::revision).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L);
-      registry.putRaw(key(D), json(D));
+      registry.putRaw(key(D), InstanceCodec.encode(D));
       assertThat(events).last().isEqualTo(new Added(D, 9));
     }
 
     @Test
     void aWatcherThatIsNotBehindIsUnaffected() {
-      registry.putRaw(key(A), json(A));
+      registry.putRaw(key(A), InstanceCodec.encode(A));
       registry.watch("orders", events::add);
-      registry.putRaw(key(B), json(B));
+      registry.putRaw(key(B), InstanceCodec.encode(B));
 
       registry.compact();
-      registry.putRaw(key(C), json(C));
+      registry.putRaw(key(C), InstanceCodec.encode(C));
       registry.deleteRaw(key(A));
 
       assertThat(events).containsExactly(new Added(A, 2), new Added(B, 3), new Added(C, 4), new Removed(A, 5));
@@ -497,11 +493,11 @@ class FakeRegistryParityTest {
 
     @Test
     void eventsHeldAfterTheCompactionAreReplayedOneByOne() {
-      registry.putRaw(key(A), json(A));
+      registry.putRaw(key(A), InstanceCodec.encode(A));
       registry.watch("orders", events::add);
       InjectedFault outage = registry.inject(Fault.unavailable());
       registry.compact(); // nothing held yet: the watch can resume after it
-      registry.putRaw(key(D), json(D));
+      registry.putRaw(key(D), InstanceCodec.encode(D));
       registry.deleteRaw(key(D));
 
       outage.heal();
@@ -514,14 +510,14 @@ class FakeRegistryParityTest {
       List<RegistryEvent> orders = new CopyOnWriteArrayList<>();
       List<RegistryEvent> payments = new CopyOnWriteArrayList<>();
       ServiceInstance pay = ServiceInstance.of("payments", "p", "http://p:1");
-      registry.putRaw(key(A), json(A)); // 2
+      registry.putRaw(key(A), InstanceCodec.encode(A)); // 2
       registry.watch("orders", orders::add);
       registry.watch("payments", payments::add);
       InjectedFault outage = registry.inject(Fault.unavailable());
       ServiceInstance a2 = A.withAddress("http://10.0.0.11:5000");
-      registry.putRaw(key(A), json(a2)); // 3: only orders is behind
+      registry.putRaw(key(A), InstanceCodec.encode(a2)); // 3: only orders is behind
       registry.compact();
-      registry.putRaw(key(pay), json(pay)); // 4: after the compaction
+      registry.putRaw(key(pay), InstanceCodec.encode(pay)); // 4: after the compaction
 
       outage.heal();
 

@@ -8,6 +8,7 @@ import dev.registrykit.Registry;
 import dev.registrykit.RegistryEvent;
 import dev.registrykit.RegistryUnavailableException;
 import dev.registrykit.ServiceInstance;
+import dev.registrykit.internal.InstanceCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,13 +72,13 @@ class FaultParityTest {
     RecordingListener events = new RecordingListener();
     registry.watch("orders", events);
     for (int i = 0; i < 5; i++) { // revisions well past those the fresh etcd will reach
-      backend.putRaw("orders", "d", json(D));
+      backend.putRaw("orders", "d", InstanceCodec.encode(D));
       backend.deleteRaw("orders", "d");
     }
     time.eventually(() -> assertThat(events).hasEventCount(12));
 
     backend.wipe();
-    backend.putRaw("orders", "c", json(C)); // on the fresh etcd, its revisions start again
+    backend.putRaw("orders", "c", InstanceCodec.encode(C)); // on the fresh etcd, its revisions start again
 
     time.eventually(() -> {
       assertThat(a).isActive();
@@ -96,8 +97,8 @@ class FaultParityTest {
   @RegistryTest
   void compactionPastACutOffWatcher(Registry registry, RegistryBackend backend, RegistryTime time) {
     ServiceInstance b2 = B.withAddress("http://10.0.0.22:5000");
-    backend.putRaw("orders", "a", json(A));
-    backend.putRaw("orders", "b", json(B));
+    backend.putRaw("orders", "a", InstanceCodec.encode(A));
+    backend.putRaw("orders", "b", InstanceCodec.encode(B));
     RecordingListener events = new RecordingListener();
     registry.watch("orders", events);
     time.eventually(() -> assertThat(events).hasEventCount(2));
@@ -105,9 +106,9 @@ class FaultParityTest {
 
     backend.makeUnavailable();
     backend.deleteRaw("orders", "a");
-    backend.putRaw("orders", "b", json(b2));
-    backend.putRaw("orders", "d", json(D));
-    backend.putRaw("orders", "c", json(C));
+    backend.putRaw("orders", "b", InstanceCodec.encode(b2));
+    backend.putRaw("orders", "d", InstanceCodec.encode(D));
+    backend.putRaw("orders", "c", InstanceCodec.encode(C));
     backend.deleteRaw("orders", "d");
     backend.compact();
     backend.heal();
@@ -158,11 +159,6 @@ class FaultParityTest {
     List<String> states = new CopyOnWriteArrayList<>();
     registration.addListener((r, previous, current) -> states.add(previous + "->" + current));
     return states;
-  }
-
-  private static String json(ServiceInstance instance) {
-    return "{\"Id\":\"" + instance.instanceId() + "\",\"Name\":\"" + instance.serviceName() + "\",\"Address\":\""
-        + instance.address() + "\"}";
   }
 
   private static List<String> describe(List<RegistryEvent> events) {
