@@ -10,10 +10,10 @@ import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.EtcdRegistryTest;
-import dev.registrykit.junit.RegistryTime;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs, on a real etcd, the README snippets that are not test classes of their own: the
@@ -32,8 +33,14 @@ class ReadmeSnippetsTest {
 
   private static final ServiceInstance APP = ServiceInstance.of("OrderShippingService", "readme-app", "http://localhost:5000");
 
-  /** Starts {@link RegisterItself} with the README's three variables, plus a namespace, id and TTL for the test. */
-  private static Process startApplication(EtcdHandle etcd, Registry registry, Duration ttl) throws IOException {
+  @TempDir
+  Path logs;
+
+  /**
+   * Starts {@link RegisterItself} with the README's three variables, plus a namespace, id and TTL for
+   * the test, and waits until it serves: it has registered and installed its shutdown hook.
+   */
+  private Process startApplication(EtcdHandle etcd, Registry registry, Duration ttl) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), RegisterItself.class.getName());
     builder.environment().put("REGISTRYKIT_ENDPOINTS", etcd.endpoints().get(0).toString());
@@ -42,17 +49,25 @@ class ReadmeSnippetsTest {
     builder.environment().put("REGISTRYKIT_NAMESPACE", ((EtcdRegistry) registry).namespace());
     builder.environment().put("REGISTRYKIT_INSTANCE_ID", APP.instanceId());
     builder.environment().put("REGISTRYKIT_TTL", Long.toString(ttl.toSeconds()));
-    builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    return builder.start();
+    Path log = logs.resolve("application.log");
+    builder.redirectErrorStream(true).redirectOutput(log.toFile());
+    Process app = builder.start();
+    await("the application to serve").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        .until(() -> output().contains("serving\n") || !app.isAlive());
+    assertThat(app.isAlive()).as("the application runs; its output:%n%s", output()).isTrue();
+    assertThat(registry.instances(APP.serviceName())).containsExactly(APP);
+    return app;
+  }
+
+  /** What the application printed so far. */
+  private String output() throws IOException {
+    return Files.readString(logs.resolve("application.log"));
   }
 
   @Test
-  void theApplicationRegistersOnStartAndDeregistersWhenItCloses(EtcdHandle etcd, Registry registry, RegistryTime time)
-      throws Exception {
+  void theApplicationRegistersOnStartAndDeregistersWhenItCloses(EtcdHandle etcd, Registry registry) throws Exception {
     Process app = startApplication(etcd, registry, Duration.ofSeconds(30));
     try {
-      time.eventually(() -> assertThat(registry.instances(APP.serviceName())).containsExactly(APP));
-
       try (OutputStream stdin = app.getOutputStream()) {
         stdin.write("stop\n".getBytes(StandardCharsets.UTF_8)); // the server returns: try-with-resources closes
       }
@@ -65,17 +80,19 @@ class ReadmeSnippetsTest {
   }
 
   @Test
-  void theApplicationDeregistersWhenSigtermStopsTheJvmLongBeforeItsTtl(EtcdHandle etcd, Registry registry,
-      RegistryTime time) throws Exception {
+  void theApplicationDeregistersWhenSigtermStopsTheJvmLongBeforeItsTtl(EtcdHandle etcd, Registry registry)
+      throws Exception {
     Process app = startApplication(etcd, registry, Duration.ofSeconds(30));
     try {
-      time.eventually(() -> assertThat(registry.instances(APP.serviceName())).containsExactly(APP));
-
-      app.destroy(); // SIGTERM: main never returns, so only the shutdown hook can deregister
+      // SIGTERM alone, as an orchestrator sends it: main stays blocked, so only the shutdown hook can
+      // deregister. (Process.destroy() would also close the application's stdin, which ends main's
+      // wait and races its close() against the hook.)
+      assertThat(app.toHandle().destroy()).as("SIGTERM sent").isTrue();
 
       await("the key deleted by the shutdown hook, not by the 30 s lease").atMost(Duration.ofSeconds(5))
           .pollInterval(Duration.ofMillis(50))
-          .untilAsserted(() -> assertThat(registry.instances(APP.serviceName())).isEmpty());
+          .untilAsserted(() -> assertThat(registry.instances(APP.serviceName())).as("the application's output:%n%s",
+              output()).isEmpty());
       assertThat(app.waitFor(20, TimeUnit.SECONDS)).as("the application exits").isTrue();
       assertThat(app.exitValue()).as("the exit status of a JVM stopped by SIGTERM").isEqualTo(128 + 15);
     } finally {
