@@ -2,6 +2,7 @@ package dev.registrykit.examples;
 
 import dev.registrykit.Candidacy;
 import dev.registrykit.Registration;
+import dev.registrykit.RegistrationState;
 import dev.registrykit.Registry;
 import dev.registrykit.RegistryEvent;
 import dev.registrykit.etcd.EtcdRegistry;
@@ -11,21 +12,31 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
- * Three OrderShippingService instances in one process: they register, one is elected, the leader
- * crashes, its lease expires, it disappears and another takes over; then the rest shut down. Runs
- * on the in-memory registry moved by real time, or with {@code --etcd http://host:2379} on etcd.
- * Prints a timeline and exits by itself (about 10 s).
+ * Three OrderShippingService instances in one process: they register, one is elected and starts
+ * the migration, the leader crashes in the middle of it, its lease expires, it disappears from the
+ * listing, and another takes over and finishes the migration; then the rest shut down. Runs on the
+ * in-memory registry moved by real time, or with {@code --etcd http://host:2379} on etcd. Prints a
+ * timeline and exits by itself, in about 5 s.
  */
 public final class Demo {
 
   private static final Duration TTL = Duration.ofSeconds(3);
+  private static final int BATCHES = 3;
+  private static final Duration BATCH_TIME = Duration.ofMillis(400);
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private Demo() {
@@ -66,13 +77,14 @@ public final class Demo {
   private static int onTheFake(Timeline timeline) {
     timeline.say("in-memory registry (FakeRegistry moved by real time); TTL " + TTL.toSeconds() + " s");
     FakeRegistry registry = FakeRegistry.create();
+    // The fake checks for expired leases every 500 ms from the clock's start; etcd's checks are not in
+    // step with anyone's registration, so start off that grid: an expired lease is then removed at the
+    // next check, after its TTL has run out, as on etcd, rather than at the same instant.
+    registry.clock().advance(Duration.ofMillis(137));
     try (RealTimeDriver driver = new RealTimeDriver(registry.clock(), Duration.ofMillis(20))) {
-      return scenario(registry, id -> registry, new Crash() {
-        @Override
-        public void crash(Registry owner, Registration registration, Candidacy candidacy) {
-          registry.crash(registration);
-          registry.crash(candidacy);
-        }
+      return scenario(registry, id -> registry, (owner, registration, candidacy) -> {
+        registry.crash(registration);
+        registry.crash(candidacy);
       }, timeline);
     } finally {
       registry.close();
@@ -105,10 +117,14 @@ public final class Demo {
   }
 
   private static int scenario(Registry observer, Function<String, Registry> connect, Crash crash, Timeline timeline) {
-    CompletableFuture<Void> firstGone = new CompletableFuture<>();
     CompletableFuture<String> firstLeader = new CompletableFuture<>();
     CompletableFuture<String> nextLeader = new CompletableFuture<>();
-    List<String> present = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CompletableFuture<String> inSecondBatch = new CompletableFuture<>();
+    CompletableFuture<Void> leaseExpired = new CompletableFuture<>();
+    CompletableFuture<Void> firstGone = new CompletableFuture<>();
+    List<String> present = new CopyOnWriteArrayList<>();
+    Set<String> dead = ConcurrentHashMap.newKeySet(); // a crashed process says nothing more
+
     observer.watch(OrderShippingService.SERVICE, event -> {
       String id = event.instance().instanceId();
       if (event instanceof RegistryEvent.Added) {
@@ -116,15 +132,15 @@ public final class Demo {
         timeline.say("+ " + id + " registered at " + event.instance().address());
       } else if (event instanceof RegistryEvent.Removed) {
         present.remove(id);
-        timeline.say("- " + id + " is gone from the registry");
+        timeline.say("- " + id + " is gone from the listing");
         if (id.equals(firstLeader.getNow(null))) {
           firstGone.complete(null);
         }
       }
     });
     observer.election(OrderShippingService.MIGRATIONS).observe(leader -> {
-      timeline.say("leader of the migrations: " + leader.map(l -> l.candidateId() + " (token " + l.fencingToken() + ")")
-          .orElse("nobody"));
+      timeline.say("leader of the migrations: " + leader.map(l -> l.candidateId() + " (fencing token "
+          + l.fencingToken() + ")").orElse("nobody"));
       leader.ifPresent(l -> {
         if (!firstLeader.complete(l.candidateId()) && !l.candidateId().equals(firstLeader.getNow(null))) {
           nextLeader.complete(l.candidateId());
@@ -132,32 +148,70 @@ public final class Demo {
       });
     });
 
+    MigrationLog migrationLog = MigrationLog.ofBatches(BATCHES);
     List<OrderShippingService> services = new ArrayList<>();
     List<Registry> owners = new ArrayList<>();
+    List<ExecutorService> jobThreads = new ArrayList<>();
     try {
       for (int i = 1; i <= 3; i++) {
-        Registry owner = connect.apply("i-" + i);
+        String id = "i-" + i;
+        Registry owner = connect.apply(id);
         owners.add(owner);
-        services.add(OrderShippingService.start(owner, "i-" + i, "http://10.0.0." + i + ":5000", TTL,
-            message -> timeline.say("  " + message)));
+        ExecutorService jobThread = Executors.newSingleThreadExecutor(runnable -> {
+          Thread thread = new Thread(runnable, "demo-migration-" + id);
+          thread.setDaemon(true);
+          return thread;
+        });
+        jobThreads.add(jobThread);
+        services.add(OrderShippingService.builder()
+            .withRegistry(owner)
+            .withInstanceId(id)
+            .withAddress("http://10.0.0." + i + ":5000")
+            .withTtl(TTL)
+            .withMigrationLog(migrationLog)
+            .withMigration(batch -> {
+              if (batch == 2 && inSecondBatch.complete(id)) {
+                new CountDownLatch(1).await(); // the first leader crashes in the middle of this batch
+              }
+              Thread.sleep(BATCH_TIME.toMillis()); // the work of a batch
+            })
+            .withExecutor(jobThread)
+            .withEvents(message -> {
+              if (!dead.contains(id)) {
+                timeline.say("  " + message);
+              }
+            })
+            .start());
       }
-      String leaderId = await(firstLeader, "a leader");
-      OrderShippingService leader = services.stream().filter(s -> s.instance().instanceId().equals(leaderId))
-          .findFirst().orElseThrow();
-      OrderShippingService other = services.stream().filter(s -> s != leader).findFirst().orElseThrow();
+      await(firstLeader, "a leader");
+      String leaderId = await(inSecondBatch, "the leader's second batch");
+      int crashed = indexOf(services, leaderId);
+      OrderShippingService leader = services.get(crashed);
+      OrderShippingService other = services.get(crashed == 0 ? 1 : 0);
       timeline.say(other.instance().instanceId() + " sees its peers: "
           + other.peers().stream().map(p -> p.instanceId()).toList());
 
-      timeline.say(leaderId + " crashes: its process dies without deregistering");
-      crash.crash(owners.get(services.indexOf(leader)), leader.registration(), leader.candidacy());
-      await(firstGone, "the crashed leader's lease to expire");
+      leader.registration().addListener((registration, from, to) -> {
+        if (to == RegistrationState.LOST) {
+          timeline.say("lease of " + leaderId + " expired: no keep-alive for its TTL of "
+              + registration.ttl().toSeconds() + " s");
+          leaseExpired.complete(null);
+        }
+      });
+      timeline.say(leaderId + " crashes in batch 2: its process dies without deregistering or resigning");
+      dead.add(leaderId);
+      crash.crash(owners.get(crashed), leader.registration(), leader.candidacy());
+      jobThreads.get(crashed).shutdownNow(); // its migration thread dies with it
+
+      await(leaseExpired, "the crashed leader's lease to expire");
+      await(firstGone, "the crashed leader to leave the listing");
       String successor = await(nextLeader, "a new leader");
-      OrderShippingService next = services.stream().filter(s -> s.instance().instanceId().equals(successor))
-          .findFirst().orElseThrow();
+      OrderShippingService next = services.get(indexOf(services, successor));
       if (!next.candidacy().awaitLeadership(WAIT)) {
         throw new TimeoutException(successor + " did not learn it leads within " + WAIT);
       }
-      timeline.say(successor + " took over; registered now: " + present);
+      awaitThat(() -> migrationLog.isComplete() && !next.isMigrating(), successor + " to finish the migration");
+      timeline.say(successor + " took over and finished the migration; registered now: " + present);
 
       for (OrderShippingService service : services) {
         if (service != leader) {
@@ -165,11 +219,38 @@ public final class Demo {
           service.close();
         }
       }
-      timeline.say("done: registered now: " + observer.instances(OrderShippingService.SERVICE));
-      return observer.instances(OrderShippingService.SERVICE).isEmpty() ? 0 : 1;
+      List<String> left = observer.instances(OrderShippingService.SERVICE).stream().map(i -> i.instanceId()).toList();
+      timeline.say("done: registered now: " + left);
+      return left.isEmpty() ? 0 : 1;
     } catch (TimeoutException e) {
       timeline.say("gave up: " + e.getMessage());
       return 1;
+    } finally {
+      jobThreads.forEach(ExecutorService::shutdownNow);
+    }
+  }
+
+  private static int indexOf(List<OrderShippingService> services, String instanceId) {
+    for (int i = 0; i < services.size(); i++) {
+      if (services.get(i).instance().instanceId().equals(instanceId)) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no instance " + instanceId);
+  }
+
+  private static void awaitThat(BooleanSupplier condition, String what) throws TimeoutException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new TimeoutException("no " + what + " within " + WAIT);
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for " + what, e);
+      }
     }
   }
 

@@ -2,7 +2,6 @@ package dev.registrykit.examples.readme;
 
 import static dev.registrykit.junit.RegistryAssertions.assertThat;
 
-import dev.registrykit.Registration;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.fake.FakeClock;
 import dev.registrykit.fake.FakeRegistry;
@@ -15,11 +14,10 @@ import org.junit.jupiter.api.Test;
 class OrdersLeaseTest {
   @Test
   void aCrashedInstanceIsGoneAfterItsTtl(FakeRegistry registry, FakeClock clock) {
-    ServiceInstance orders = ServiceInstance.of("orders", "i-1", "http://10.0.0.7:5000");
-    Registration registration = registry.register(orders, Duration.ofSeconds(30));
-    registry.crash(registration);                  // keep-alive stops, the key stays
+    var orders = registry.register(ServiceInstance.of("orders", "i-1", "http://10.0.0.7:5000"), Duration.ofSeconds(30));
+    registry.crash(orders);                        // keep-alive stops, the key stays
     clock.advance(Duration.ofSeconds(31));         // the lease runs out, right here
-    assertThat(registry).doesNotHaveInstance(orders);
+    assertThat(registry).doesNotHaveInstance(orders.instance());
   }
 }
 // end::fake-quick-start[]

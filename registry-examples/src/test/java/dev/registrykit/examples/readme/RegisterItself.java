@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 /** The README's application, run as a process of its own by {@link ReadmeSnippetsTest}. */
 public final class RegisterItself {
 
-  /** Stands in for an application's server: runs until a line arrives on standard input. */
+  /** Stands in for an application's server: runs until a line arrives on standard input (or the JVM is stopped). */
   static final class Server {
     void awaitTermination() throws IOException {
       System.out.println("serving");
@@ -25,7 +25,7 @@ public final class RegisterItself {
   public static void main(String[] args) throws IOException {
     Server server = new Server();
     // tag::register-itself[]
-    RegistrationConfig config = RegistrationConfig.fromEnvironment(); // REGISTRYKIT_ENDPOINTS, _SERVICE_NAME, _SERVICE_ADDRESS
+    RegistrationConfig config = RegistrationConfig.fromEnvironment(); // the three variables above
     try (ServiceRegistrar registrar = ServiceRegistrar.start(config)) { // registers, keeps the lease alive
       server.awaitTermination();                                        // deregisters on close and on JVM shutdown
     }
