@@ -2,7 +2,10 @@ package dev.registrykit.etcd;
 
 import dev.registrykit.Registration;
 import dev.registrykit.Registry;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +28,14 @@ public final class ServiceRegistrar implements AutoCloseable {
   private final EtcdRegistry registry;
   private final Registration registration;
   private final Thread shutdownHook;
+  /**
+   * How long a second {@link #close()} (such as the shutdown hook's) waits for one in progress:
+   * deregistering is three calls (get, delete, revoke), each bounded by the default call timeout of 5 s.
+   */
+  static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
+
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch done = new CountDownLatch(1);
 
   private ServiceRegistrar(EtcdRegistry registry, Registration registration) {
     this.registry = registry;
@@ -67,21 +77,50 @@ public final class ServiceRegistrar implements AutoCloseable {
     return registration;
   }
 
-  /** Deregisters (the key is deleted at once), removes the shutdown hook, and disconnects. Idempotent. */
+  /**
+   * Deregisters (the key is deleted at once), disconnects, then removes the shutdown hook. Idempotent:
+   * a call while another thread closes (the application's own shutdown racing the hook, for one)
+   * returns once that close has finished, or after {@link #CLOSE_WAIT}.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
+      awaitClosed();
+      return;
+    }
+    try {
+      registration.close();
+    } finally {
+      try {
+        registry.close();
+      } finally {
+        done.countDown();
+        // Only now: had the hook gone first, a SIGTERM arriving meanwhile would find no hook to wait
+        // for this close, and the JVM would stop half-way through the delete.
+        removeShutdownHook();
+      }
+    }
+  }
+
+  private void removeShutdownHook() {
+    if (Thread.currentThread() == shutdownHook) {
       return;
     }
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException e) {
-      // the JVM is shutting down: the hook is running this
+      // the JVM is shutting down; the hook finds this registrar closed and returns
     }
+  }
+
+  /** Waits for the close in progress on another thread: a shutdown hook must not let the JVM stop under it. */
+  private void awaitClosed() {
     try {
-      registration.close();
-    } finally {
-      registry.close();
+      if (!done.await(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("gave up waiting {} for the deregistration in progress", CLOSE_WAIT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
