@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import org.junit.jupiter.api.Test;
@@ -85,8 +86,7 @@ class ReadmeSnippetsTest {
     Process app = startApplication(etcd, registry, Duration.ofSeconds(30));
     try {
       // SIGTERM alone, as an orchestrator sends it: main stays blocked, so only the shutdown hook can
-      // deregister. (Process.destroy() would also close the application's stdin, which ends main's
-      // wait and races its close() against the hook.)
+      // deregister. (The next test races the application's own close() against the hook.)
       assertThat(app.toHandle().destroy()).as("SIGTERM sent").isTrue();
 
       await("the key deleted by the shutdown hook, not by the 30 s lease").atMost(Duration.ofSeconds(5))
@@ -101,16 +101,48 @@ class ReadmeSnippetsTest {
   }
 
   @Test
-  void theMigrationRunsOnlyOnTheLeader(Registry registry) {
-    List<Long> migrations = new ArrayList<>();
-    String instanceId = "i-1";
-    Candidacy earlier = registry.election("orders-migrations").campaign("i-0", Duration.ofSeconds(10));
-    earlier.close();
-    new Runner(migrations::add).run(registry, instanceId);
+  void theApplicationDeregistersWhenItsOwnCloseRacesTheShutdownHook(EtcdHandle etcd, Registry registry)
+      throws Exception {
+    Process app = startApplication(etcd, registry, Duration.ofSeconds(30));
+    try {
+      // destroy() closes the application's stdin, which ends main's wait so that its close() runs,
+      // and sends SIGTERM, which runs the hook: the hook must wait for that close, not let the JVM
+      // stop half-way through the delete.
+      app.destroy();
 
-    assertThat(migrations).hasSize(1);
-    assertThat(migrations.get(0)).isPositive();
-    assertThat(registry.election("orders-migrations").leader()).as("resigned after the migration").isEmpty();
+      await("the key deleted on shutdown, not by the 30 s lease").atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(50))
+          .untilAsserted(() -> assertThat(registry.instances(APP.serviceName())).as("the application's output:%n%s",
+              output()).isEmpty());
+      assertThat(app.waitFor(20, TimeUnit.SECONDS)).as("the application exits").isTrue();
+    } finally {
+      app.destroyForcibly();
+    }
+  }
+
+  @Test
+  void theMigrationRunsOnlyOnTheLeader(Registry registry) throws Exception {
+    List<Long> migrations = new CopyOnWriteArrayList<>();
+    Candidacy earlier = registry.election("orders-migrations").campaign("i-0", Duration.ofSeconds(10));
+    assertThat(earlier.awaitLeadership(Duration.ofSeconds(10))).as("i-0 leads first").isTrue();
+    long earlierToken = earlier.fencingToken().orElseThrow();
+    Thread follower = new Thread(() -> new Runner(migrations::add).run(registry, "i-1"), "i-1");
+    follower.start();
+    try {
+      await("no migration while i-0 leads").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+          .pollInterval(Duration.ofMillis(50)).until(migrations::isEmpty);
+
+      earlier.close(); // i-0 resigns: i-1 leads and runs the migration
+
+      follower.join(Duration.ofSeconds(10).toMillis());
+      assertThat(follower.isAlive()).as("i-1 has run the migration and resigned").isFalse();
+      assertThat(migrations).hasSize(1);
+      assertThat(migrations.get(0)).as("i-1's fencing token").isGreaterThan(earlierToken);
+      assertThat(registry.election("orders-migrations").leader()).as("resigned after the migration").isEmpty();
+    } finally {
+      earlier.close();
+      follower.interrupt();
+    }
   }
 
   /** Hosts the snippet so that it reads as in the README. */
