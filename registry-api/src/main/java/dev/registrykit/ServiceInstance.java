@@ -1,5 +1,7 @@
 package dev.registrykit;
 
+import dev.registrykit.internal.Validation;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Collections;
@@ -7,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * One running instance of a service: the value a {@link Registry} stores under
@@ -45,8 +46,6 @@ public record ServiceInstance(String serviceName, String instanceId, URI address
   public static final int MAX_METADATA_VALUE_LENGTH = 1024;
   /** The longest address, in characters. */
   public static final int MAX_ADDRESS_LENGTH = 2048;
-
-  private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
 
   /** Validates every component; see the class documentation for the rules. */
   public ServiceInstance {
@@ -93,7 +92,7 @@ public record ServiceInstance(String serviceName, String instanceId, URI address
     if (value == null) {
       throw new NullPointerException(component + " must not be null");
     }
-    if (!NAME.matcher(value).matches()) {
+    if (!Validation.isName(value)) {
       throw new IllegalArgumentException(component + " must match " + NAME_PATTERN + " but was: " + quote(value));
     }
     return value;
@@ -142,7 +141,7 @@ public record ServiceInstance(String serviceName, String instanceId, URI address
       if (key == null) {
         throw new NullPointerException("metadata key must not be null");
       }
-      if (!NAME.matcher(key).matches()) {
+      if (!Validation.isName(key)) {
         throw new IllegalArgumentException("metadata key must match " + NAME_PATTERN + " but was: " + quote(key));
       }
       String value = entry.getValue();

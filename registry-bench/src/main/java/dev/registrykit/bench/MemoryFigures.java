@@ -23,12 +23,26 @@ public final class MemoryFigures {
   }
 
   /** The fake with 100,000 instances; the etcd client with 2,000 if an endpoint is given. */
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
     run(100_000, args.length > 0 ? args[0] : null, 2_000, System.out);
   }
 
-  /** Prints one table row per backend. */
-  public static void run(int fakeInstances, String endpoint, int etcdInstances, PrintStream out) throws Exception {
+  /**
+   * Prints one table row per backend.
+   *
+   * @throws IllegalStateException if the thread is interrupted (its interrupt flag is then set again)
+   */
+  public static void run(int fakeInstances, String endpoint, int etcdInstances, PrintStream out) {
+    try {
+      measure(fakeInstances, endpoint, etcdInstances, out);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while measuring", e);
+    }
+  }
+
+  private static void measure(int fakeInstances, String endpoint, int etcdInstances, PrintStream out)
+      throws InterruptedException {
     try (FakeRegistry fake = FakeRegistry.create()) {
       out.printf(Locale.ROOT, "| memory: heap retained per instance, FakeRegistry | %d bytes (n=%d) | - | - |%n",
           perInstance(fake, fakeInstances), fakeInstances);

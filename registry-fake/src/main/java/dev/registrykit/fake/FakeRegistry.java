@@ -968,6 +968,14 @@ public final class FakeRegistry implements Registry {
     }
   }
 
+  /**
+   * A third of {@code ttl}, rounded down to the nanosecond as {@code ttl.dividedBy(3)} is, without the
+   * BigDecimal arithmetic that made it a visible part of every register.
+   */
+  private static Duration keepAliveInterval(Duration ttl) {
+    return Duration.ofNanos(ttl.toNanos() / 3);
+  }
+
   /** Runs the queued callbacks outside the lock, one at a time, in order. */
   private void deliver() {
     synchronized (pending) {
@@ -1376,8 +1384,7 @@ public final class FakeRegistry implements Registry {
 
     /** Keep-alive, as jetcd does it: every TTL/3. Under lock. */
     void scheduleKeepAlive() {
-      Duration interval = ttl.dividedBy(3);
-      keepAlive = clock.schedule(clock.instant().plus(interval), this::tick);
+      keepAlive = clock.schedule(clock.instant().plus(keepAliveInterval(ttl)), this::tick);
     }
 
     void cancelKeepAlive() {
@@ -1727,7 +1734,7 @@ public final class FakeRegistry implements Registry {
     }
 
     void scheduleKeepAlive() {
-      keepAlive = clock.schedule(clock.instant().plus(ttl.dividedBy(3)), this::tick);
+      keepAlive = clock.schedule(clock.instant().plus(keepAliveInterval(ttl)), this::tick);
     }
 
     void cancelKeepAlive() {
