@@ -168,6 +168,7 @@ public final class EtcdRegistry implements Registry {
   public List<ServiceInstance> instances(String serviceName) {
     Validation.requireServiceName(serviceName);
     checkOpen("instances");
+    // key order is id order here: one prefix, and ids are ASCII without '/'
     return Collections.unmodifiableList(list(InstanceCodec.servicePrefix(namespace(), serviceName), "instances"));
   }
 
@@ -181,10 +182,17 @@ public final class EtcdRegistry implements Registry {
     return Collections.unmodifiableSortedSet(names);
   }
 
+  /**
+   * Every instance now, by service name, then id, as {@link Registry#allInstances()} promises: sorted
+   * after reading, since etcd returns the keys of a service whose name extends another's with {@code
+   * -} or {@code .} (which sort before {@code /}) first, {@code orders-v2/…} before {@code orders/…}.
+   */
   @Override
   public List<ServiceInstance> allInstances() {
     checkOpen("allInstances");
-    return Collections.unmodifiableList(list(InstanceCodec.namespacePrefix(namespace()), "allInstances"));
+    List<ServiceInstance> result = list(InstanceCodec.namespacePrefix(namespace()), "allInstances");
+    result.sort(InstanceCodec.LISTING_ORDER);
+    return Collections.unmodifiableList(result);
   }
 
   private List<ServiceInstance> list(String prefix, String operation) {

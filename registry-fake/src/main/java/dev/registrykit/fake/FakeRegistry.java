@@ -224,6 +224,7 @@ public final class FakeRegistry implements Registry {
     List<InvalidEntry> invalid = new ArrayList<>();
     synchronized (lock) {
       checkUsable("instances");
+      // key order is id order here: one prefix, and ids are ASCII without '/'
       for (Map.Entry<String, Entry> e : subMap(InstanceCodec.servicePrefix(namespace, serviceName)).entrySet()) {
         ServiceInstance instance = instanceOf(e.getKey(), e.getValue(), invalid);
         if (instance != null) {
@@ -245,13 +246,16 @@ public final class FakeRegistry implements Registry {
   }
 
   /**
-   * Every instance now, in key order, as etcd returns them: by service, then id, except that a
-   * service whose name extends another's with {@code -} or {@code .} (which sort before {@code /})
-   * comes first: {@code orders-v2/…} lists before {@code orders/…}, as on {@code EtcdRegistry}.
+   * Every instance now, by service name, then id, as {@link Registry#allInstances()} promises and
+   * {@code EtcdRegistry} does: sorted after reading, since the keys of a service whose name extends
+   * another's with {@code -} or {@code .} (which sort before {@code /}) come first, {@code
+   * orders-v2/…} before {@code orders/…}.
    */
   @Override
   public List<ServiceInstance> allInstances() {
-    return Collections.unmodifiableList(listAll("allInstances"));
+    List<ServiceInstance> result = listAll("allInstances");
+    result.sort(InstanceCodec.LISTING_ORDER);
+    return Collections.unmodifiableList(result);
   }
 
   private List<ServiceInstance> listAll(String call) {

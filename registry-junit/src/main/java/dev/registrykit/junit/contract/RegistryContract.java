@@ -112,6 +112,21 @@ public abstract class RegistryContract {
   }
 
   @Test
+  public void allInstancesAreSortedByServiceNameWhereTheKeysSortOtherwise(Registry registry) {
+    // '-' and '.' sort before '/': etcd's keys are orders-v2/x, orders.eu/a, orders/i-1, orders/i-2
+    ServiceInstance dashed = ServiceInstance.of("orders-v2", "x", "http://10.0.0.9:5000");
+    ServiceInstance dotted = ServiceInstance.of("orders.eu", "a", "http://10.0.0.8:5000");
+    registry.register(ORDERS_2, LONG_TTL);
+    registry.register(dotted, LONG_TTL);
+    registry.register(ORDERS_1, LONG_TTL);
+    registry.register(dashed, LONG_TTL);
+
+    assertThat(registry.allInstances()).containsExactly(ORDERS_1, ORDERS_2, dashed, dotted);
+    assertThat(registry.services()).containsExactly("orders", "orders-v2", "orders.eu");
+    assertThat(registry.instances("orders")).containsExactly(ORDERS_1, ORDERS_2);
+  }
+
+  @Test
   public void anUnknownServiceHasNoInstances(Registry registry) {
     assertThat(registry.instances("nobody")).isEmpty();
     assertThat(registry.services()).isEmpty();
