@@ -253,7 +253,8 @@ public final class EtcdRegistry implements Registry {
   }
 
   /**
-   * Deregisters every registration (deleting its key), closes every watch, stops the registry's
+   * Closes every watch first, so that none hears of what closing does (or of anything later), then
+   * deregisters every registration (deleting its key), closes every election, stops the registry's
    * threads and, unless the client was given by the caller, closes the jetcd client. Idempotent.
    * Failures to reach etcd are logged, not thrown: once one deregistration finds etcd unavailable, the
    * remaining registrations are closed without waiting for etcd (their leases are revoked in the
@@ -264,6 +265,9 @@ public final class EtcdRegistry implements Registry {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    for (EtcdWatch watch : List.copyOf(watches)) {
+      watch.close(); // before the deletes below, whose events it would otherwise pass on
     }
     boolean reachable = true;
     for (EtcdRegistration registration : List.copyOf(registrations)) {
@@ -280,9 +284,6 @@ public final class EtcdRegistry implements Registry {
       } catch (RuntimeException e) {
         LOG.warn("could not deregister {} while closing: {}", registration.key(), e.getMessage());
       }
-    }
-    for (EtcdWatch watch : List.copyOf(watches)) {
-      watch.close();
     }
     for (EtcdElection election : elections.values()) {
       election.close();

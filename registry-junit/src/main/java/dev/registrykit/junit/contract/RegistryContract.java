@@ -310,6 +310,28 @@ public abstract class RegistryContract {
     registry.close();
   }
 
+  @Test
+  public void closingTheRegistryEndsItsWatchesBeforeDeregistering(Registry registry, RegistryBackend backend,
+      RegistryTime time) {
+    registry.register(ORDERS_1, LONG_TTL);
+    registry.register(BILLING_1, LONG_TTL);
+    RecordingListener all = new RecordingListener();
+    registry.watchAll(all);
+    RecordingListener orders = watch(registry, "orders");
+    time.eventually(() -> assertThat(all).hasEventCount(2));
+    time.eventually(() -> assertThat(orders).hasEventCount(1));
+
+    registry.close();
+    backend.putRaw("orders", "i-2", "{\"Id\":\"i-2\",\"Name\":\"orders\",\"Address\":\"http://10.0.0.2:5000\"}");
+    time.elapse(Duration.ofMillis(300));
+
+    assertThat(all.events()).as("what watchAll heard: nothing once close() began, neither the deregistrations "
+        + "nor another program's write after it").containsExactly(
+            new Added(ORDERS_1, all.events().get(0).revision()), new Added(BILLING_1, all.events().get(1).revision()));
+    assertThat(orders.events()).as("what the watch of orders heard").containsExactly(
+        new Added(ORDERS_1, orders.events().get(0).revision()));
+  }
+
   // ------------------------------------------------------------------------------ re-registration
 
   @Test
