@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,6 +68,8 @@ public abstract class RegistryContract {
   protected static final Duration LONG_TTL = Duration.ofSeconds(30);
   /** A TTL short enough to test expiry on etcd in about a second. */
   protected static final Duration SHORT_TTL = Duration.ofSeconds(1);
+  /** How long the threads of {@link #severalThreadsRegisterAtOnce} may take for 100 registrations. */
+  private static final Duration THREADS_TIMEOUT = Duration.ofSeconds(30);
 
   private static final ServiceInstance ORDERS_1 = ServiceInstance.of("orders", "i-1", "http://10.0.0.1:5000");
   private static final ServiceInstance ORDERS_2 = ServiceInstance.of("orders", "i-2", "http://10.0.0.2:5000");
@@ -185,10 +188,14 @@ public abstract class RegistryContract {
       threads.add(thread);
       thread.start();
     }
+    long deadline = System.nanoTime() + THREADS_TIMEOUT.toNanos();
     for (Thread thread : threads) {
-      thread.join();
+      thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
     }
+    List<String> stuck = threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
+    threads.forEach(Thread::interrupt); // leave no thread behind if some are stuck
 
+    assertThat(stuck).as("threads still registering %s after they started", THREADS_TIMEOUT).isEmpty();
     assertThat(failures).isEmpty();
     assertThat(registry.instances("concurrent")).hasSize(100);
   }
