@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * @FakeRegistryTest(minimumTtlSeconds = 1)
  * class FakeRegistryContractTest extends RegistryContract { }
  *
- * @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS) // the outage test pauses etcd
+ * @EtcdRegistryTest // a shared etcd will do: the outage test cuts only its registry's connection
  * class EtcdRegistryContractTest extends RegistryContract { }
  * }</pre>
  *
@@ -55,12 +55,19 @@ import org.junit.jupiter.api.Test;
  *       instance goes between TTL and TTL + {@link RegistryTime#expiryMargin()} (the fake: TTL +
  *       500 ms; etcd: 1.5 s, scaled). Tests wait with {@link RegistryTime#awaitExpiry(Registration)},
  *       which allows for that.</li>
- *   <li><b>Revision numbers.</b> Both number every write and never go back, but etcd's revision is
- *       the whole cluster's, so tests compare revisions, never their values.</li>
- *   <li><b>An outage.</b> The fake fails at once; etcd (paused) fails after the call timeout.</li>
+ *   <li><b>Revision numbers.</b> Both number every write and never go back, but the fake counts
+ *       the writes to its own store, while etcd's revision is the whole cluster's (a write
+ *       anywhere in etcd, outside the registry's namespace too, moves it), so tests compare
+ *       revisions, never their values.</li>
+ *   <li><b>An outage</b> ({@link RegistryBackend#makeUnavailable()}). The fake fails at once; on
+ *       etcd, where it cuts the registry's connection through a proxy while etcd runs on, a call
+ *       fails after the call timeout.</li>
  *   <li><b>Minimum TTL.</b> Whatever the server's minimum is: the fake's is a setting (2 s by
  *       default, as etcd's default flags; 1 s to match the etcd the toolkit starts).</li>
  * </ul>
+ *
+ * <p>registrykit's own runs pin each difference with a {@code difference…} test beside the contract
+ * ({@code FakeRegistryContractTest} and {@code EtcdRegistryContractTest} in {@code registry-it}).
  */
 public abstract class RegistryContract {
 
