@@ -81,6 +81,28 @@ class EtcdRegistryBuilderTest {
   }
 
   @Test
+  void tlsNeedsHttpsEndpointsAndHttpsNeedsTls() {
+    Tls tls = Tls.trusting(Path.of("pom.xml"));
+    assertThatThrownBy(() -> EtcdRegistry.builder().withEndpoints("http://etcd-1:2379").withTls(tls).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("withTls needs https:// endpoints but was given: http://etcd-1:2379; write https://etcd-1:2379, "
+            + "or drop withTls to talk plain http");
+    assertThatThrownBy(() -> EtcdRegistry.builder().withEndpoints("https://etcd-1:2379").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("https:// endpoints need withTls(Tls.trusting(caFile)) but none was given for: "
+            + "https://etcd-1:2379; add it, or write http://etcd-1:2379 if etcd does not use TLS");
+    assertThatThrownBy(() -> EtcdRegistry.builder().withEndpoints("https://etcd-1:2379", "http://etcd-2:2379")
+        .withTls(tls).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("endpoints must all be https:// (with withTls) or all http:// (without) but were mixed: "
+            + "[https://etcd-1:2379, http://etcd-2:2379]; etcd listens on one scheme, so write them all alike");
+    assertThatThrownBy(() -> EtcdRegistry.builder().withEndpoints("https://etcd-1:2379").withTls(tls).build())
+        .as("https with TLS passes the scheme check, and reaches the TLS setup, which reads the CA file")
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("tls could not be set up from " + tls + ": File does not contain valid certificates: pom.xml");
+  }
+
+  @Test
   void configFromTheEnvironmentAsInTheOrigin() {
     RegistrationConfig config = RegistrationConfig.fromEnvironment(Map.of(
         "REGISTRYKIT_ENDPOINTS", "http://etcd-1:2379, http://etcd-2:2379",
