@@ -24,9 +24,11 @@ import java.util.SortedSet;
  * } // closing deregisters: the key is deleted at once
  * }</pre>
  *
- * <p>Listings are in key order: by service name, then by instance id. Bad arguments fail at the
- * call with {@link NullPointerException} or {@link IllegalArgumentException}; an unreachable backend
- * with {@link RegistryUnavailableException}; a closed registry with {@link RegistryClosedException}.
+ * <p>Listings are sorted by service name, then by instance id, compared as strings: {@code orders}
+ * before {@code orders-v2}, although etcd's key order puts {@code /services/orders-v2/…} first
+ * ({@code -} sorts before {@code /}). Bad arguments fail at the call with {@link
+ * NullPointerException} or {@link IllegalArgumentException}; an unreachable backend with {@link
+ * RegistryUnavailableException}; a closed registry with {@link RegistryClosedException}.
  * Implementations are thread-safe.
  */
 public interface Registry extends AutoCloseable {
@@ -70,10 +72,16 @@ public interface Registry extends AutoCloseable {
    */
   List<ServiceInstance> instances(String serviceName);
 
-  /** The names of the services that have at least one instance now, sorted. */
+  /** The names of the services that have at least one instance now, sorted as strings. */
   SortedSet<String> services();
 
-  /** Every instance of every service now, ordered by service name, then instance id. */
+  /**
+   * Every instance of every service now, ordered by service name, then instance id (as strings, so
+   * {@code orders/i-1} before {@code orders-v2/x}, unlike etcd's key order). Entries whose value is
+   * not a valid instance are skipped (and reported), never thrown.
+   *
+   * @throws RegistryUnavailableException if the registry cannot be reached
+   */
   List<ServiceInstance> allInstances();
 
   /**

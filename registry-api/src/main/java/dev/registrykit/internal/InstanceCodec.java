@@ -1,6 +1,7 @@
 package dev.registrykit.internal;
 
 import dev.registrykit.ServiceInstance;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,6 +26,15 @@ public final class InstanceCodec {
       super(reason);
     }
   }
+
+  /**
+   * The order of {@code Registry.allInstances()}: by service name, then instance id, as strings.
+   * Not etcd's key order: a service whose name extends another's with {@code -} or {@code .} (both
+   * sort before {@code /}) has its keys first, {@code orders-v2/x} before {@code orders/i-1}, so
+   * listings of several services are sorted with this after reading.
+   */
+  public static final Comparator<ServiceInstance> LISTING_ORDER =
+      Comparator.comparing(ServiceInstance::serviceName).thenComparing(ServiceInstance::instanceId);
 
   private InstanceCodec() {
   }

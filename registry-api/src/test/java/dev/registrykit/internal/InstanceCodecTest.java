@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.registrykit.ServiceInstance;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -14,6 +17,22 @@ class InstanceCodecTest {
   private static final String NS = "/services";
   private static final String GUID = "3f2b9a2e-6d1c-4a0e-9a77-2b7f5f0f1c11";
   private static final String KEY = "/services/OrderShippingService/" + GUID;
+
+  @Test
+  void listingOrderIsByServiceNameThenIdNotByKey() {
+    ServiceInstance orders2 = ServiceInstance.of("orders", "i-2", "http://h:2");
+    ServiceInstance orders1 = ServiceInstance.of("orders", "i-1", "http://h:1");
+    ServiceInstance dotted = ServiceInstance.of("orders.eu", "a", "http://h:3");
+    ServiceInstance dashed = ServiceInstance.of("orders-v2", "x", "http://h:4");
+    List<ServiceInstance> byKey = new ArrayList<>(List.of(orders2, orders1, dotted, dashed));
+    byKey.sort(Comparator.comparing(instance -> InstanceCodec.key(NS, instance)));
+    assertThat(byKey).as("etcd's key order").containsExactly(dashed, dotted, orders1, orders2);
+
+    List<ServiceInstance> listed = new ArrayList<>(byKey);
+    listed.sort(InstanceCodec.LISTING_ORDER);
+
+    assertThat(listed).containsExactly(orders1, orders2, dashed, dotted);
+  }
 
   @Test
   void writesExactlyTheOriginsJson() {

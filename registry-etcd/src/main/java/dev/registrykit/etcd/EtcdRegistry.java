@@ -168,6 +168,7 @@ public final class EtcdRegistry implements Registry {
   public List<ServiceInstance> instances(String serviceName) {
     Validation.requireServiceName(serviceName);
     checkOpen("instances");
+    // key order is id order here: one prefix, and ids are ASCII without '/'
     return Collections.unmodifiableList(list(InstanceCodec.servicePrefix(namespace(), serviceName), "instances"));
   }
 
@@ -181,10 +182,17 @@ public final class EtcdRegistry implements Registry {
     return Collections.unmodifiableSortedSet(names);
   }
 
+  /**
+   * Every instance now, by service name, then id, as {@link Registry#allInstances()} promises: sorted
+   * after reading, since etcd returns the keys of a service whose name extends another's with {@code
+   * -} or {@code .} (which sort before {@code /}) first, {@code orders-v2/…} before {@code orders/…}.
+   */
   @Override
   public List<ServiceInstance> allInstances() {
     checkOpen("allInstances");
-    return Collections.unmodifiableList(list(InstanceCodec.namespacePrefix(namespace()), "allInstances"));
+    List<ServiceInstance> result = list(InstanceCodec.namespacePrefix(namespace()), "allInstances");
+    result.sort(InstanceCodec.LISTING_ORDER);
+    return Collections.unmodifiableList(result);
   }
 
   private List<ServiceInstance> list(String prefix, String operation) {
@@ -245,7 +253,8 @@ public final class EtcdRegistry implements Registry {
   }
 
   /**
-   * Deregisters every registration (deleting its key), closes every watch, stops the registry's
+   * Closes every watch first, so that none hears of what closing does (or of anything later), then
+   * deregisters every registration (deleting its key), closes every election, stops the registry's
    * threads and, unless the client was given by the caller, closes the jetcd client. Idempotent.
    * Failures to reach etcd are logged, not thrown: once one deregistration finds etcd unavailable, the
    * remaining registrations are closed without waiting for etcd (their leases are revoked in the
@@ -256,6 +265,9 @@ public final class EtcdRegistry implements Registry {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    for (EtcdWatch watch : List.copyOf(watches)) {
+      watch.close(); // before the deletes below, whose events it would otherwise pass on
     }
     boolean reachable = true;
     for (EtcdRegistration registration : List.copyOf(registrations)) {
@@ -272,9 +284,6 @@ public final class EtcdRegistry implements Registry {
       } catch (RuntimeException e) {
         LOG.warn("could not deregister {} while closing: {}", registration.key(), e.getMessage());
       }
-    }
-    for (EtcdWatch watch : List.copyOf(watches)) {
-      watch.close();
     }
     for (EtcdElection election : elections.values()) {
       election.close();
@@ -417,7 +426,10 @@ public final class EtcdRegistry implements Registry {
       return this;
     }
 
-    /** Talks TLS to etcd; endpoints then use {@code https://}. */
+    /**
+     * Talks TLS to etcd; every endpoint must then be {@code https://} ({@link #build()} refuses
+     * {@code http://} ones, and {@code https://} ones without TLS).
+     */
     public Builder withTls(Tls tls) {
       this.tls = Objects.requireNonNull(tls, "tls must not be null");
       return this;
@@ -438,7 +450,9 @@ public final class EtcdRegistry implements Registry {
     /**
      * Validates the settings and builds the registry (without contacting etcd).
      *
-     * @throws IllegalStateException if neither or both of endpoints and client were given
+     * @throws IllegalStateException if neither or both of endpoints and client were given, or the
+     *                               endpoints' schemes do not match {@link #withTls(Tls)}: all
+     *                               {@code https://} with it, all {@code http://} without
      */
     public EtcdRegistry build() {
       if (client != null) {
@@ -453,6 +467,7 @@ public final class EtcdRegistry implements Registry {
         throw new IllegalStateException(
             "no etcd to talk to: call withEndpoints(\"http://localhost:2379\") or withClient(client)");
       }
+      requireSchemesMatchTls();
       // "hasleader": a member cut off from its peers refuses at once ("no leader") instead of leaving
       // the call unanswered, so the call is retried on another member within the call timeout.
       // jetcd's own retries (of a refused call, or one with an expired auth token) pause 500 ms at
@@ -470,11 +485,37 @@ public final class EtcdRegistry implements Registry {
             tls.clientCertificateFile().ifPresent(
                 cert -> ssl.keyManager(cert.toFile(), tls.clientKeyFile().orElseThrow().toFile()));
           });
-        } catch (SSLException e) {
+        } catch (SSLException | IllegalArgumentException e) { // netty: IllegalArgumentException for a file that is no PEM
           throw new IllegalArgumentException("tls could not be set up from " + tls + ": " + e.getMessage(), e);
         }
       }
       return new EtcdRegistry(this, jetcd.build(), true);
+    }
+
+    /**
+     * jetcd talks TLS to every endpoint when given an SSL context and plain text otherwise, whatever
+     * the scheme says: endpoints must all be https:// with TLS, all http:// without.
+     */
+    private void requireSchemesMatchTls() {
+      List<URI> http = endpoints.stream().filter(uri -> "http".equals(uri.getScheme())).toList();
+      List<URI> https = endpoints.stream().filter(uri -> "https".equals(uri.getScheme())).toList();
+      if (!http.isEmpty() && !https.isEmpty()) {
+        throw new IllegalStateException("endpoints must all be https:// (with withTls) or all http:// (without) "
+            + "but were mixed: " + endpoints + "; etcd listens on one scheme, so write them all alike");
+      }
+      if (tls != null && !http.isEmpty()) {
+        throw new IllegalStateException("withTls needs https:// endpoints but was given: " + http.get(0)
+            + "; write " + withScheme(http.get(0), "https") + ", or drop withTls to talk plain http");
+      }
+      if (tls == null && !https.isEmpty()) {
+        throw new IllegalStateException("https:// endpoints need withTls(Tls.trusting(caFile)) but none was given "
+            + "for: " + https.get(0) + "; add it, or write " + withScheme(https.get(0), "http")
+            + " if etcd does not use TLS");
+      }
+    }
+
+    private static String withScheme(URI uri, String scheme) {
+      return scheme + uri.toString().substring(uri.getScheme().length());
     }
 
     String describeEndpoints() {

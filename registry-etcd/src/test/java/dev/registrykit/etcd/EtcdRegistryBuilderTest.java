@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,28 @@ class EtcdRegistryBuilderTest {
   }
 
   @Test
+  void tlsNeedsHttpsEndpointsAndHttpsNeedsTls() {
+    Tls tls = Tls.trusting(Path.of("pom.xml"));
+    assertThatThrownBy(() -> EtcdRegistry.builder().withEndpoints("http://etcd-1:2379").withTls(tls).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("withTls needs https:// endpoints but was given: http://etcd-1:2379; write https://etcd-1:2379, "
+            + "or drop withTls to talk plain http");
+    assertThatThrownBy(() -> EtcdRegistry.builder().withEndpoints("https://etcd-1:2379").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("https:// endpoints need withTls(Tls.trusting(caFile)) but none was given for: "
+            + "https://etcd-1:2379; add it, or write http://etcd-1:2379 if etcd does not use TLS");
+    assertThatThrownBy(() -> EtcdRegistry.builder().withEndpoints("https://etcd-1:2379", "http://etcd-2:2379")
+        .withTls(tls).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("endpoints must all be https:// (with withTls) or all http:// (without) but were mixed: "
+            + "[https://etcd-1:2379, http://etcd-2:2379]; etcd listens on one scheme, so write them all alike");
+    assertThatThrownBy(() -> EtcdRegistry.builder().withEndpoints("https://etcd-1:2379").withTls(tls).build())
+        .as("https with TLS passes the scheme check, and reaches the TLS setup, which reads the CA file")
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("tls could not be set up from " + tls + ": File does not contain valid certificates: pom.xml");
+  }
+
+  @Test
   void configFromTheEnvironmentAsInTheOrigin() {
     RegistrationConfig config = RegistrationConfig.fromEnvironment(Map.of(
         "REGISTRYKIT_ENDPOINTS", "http://etcd-1:2379, http://etcd-2:2379",
@@ -108,6 +131,39 @@ class EtcdRegistryBuilderTest {
     assertThat(config.endpoints()).containsExactly("http://localhost:2379");
     assertThat(config.ttl()).isEqualTo(Duration.ofSeconds(45));
     assertThat(config.instance().instanceId()).hasSize(36); // a random UUID
+  }
+
+  @Test
+  void configFromCodeThroughTheBuilder() {
+    RegistrationConfig config = RegistrationConfig.builder()
+        .withEndpoints("http://etcd-1:2379", "http://etcd-2:2379")
+        .withNamespace("/registry")
+        .withServiceName("OrderShippingService")
+        .withServiceAddress("http://10.0.0.7:5000")
+        .withInstanceId("i-7")
+        .withTtl(Duration.ofSeconds(15))
+        .build();
+
+    assertThat(config).isEqualTo(new RegistrationConfig(List.of("http://etcd-1:2379", "http://etcd-2:2379"),
+        "/registry", dev.registrykit.ServiceInstance.of("OrderShippingService", "i-7", "http://10.0.0.7:5000"),
+        Duration.ofSeconds(15)));
+  }
+
+  @Test
+  void configFromCodeWithTheOriginsDefaults() {
+    RegistrationConfig config = RegistrationConfig.builder()
+        .withServiceName("OrderShippingService").withServiceAddress("http://localhost:5000").build();
+    RegistrationConfig another = RegistrationConfig.builder()
+        .withServiceName("OrderShippingService").withServiceAddress("http://localhost:5000").build();
+
+    assertThat(config.endpoints()).containsExactly("http://localhost:2379");
+    assertThat(config.namespace()).isEqualTo("/services");
+    assertThat(config.ttl()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.instance().serviceName()).isEqualTo("OrderShippingService");
+    assertThat(config.instance().address()).hasToString("http://localhost:5000");
+    assertThat(java.util.UUID.fromString(config.instance().instanceId())).as("a random UUID").hasToString(
+        config.instance().instanceId());
+    assertThat(another.instance().instanceId()).as("one per builder").isNotEqualTo(config.instance().instanceId());
   }
 
   @Test

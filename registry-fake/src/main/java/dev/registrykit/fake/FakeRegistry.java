@@ -224,6 +224,7 @@ public final class FakeRegistry implements Registry {
     List<InvalidEntry> invalid = new ArrayList<>();
     synchronized (lock) {
       checkUsable("instances");
+      // key order is id order here: one prefix, and ids are ASCII without '/'
       for (Map.Entry<String, Entry> e : subMap(InstanceCodec.servicePrefix(namespace, serviceName)).entrySet()) {
         ServiceInstance instance = instanceOf(e.getKey(), e.getValue(), invalid);
         if (instance != null) {
@@ -245,13 +246,16 @@ public final class FakeRegistry implements Registry {
   }
 
   /**
-   * Every instance now, in key order, as etcd returns them: by service, then id, except that a
-   * service whose name extends another's with {@code -} or {@code .} (which sort before {@code /})
-   * comes first: {@code orders-v2/…} lists before {@code orders/…}, as on {@code EtcdRegistry}.
+   * Every instance now, by service name, then id, as {@link Registry#allInstances()} promises and
+   * {@code EtcdRegistry} does: sorted after reading, since the keys of a service whose name extends
+   * another's with {@code -} or {@code .} (which sort before {@code /}) come first, {@code
+   * orders-v2/…} before {@code orders/…}.
    */
   @Override
   public List<ServiceInstance> allInstances() {
-    return Collections.unmodifiableList(listAll("allInstances"));
+    List<ServiceInstance> result = listAll("allInstances");
+    result.sort(InstanceCodec.LISTING_ORDER);
+    return Collections.unmodifiableList(result);
   }
 
   private List<ServiceInstance> listAll(String call) {
@@ -303,11 +307,13 @@ public final class FakeRegistry implements Registry {
   }
 
   /**
-   * Closes every registration (deleting its key, as {@link Registration#close()} does, crashed ones
-   * included, as {@code EtcdRegistry} does), resigns every candidacy and closes every subscription:
-   * registration listeners hear {@code CLOSED}, watches hear nothing more. Later calls throw {@link
+   * Closes every watch first, as {@code EtcdRegistry} does, so they hear nothing of what closing
+   * does; then closes every registration (deleting its key, as {@link Registration#close()} does,
+   * crashed ones included, as {@code EtcdRegistry} does), resigns every candidacy and closes every
+   * other subscription: registration listeners hear {@code CLOSED}. Later calls throw {@link
    * RegistryClosedException} naming the call; {@link #history()}, {@link #revision()} and {@link
-   * #listenerFailures()} still answer. During an outage nothing reaches the "server": the
+   * #listenerFailures()} still answer, and another program's {@link #putRaw(String, String)} and
+   * {@link #deleteRaw(String)} still write. During an outage nothing reaches the "server": the
    * registrations are closed and their keys go when their leases run out on the clock. Idempotent.
    */
   @Override
@@ -316,6 +322,10 @@ public final class FakeRegistry implements Registry {
       if (closed) {
         return;
       }
+      for (Watch watch : watches) {
+        watch.open = false;
+      }
+      watches.clear();
       boolean reachable = !unavailable();
       for (FakeRegistration registration : new ArrayList<>(registrations)) {
         if (reachable) {
@@ -333,10 +343,6 @@ public final class FakeRegistry implements Registry {
         }
         election.observers.clear();
       }
-      for (Watch watch : watches) {
-        watch.open = false;
-      }
-      watches.clear();
       held.clear(); // for closed watches and observers only
       closed = true;
     }
@@ -446,14 +452,14 @@ public final class FakeRegistry implements Registry {
    * RegistryEvent.Removed}. A registration whose key is overwritten keeps its lease but no longer
    * owns the key: closing it leaves the value alone.
    *
+   * <p>The other program has its own connection: its writes go through while this registry is cut
+   * off ({@link Fault#unavailable()}; this registry's watchers hear of them when that heals) and
+   * after it was closed (they are in {@link #history()}; nobody of this registry hears of them),
+   * and fail only while etcd is {@link Fault#down() down}, as on etcd.
+   *
    * @param key the full key, under this registry's namespace, e.g. {@code /services/orders/i-1}
    * @throws IllegalArgumentException     if {@code key} is not under the namespace
-   * <p>The other program has its own connection: its writes go through while this registry is cut
-   * off ({@link Fault#unavailable()}; this registry's watchers hear of them when that heals), and
-   * fail only while etcd is {@link Fault#down() down}, as on etcd.
-   *
    * @throws RegistryUnavailableException while etcd is down ({@link Fault#down()})
-   * @throws RegistryClosedException      if this registry was closed
    */
   public void putRaw(String key, String value) {
     Objects.requireNonNull(key, "key must not be null");
@@ -476,7 +482,6 @@ public final class FakeRegistry implements Registry {
    * @return the TTL granted
    * @throws IllegalArgumentException     if {@code key} is not under the namespace or {@code ttl} is bad
    * @throws RegistryUnavailableException while etcd is down ({@link Fault#down()})
-   * @throws RegistryClosedException      if this registry was closed
    */
   public Duration putRaw(String key, String value, Duration ttl) {
     Objects.requireNonNull(key, "key must not be null");
@@ -498,12 +503,12 @@ public final class FakeRegistry implements Registry {
   /**
    * Deletes {@code key} as another program would (watchers see {@link RegistryEvent.Removed} if
    * its value was an instance). A registration whose key is deleted stays {@code ACTIVE}: its lease
-   * lives on, as on etcd.
+   * lives on, as on etcd. Like {@link #putRaw(String, String)}, it works while this registry is cut
+   * off and after it was closed.
    *
    * @return whether there was such a key
    * @throws IllegalArgumentException     if {@code key} is not under the namespace
    * @throws RegistryUnavailableException while etcd is down ({@link Fault#down()})
-   * @throws RegistryClosedException      if this registry was closed
    */
   public boolean deleteRaw(String key) {
     Objects.requireNonNull(key, "key must not be null");
@@ -731,23 +736,26 @@ public final class FakeRegistry implements Registry {
     }
   }
 
-  /** Under lock. */
   /**
-   * Another program's call: its own connection works during {@link Fault#unavailable()}, but not
-   * while etcd is {@link Fault#down() down}.
+   * Another program's call: its own connection works during {@link Fault#unavailable()} and after
+   * this registry was closed, but not while etcd is {@link Fault#down() down}. Under lock.
    */
   private void checkOtherClient(String call) {
-    checkOpen(call);
     if (down()) {
-      checkUsable(call);
+      throw downFailure(call);
     }
   }
 
+  private static RegistryUnavailableException downFailure(String call) {
+    return new RegistryUnavailableException(call + " failed: the fake registry is unavailable (injected "
+        + "Fault.down(); heal it to start etcd again)");
+  }
+
+  /** This registry's own call. Under lock. */
   private void checkUsable(String call) {
     checkOpen(call);
     if (down()) {
-      throw new RegistryUnavailableException(call + " failed: the fake registry is unavailable (injected "
-          + "Fault.down(); heal it to start etcd again)");
+      throw downFailure(call);
     }
     if (unavailable()) {
       throw new RegistryUnavailableException(call + " failed: the fake registry is unavailable (injected "
@@ -888,8 +896,10 @@ public final class FakeRegistry implements Registry {
           after = InstanceCodec.decode(namespace, key, value);
         } catch (InstanceCodec.InvalidValueException e) {
           invalidReason = e.getMessage();
-          InvalidEntry entry = new InvalidEntry(key, value, invalidReason);
-          pending.add(() -> report(List.of(entry)));
+          if (!closed) { // a closed registry reads nothing, so it reports nothing
+            InvalidEntry entry = new InvalidEntry(key, value, invalidReason);
+            pending.add(() -> report(List.of(entry)));
+          }
         }
       }
     }

@@ -3,6 +3,7 @@ package dev.registrykit.fake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.registrykit.InvalidEntry;
 import dev.registrykit.Registration;
 import dev.registrykit.RegistrationState;
 import dev.registrykit.RegistryClosedException;
@@ -133,12 +134,31 @@ class FakeRegistryLifecycleTest {
     assertRefused("watch", () -> registry.watch("orders", events::add));
     assertRefused("watchAll", () -> registry.watchAll(events::add));
     assertRefused("election", () -> registry.election("migrations"));
-    assertRefused("putRaw", () -> registry.putRaw("/services/orders/x", "{}"));
-    assertRefused("deleteRaw", () -> registry.deleteRaw("/services/orders/x"));
     assertRefused("crash", () -> registry.crash(one));
     assertRefused("inject", () -> registry.inject(Fault.unavailable()));
     one.close(); // harmless
     assertThat(registry.history()).as("still readable after close").hasSize(4);
+  }
+
+  @Test
+  void anotherProgramWritesAfterTheRegistryClosedButNothingOfTheRegistryHearsOfIt() {
+    List<InvalidEntry> invalid = new CopyOnWriteArrayList<>();
+    FakeRegistry reporting = FakeRegistry.builder().withInvalidEntryListener(invalid::add).build();
+    reporting.watchAll(events::add);
+    reporting.close();
+
+    reporting.putRaw("/services/orders/i-1", "{\"Id\":\"i-1\",\"Name\":\"orders\",\"Address\":\"http://10.0.0.1:5000\"}");
+    reporting.putRaw("/services/orders/broken", "{oops");
+    reporting.putRaw("/services/orders/i-2", "{\"Id\":\"i-2\",\"Name\":\"orders\",\"Address\":\"http://10.0.0.2:5000\"}",
+        Duration.ofSeconds(5));
+    reporting.clock().advance(Duration.ofSeconds(6));
+    assertThat(reporting.deleteRaw("/services/orders/i-1")).isTrue();
+
+    assertThat(reporting.history()).as("the store lives on, as etcd does").containsExactly(
+        new Added(ORDERS_1, 2), new Added(ORDERS_2, 4), new Removed(ORDERS_2, 5), new Removed(ORDERS_1, 6));
+    assertThat(events).as("the closed registry's watch").isEmpty();
+    assertThat(invalid).as("the closed registry reads nothing, so reports nothing").isEmpty();
+    assertThat(reporting.listenerFailures()).isEmpty();
   }
 
   private static void assertRefused(String call, ThrowingCallable callable) {

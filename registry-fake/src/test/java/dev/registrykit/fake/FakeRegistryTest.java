@@ -123,13 +123,19 @@ class FakeRegistryTest {
   }
 
   @Test
-  void allInstancesFollowsKeyOrderAsEtcdDoesEvenWhereItDiffersFromServiceNameOrder() {
+  void allInstancesIsSortedByServiceNameThenIdWhereKeyOrderDiffers() {
     ServiceInstance v2 = ServiceInstance.of("orders-v2", "x", "http://h:1");
-    registry.register(ORDERS_1, TTL);
+    ServiceInstance eu = ServiceInstance.of("orders.eu", "a", "http://h:2");
+    registry.register(eu, TTL);
+    registry.register(ORDERS_2, TTL);
     registry.register(v2, TTL);
+    registry.register(ORDERS_1, TTL);
+    assertThat(registry.keysWithLeases().keySet()).as("key order: '-' and '.' sort before '/'").containsExactly(
+        "/services/orders-v2/x", "/services/orders.eu/a", "/services/orders/i-1", "/services/orders/i-2");
 
-    assertThat(registry.services()).containsExactly("orders", "orders-v2");
-    assertThat(registry.allInstances()).as("'-' sorts before '/' in the keys").containsExactly(v2, ORDERS_1);
+    assertThat(registry.allInstances()).containsExactly(ORDERS_1, ORDERS_2, v2, eu);
+    assertThat(registry.services()).containsExactly("orders", "orders-v2", "orders.eu");
+    assertThat(registry.instances("orders")).containsExactly(ORDERS_1, ORDERS_2);
   }
 
   @Test

@@ -189,12 +189,16 @@ class EtcdRegistryIntegrationTest {
   }
 
   @Test
-  void closingTheRegistryClosesItsRegistrationsAndWatches(Registry registry, Client client) {
+  void closingTheRegistryClosesItsRegistrationsAndWatches(Registry registry, Client client, RegistryTime time)
+      throws Exception {
     RecordingListener events = new RecordingListener();
+    RecordingListener witness = new RecordingListener();
+    registry.watch("orders", witness);
     Registration registration;
     try (EtcdRegistry own = EtcdRegistry.builder().withClient(client).withNamespace(namespace(registry)).build()) {
       registration = own.register(ORDERS_1, Duration.ofSeconds(30));
       own.watch("orders", events);
+      time.eventually(() -> assertThat(events).hasEventCount(1));
       own.close();
       assertThatThrownBy(() -> own.instances("orders"))
           .isInstanceOf(RegistryClosedException.class)
@@ -202,6 +206,14 @@ class EtcdRegistryIntegrationTest {
     }
     assertThat(registration.state()).isEqualTo(RegistrationState.CLOSED);
     assertThat(registry.instances("orders")).as("deregistered at once by close()").isEmpty();
+    client.getKVClient().put(bytes(namespace(registry) + "/orders/i-2"),
+        bytes("{\"Id\":\"i-2\",\"Name\":\"orders\",\"Address\":\"http://10.0.0.2:5000\"}")).get(5, TimeUnit.SECONDS);
+
+    // another registry's watch hears the deregistration and the later write, so both reached etcd's watchers
+    time.eventually(() -> assertThat(witness.events()).extracting(e -> e.getClass().getSimpleName() + " "
+        + e.instance().instanceId()).containsExactly("Added i-1", "Removed i-1", "Added i-2"));
+    assertThat(events.events()).as("what the closed registry's watch heard").containsExactly(
+        new Added(ORDERS_1, events.events().get(0).revision()));
   }
 
   @Test

@@ -3,12 +3,15 @@ package dev.registrykit.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registrykit.Registry;
+import dev.registrykit.RegistryEvent;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.fake.FakeRegistry;
 import dev.registrykit.junit.FakeRegistryTest;
 import dev.registrykit.junit.RegistryTime;
 import dev.registrykit.junit.contract.RegistryContract;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The contract on the fake, with etcd's timing as the toolkit starts it (1 s minimum TTL). */
@@ -32,6 +35,28 @@ class FakeRegistryContractTest extends RegistryContract {
     registry.clock().advance(Duration.ofNanos(1));
     assertThat(registry.instances("orders")).as("at the check").isEmpty();
     assertThat(time.expiryMargin()).isEqualTo(Duration.ofMillis(500));
+  }
+
+  /**
+   * Pins a documented difference: the fake counts the writes to its own store, from 1 before the
+   * first, so two fakes number alike and neither moves the other's revisions; etcd's revision is the
+   * whole cluster's.
+   */
+  @Test
+  void differenceRevisionsCountTheWritesToThisFakesStoreOnly(FakeRegistry registry) {
+    List<RegistryEvent> events = new ArrayList<>();
+    registry.watchAll(events::add);
+    FakeRegistry other = FakeRegistry.create();
+    assertThat(registry.revision()).as("a fresh fake's revision").isEqualTo(1);
+
+    registry.register(ServiceInstance.of("orders", "i-1", "http://h:1"), Duration.ofSeconds(30));
+    other.register(ServiceInstance.of("orders", "x-1", "http://h:9"), Duration.ofSeconds(30));
+    other.putRaw("/services/orders/x-2", "{\"Id\":\"x-2\",\"Name\":\"orders\",\"Address\":\"http://h:9\"}");
+    registry.register(ServiceInstance.of("orders", "i-2", "http://h:2"), Duration.ofSeconds(30));
+
+    assertThat(events).extracting(RegistryEvent::revision).containsExactly(2L, 3L);
+    assertThat(other.revision()).as("the other fake's, after its two writes").isEqualTo(3);
+    assertThat(registry.revision()).isEqualTo(3);
   }
 
   /** Pins a documented difference: the fake's minimum TTL is a setting. */

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   <li>{@link EtcdHandle}: endpoints, a raw jetcd client and fault controls;</li>
  *   <li>{@code io.etcd.jetcd.Client}: the raw client (owned by the extension);</li>
  *   <li>{@link RegistryTime}: crash a registration, wait for its expiry, wait for a condition;</li>
- *   <li>{@link RegistryBackend}: raw writes as another program would, and an outage (a pause).</li>
+ *   <li>{@link RegistryBackend}: raw writes as another program would, and an outage (the
+ *       registry's connection cut through a proxy, while etcd runs on).</li>
  * </ul>
  *
  * <pre>{@code

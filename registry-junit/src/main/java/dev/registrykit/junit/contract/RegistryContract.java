@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * @FakeRegistryTest(minimumTtlSeconds = 1)
  * class FakeRegistryContractTest extends RegistryContract { }
  *
- * @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS) // the outage test pauses etcd
+ * @EtcdRegistryTest // a shared etcd will do: the outage test cuts only its registry's connection
  * class EtcdRegistryContractTest extends RegistryContract { }
  * }</pre>
  *
@@ -54,12 +55,19 @@ import org.junit.jupiter.api.Test;
  *       instance goes between TTL and TTL + {@link RegistryTime#expiryMargin()} (the fake: TTL +
  *       500 ms; etcd: 1.5 s, scaled). Tests wait with {@link RegistryTime#awaitExpiry(Registration)},
  *       which allows for that.</li>
- *   <li><b>Revision numbers.</b> Both number every write and never go back, but etcd's revision is
- *       the whole cluster's, so tests compare revisions, never their values.</li>
- *   <li><b>An outage.</b> The fake fails at once; etcd (paused) fails after the call timeout.</li>
+ *   <li><b>Revision numbers.</b> Both number every write and never go back, but the fake counts
+ *       the writes to its own store, while etcd's revision is the whole cluster's (a write
+ *       anywhere in etcd, outside the registry's namespace too, moves it), so tests compare
+ *       revisions, never their values.</li>
+ *   <li><b>An outage</b> ({@link RegistryBackend#makeUnavailable()}). The fake fails at once; on
+ *       etcd, where it cuts the registry's connection through a proxy while etcd runs on, a call
+ *       fails after the call timeout.</li>
  *   <li><b>Minimum TTL.</b> Whatever the server's minimum is: the fake's is a setting (2 s by
  *       default, as etcd's default flags; 1 s to match the etcd the toolkit starts).</li>
  * </ul>
+ *
+ * <p>registrykit's own runs pin each difference with a {@code difference…} test beside the contract
+ * ({@code FakeRegistryContractTest} and {@code EtcdRegistryContractTest} in {@code registry-it}).
  */
 public abstract class RegistryContract {
 
@@ -67,6 +75,8 @@ public abstract class RegistryContract {
   protected static final Duration LONG_TTL = Duration.ofSeconds(30);
   /** A TTL short enough to test expiry on etcd in about a second. */
   protected static final Duration SHORT_TTL = Duration.ofSeconds(1);
+  /** How long the threads of {@link #severalThreadsRegisterAtOnce} may take for 100 registrations. */
+  private static final Duration THREADS_TIMEOUT = Duration.ofSeconds(30);
 
   private static final ServiceInstance ORDERS_1 = ServiceInstance.of("orders", "i-1", "http://10.0.0.1:5000");
   private static final ServiceInstance ORDERS_2 = ServiceInstance.of("orders", "i-2", "http://10.0.0.2:5000");
@@ -109,6 +119,21 @@ public abstract class RegistryContract {
     registry.register(ORDERS_1, LONG_TTL);
 
     assertThat(registry.allInstances()).containsExactly(BILLING_1, ORDERS_1, ORDERS_2);
+  }
+
+  @Test
+  public void allInstancesAreSortedByServiceNameWhereTheKeysSortOtherwise(Registry registry) {
+    // '-' and '.' sort before '/': etcd's keys are orders-v2/x, orders.eu/a, orders/i-1, orders/i-2
+    ServiceInstance dashed = ServiceInstance.of("orders-v2", "x", "http://10.0.0.9:5000");
+    ServiceInstance dotted = ServiceInstance.of("orders.eu", "a", "http://10.0.0.8:5000");
+    registry.register(ORDERS_2, LONG_TTL);
+    registry.register(dotted, LONG_TTL);
+    registry.register(ORDERS_1, LONG_TTL);
+    registry.register(dashed, LONG_TTL);
+
+    assertThat(registry.allInstances()).containsExactly(ORDERS_1, ORDERS_2, dashed, dotted);
+    assertThat(registry.services()).containsExactly("orders", "orders-v2", "orders.eu");
+    assertThat(registry.instances("orders")).containsExactly(ORDERS_1, ORDERS_2);
   }
 
   @Test
@@ -170,10 +195,14 @@ public abstract class RegistryContract {
       threads.add(thread);
       thread.start();
     }
+    long deadline = System.nanoTime() + THREADS_TIMEOUT.toNanos();
     for (Thread thread : threads) {
-      thread.join();
+      thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
     }
+    List<String> stuck = threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
+    threads.forEach(Thread::interrupt); // leave no thread behind if some are stuck
 
+    assertThat(stuck).as("threads still registering %s after they started", THREADS_TIMEOUT).isEmpty();
     assertThat(failures).isEmpty();
     assertThat(registry.instances("concurrent")).hasSize(100);
   }
@@ -293,6 +322,28 @@ public abstract class RegistryContract {
     assertThatThrownBy(() -> registry.instances("orders")).isInstanceOf(RegistryClosedException.class);
     assertThatThrownBy(() -> registry.register(ORDERS_2, LONG_TTL)).isInstanceOf(RegistryClosedException.class);
     registry.close();
+  }
+
+  @Test
+  public void closingTheRegistryEndsItsWatchesBeforeDeregistering(Registry registry, RegistryBackend backend,
+      RegistryTime time) {
+    registry.register(ORDERS_1, LONG_TTL);
+    registry.register(BILLING_1, LONG_TTL);
+    RecordingListener all = new RecordingListener();
+    registry.watchAll(all);
+    RecordingListener orders = watch(registry, "orders");
+    time.eventually(() -> assertThat(all).hasEventCount(2));
+    time.eventually(() -> assertThat(orders).hasEventCount(1));
+
+    registry.close();
+    backend.putRaw("orders", "i-2", "{\"Id\":\"i-2\",\"Name\":\"orders\",\"Address\":\"http://10.0.0.2:5000\"}");
+    time.elapse(Duration.ofMillis(300));
+
+    assertThat(all.events()).as("what watchAll heard: nothing once close() began, neither the deregistrations "
+        + "nor another program's write after it").containsExactly(
+            new Added(ORDERS_1, all.events().get(0).revision()), new Added(BILLING_1, all.events().get(1).revision()));
+    assertThat(orders.events()).as("what the watch of orders heard").containsExactly(
+        new Added(ORDERS_1, orders.events().get(0).revision()));
   }
 
   // ------------------------------------------------------------------------------ re-registration
