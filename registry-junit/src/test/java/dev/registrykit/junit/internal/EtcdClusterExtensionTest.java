@@ -249,7 +249,7 @@ class EtcdClusterExtensionTest {
 
   @Test
   void aClusterOfThreeServesFailsOverAndIsBroughtBackAfterEachTest() {
-    Assumptions.assumeTrue(docker(), "needs Docker");
+    Needs.docker();
     Set<String> before = ours();
     long start = System.nanoTime();
 
@@ -285,7 +285,7 @@ class EtcdClusterExtensionTest {
 
   @Test
   void aClusterOfFiveKeepsQuorumWithTwoMembersDown() {
-    Assumptions.assumeTrue(docker(), "needs Docker");
+    Needs.docker();
     Set<String> before = ours();
 
     runOn("container", FiveMembers.class).testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
@@ -296,7 +296,7 @@ class EtcdClusterExtensionTest {
 
   @Test
   void aClusterOfThreeProcessesDoesAllButPartition() {
-    Assumptions.assumeTrue(EtcdBackends.binary().isPresent(), "no etcd binary on the PATH");
+    Needs.etcdBinary();
     long start = System.nanoTime();
 
     runOn("process", ThreeMembers.class).testEvents()
@@ -319,7 +319,7 @@ class EtcdClusterExtensionTest {
 
   @Test
   void theProcessBackendRefusesAPartitionSayingWhatCan() {
-    Assumptions.assumeTrue(EtcdBackends.binary().isPresent(), "no etcd binary on the PATH");
+    Needs.etcdBinary();
     runOn("process", PartitionOfAProcess.class).testEvents().assertThatEvents().haveExactly(1, event(test("partition"),
         finishedWithFailure(instanceOf(UnsupportedOperationException.class), message("partition() needs the container "
             + "backend (Docker): the process backend cannot cut one etcd process off from its peers; run with Docker "
