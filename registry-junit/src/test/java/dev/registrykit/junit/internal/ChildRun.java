@@ -1,0 +1,83 @@
+package dev.registrykit.junit.internal;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import dev.registrykit.Registry;
+import dev.registrykit.ServiceInstance;
+import dev.registrykit.junit.EtcdHandle;
+import dev.registrykit.junit.EtcdLifecycle;
+import dev.registrykit.junit.EtcdRegistryTest;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * The main class of a child JVM that {@link ChildJvmTest} starts, to see what a whole JVM does:
+ * {@code exit} runs a test that starts etcd and ends the JVM with {@code System.exit} before JUnit
+ * closes anything; {@code run} runs a test that reports which etcd it got. It reports on lines
+ * starting with {@value #REPORT}.
+ */
+final class ChildRun {
+
+  static final String REPORT = "registrykit-child ";
+  static final String CHILD = "registrykit.child";
+
+  private ChildRun() {
+  }
+
+  public static void main(String[] args) {
+    System.setProperty(CHILD, "true");
+    Class<?> fixture = switch (args[0]) {
+      case "exit" -> ExitsMidTest.class;
+      case "run" -> ReportsItsEtcd.class;
+      default -> throw new IllegalArgumentException("mode must be exit or run but was: " + args[0]);
+    };
+    EngineExecutionResults results = EngineTestKit.engine("junit-jupiter").selectors(selectClass(fixture)).execute();
+    report("succeeded=" + results.testEvents().succeeded().count() + " failed=" + results.testEvents().failed().count()
+        + " skipped=" + results.containerEvents().skipped().count()
+        + results.testEvents().failed().stream().map(event -> " failure=" + event.getPayload().orElse(""))
+            .collect(Collectors.joining()));
+    System.exit(0);
+  }
+
+  static void report(String line) {
+    System.out.println(REPORT + line);
+    System.out.flush();
+  }
+
+  @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS, members = 3)
+  @EnabledIfSystemProperty(named = CHILD, matches = "true")
+  static class ExitsMidTest {
+    @Test
+    void startsEtcdThenTheJvmExits(EtcdHandle etcd, Registry registry) {
+      registry.register(ServiceInstance.of("orders", "1", "http://h:1"), Duration.ofSeconds(30));
+      String line = "backend=" + etcd.backend() + " session=" + ContainerEtcd.SESSION
+          + " pids=" + Leftovers.etcdProcesses().stream().map(String::valueOf).sorted().collect(Collectors.joining(","));
+      if (etcd.backend().equals("container")) {
+        var docker = DockerClientFactory.instance().client();
+        Map<String, String> session = Map.of(ContainerEtcd.SESSION_LABEL, ContainerEtcd.SESSION);
+        line += " containers=" + docker.listContainersCmd().withLabelFilter(session).exec().size()
+            + " networks=" + docker.listNetworksCmd().withFilter("label", java.util.List.of(
+                ContainerEtcd.SESSION_LABEL + "=" + ContainerEtcd.SESSION)).exec().size();
+      }
+      report(line);
+      System.exit(0); // before JUnit closes its stores: only the shutdown hook is left to clean up
+    }
+  }
+
+  @EtcdRegistryTest
+  @EnabledIfSystemProperty(named = CHILD, matches = "true")
+  static class ReportsItsEtcd {
+    @Test
+    void reports(EtcdHandle etcd, Registry registry) {
+      registry.register(ServiceInstance.of("orders", "1", "http://h:1"), Duration.ofSeconds(30));
+      report("backend=" + etcd.backend() + " endpoints=" + etcd.endpoints() + " instances="
+          + registry.instances("orders").size());
+    }
+  }
+}
