@@ -69,11 +69,14 @@ class EtcdClusterExtensionTest {
     return ByteSequence.from(text, StandardCharsets.UTF_8);
   }
 
+  /** Runs the fixture through the engine; then no container, etcd process or registrykit thread of the run may be left. */
   private static EngineExecutionResults run(Class<?> type) {
+    Leftovers before = Leftovers.before();
     EngineExecutionResults results = EngineTestKit.engine("junit-jupiter").selectors(selectClass(type)).execute();
     results.allEvents().failed().stream().forEach(event -> event.getPayload(
         org.junit.platform.engine.TestExecutionResult.class).flatMap(r -> r.getThrowable()).ifPresent(e ->
             System.out.println("fixture " + event.getTestDescriptor().getDisplayName() + " failed: " + e)));
+    before.assertNoneAfter();
     return results;
   }
 
