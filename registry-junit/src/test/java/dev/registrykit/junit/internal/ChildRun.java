@@ -33,7 +33,7 @@ final class ChildRun {
   public static void main(String[] args) {
     System.setProperty(CHILD, "true");
     Class<?> fixture = switch (args[0]) {
-      case "exit" -> ExitsMidTest.class;
+      case "exit" -> ExitsMidRun.class;
       case "run" -> ReportsItsEtcd.class;
       default -> throw new IllegalArgumentException("mode must be exit or run but was: " + args[0]);
     };
@@ -52,7 +52,7 @@ final class ChildRun {
 
   @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS, members = 3)
   @EnabledIfSystemProperty(named = CHILD, matches = "true")
-  static class ExitsMidTest {
+  static class ExitsMidRun {
     @Test
     void startsEtcdThenTheJvmExits(EtcdHandle etcd, Registry registry) {
       registry.register(ServiceInstance.of("orders", "1", "http://h:1"), Duration.ofSeconds(30));
