@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.github.dockerjava.api.DockerClient;
+import io.etcd.jetcd.Client;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,11 +130,21 @@ class ChildJvmTest {
       Child child = runChild("run", Map.of(), Map.of("REGISTRYKIT_ETCD_ENDPOINTS", endpoint));
 
       assertThat(child.exitCode()).as("exit code of the child; it printed:\n" + child.output()).isZero();
-      assertThat(child.report("backend=")).as("what the child's test got")
-          .containsEntry("backend", "external").containsEntry("endpoints", "[" + endpoint + "]")
-          .containsEntry("instances", "1");
       assertThat(child.report("succeeded=")).as("the child's run")
           .containsEntry("succeeded", "1").containsEntry("failed", "0").containsEntry("skipped", "0");
+      Map<String, String> report = child.report("backend=");
+      assertThat(report).as("what the child's test got")
+          .containsEntry("backend", "external").containsEntry("endpoints", "[" + endpoint + "]");
+      try (Client client = Client.builder().endpoints(theirs.endpoints().get(0)).build()) {
+        assertThat(client.getKVClient().get(ChildRun.bytes(ChildRun.WRITTEN)).get(30, TimeUnit.SECONDS).getKvs())
+            .as("what the child wrote into their etcd").singleElement()
+            .satisfies(kv -> assertThat(kv.getValue().toString(StandardCharsets.UTF_8)).isEqualTo(report.get("pid")));
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new AssertionError("Expecting to read their etcd but: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while reading their etcd", e);
     }
   }
 }
