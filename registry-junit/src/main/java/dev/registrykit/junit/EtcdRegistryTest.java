@@ -19,8 +19,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   <li>{@link EtcdHandle}: endpoints, a raw jetcd client and fault controls;</li>
  *   <li>{@code io.etcd.jetcd.Client}: the raw client (owned by the extension);</li>
  *   <li>{@link RegistryTime}: crash a registration, wait for its expiry, wait for a condition;</li>
- *   <li>{@link RegistryBackend}: raw writes as another program would, and an outage (the
- *       registry's connection cut through a proxy, while etcd runs on).</li>
+ *   <li>{@link RegistryBackend}: raw writes as another program would, and an outage of this test's
+ *       registry alone: {@link RegistryBackend#makeUnavailable()} cuts the registry's connections to
+ *       etcd (it reaches etcd through a proxy the extension can cut) while etcd goes on serving the
+ *       raw client and other tests and expiring the registry's leases; {@link RegistryBackend#heal()}
+ *       lets it reconnect. To stop etcd itself, use the {@link EtcdHandle} controls.</li>
  * </ul>
  *
  * <pre>{@code
@@ -38,11 +41,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }</pre>
  *
  * <p>Where etcd comes from, in order: {@code REGISTRYKIT_ETCD_ENDPOINTS} / {@code
- * -Dregistrykit.etcd.endpoints} (an etcd you run; no fault controls); else a container of {@link
- * #image()} when Docker answers; else an {@code etcd} binary from the {@code PATH} (or {@code
- * -Dregistrykit.etcd.binary}) run as a process on free loopback ports; else the tests are skipped
- * with a message saying how to get one, or fail when {@code -Dregistrykit.etcd.required=true}.
- * {@code -Dregistrykit.etcd.backend=container|process|external} forces one. etcd is started with
+ * -Dregistrykit.etcd.endpoints} (an etcd you run; no fault controls), which wins even where Docker
+ * runs, since setting it says which etcd to use; else a container of {@link #image()} when Docker
+ * answers; else an {@code etcd} binary (the one {@code -Dregistrykit.etcd.binary} names, else {@code
+ * etcd} on the {@code PATH}) run as a process on free loopback ports; else the tests are skipped
+ * with a message saying how to get Docker or etcd, or fail when {@code
+ * -Dregistrykit.etcd.required=true}. {@code -Dregistrykit.etcd.backend=container|process|external}
+ * forces one. etcd is started with
  * {@code --heartbeat-interval=10 --election-timeout=100}, so a 1 s lease is granted 1 s.
  *
  * <p>With {@link #members()} 3 or 5, the container backend runs one container per member on a Docker
@@ -50,7 +55,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * per member on loopback ports (all controls but partition).
  *
  * <p>The extension stops its own containers and processes (through JUnit's store, and a JVM
- * shutdown hook as a safety net), so it works without Testcontainers' Ryuk.
+ * shutdown hook as a safety net for a run that ends without closing it: {@code System.exit}, Ctrl-C,
+ * SIGTERM), so it works without Testcontainers' Ryuk. A JVM killed with SIGKILL runs no hook: what it
+ * started stays until removed by hand (containers carry the label {@code dev.registrykit}).
  */
 @Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)

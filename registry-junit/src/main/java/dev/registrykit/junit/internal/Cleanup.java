@@ -8,8 +8,10 @@ import java.util.Set;
 
 /**
  * The safety net behind JUnit's store: whatever the extension starts is listed here until closed,
- * and a JVM shutdown hook closes what is left (a run killed between tests, a store JUnit never
- * closed), since Testcontainers' Ryuk cannot be relied on.
+ * and a JVM shutdown hook closes what is left when the JVM ends without JUnit closing it ({@code
+ * System.exit} in a test, Ctrl-C, SIGTERM from a build tool that gives up), since Testcontainers'
+ * Ryuk cannot be relied on. A JVM killed with SIGKILL runs no shutdown hook, so what it started
+ * stays: containers (labelled {@code dev.registrykit}) and etcd processes.
  */
 final class Cleanup {
 

@@ -123,7 +123,7 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
     if (Settings.required()) {
       return ConditionEvaluationResult.enabled("etcd is required, so the tests fail: " + choice.reason());
     }
-    return ConditionEvaluationResult.disabled(choice.reason());
+    return ConditionEvaluationResult.disabled(choice.skipMessage());
   }
 
   /** True where {@link EtcdRegistryTest} is on the class, whose condition then decided; not for {@code @RegistryTest}. */
@@ -197,7 +197,7 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
   private static EtcdResource start(ExtensionContext context, String image, int members) {
     EtcdBackends.Choice choice = choice(context, image);
     EtcdServer server = choice.starter()
-        .orElseThrow(() -> new IllegalStateException(choice.reason()))
+        .orElseThrow(() -> new IllegalStateException(choice.failureMessage()))
         .apply(members);
     return new EtcdResource(server);
   }

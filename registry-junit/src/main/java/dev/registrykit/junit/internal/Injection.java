@@ -26,9 +26,15 @@ final class Injection {
           if (!field.isAnnotationPresent(RegistryResource.class)) {
             continue;
           }
-          if (Modifier.isStatic(field.getModifiers()) || Modifier.isFinal(field.getModifiers())) {
+          if (Modifier.isStatic(field.getModifiers())) {
             throw new ExtensionConfigurationException("@RegistryResource field " + type.getSimpleName() + "."
-                + field.getName() + " must be neither static nor final");
+                + field.getName() + " must be neither static nor final but is static: make it an instance field, "
+                + "which the extension fills before each test");
+          }
+          if (Modifier.isFinal(field.getModifiers())) {
+            throw new ExtensionConfigurationException("@RegistryResource field " + type.getSimpleName() + "."
+                + field.getName() + " must be neither static nor final but is final: remove final, so that the "
+                + "extension can fill it before each test");
           }
           if (!supported.contains(field.getType())) {
             throw new ExtensionConfigurationException("@RegistryResource field " + type.getSimpleName() + "."

@@ -3,9 +3,14 @@ package dev.registrykit.junit.internal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
-/** The settings the JUnit toolkit reads: a system property first, then an environment variable. */
+/**
+ * The settings the JUnit toolkit reads: a system property first, then an environment variable.
+ * {@link #SYSTEM} reads this JVM's; tests of the choices made from settings give their own.
+ */
 final class Settings {
 
   static final String ENDPOINTS = "registrykit.etcd.endpoints";
@@ -15,7 +20,22 @@ final class Settings {
   static final String REQUIRED = "registrykit.etcd.required";
   static final String TIME_SCALE = "registrykit.time.scale";
 
-  private Settings() {
+  /** This JVM's system properties and environment. */
+  static final Settings SYSTEM = new Settings(System::getProperty, System::getenv);
+
+  private final UnaryOperator<String> properties;
+  private final UnaryOperator<String> environment;
+
+  private Settings(UnaryOperator<String> properties, UnaryOperator<String> environment) {
+    this.properties = properties;
+    this.environment = environment;
+  }
+
+  /** Settings from these system properties and environment variables instead of the JVM's. */
+  static Settings of(Map<String, String> properties, Map<String, String> environment) {
+    Map<String, String> ownProperties = Map.copyOf(properties);
+    Map<String, String> ownEnvironment = Map.copyOf(environment);
+    return new Settings(ownProperties::get, ownEnvironment::get);
   }
 
   /** {@code registrykit.etcd.image} → {@code REGISTRYKIT_ETCD_IMAGE}. */
@@ -23,16 +43,23 @@ final class Settings {
     return property.toUpperCase(Locale.ROOT).replace('.', '_');
   }
 
+  /** {@code property} from this JVM: the system property, else the environment variable. */
   static Optional<String> get(String property) {
-    String value = System.getProperty(property);
+    return SYSTEM.value(property);
+  }
+
+  /** {@code property}: the system property unless blank, else the environment variable unless blank. */
+  Optional<String> value(String property) {
+    String value = properties.apply(property);
     if (value == null || value.isBlank()) {
-      value = System.getenv(envName(property));
+      value = environment.apply(envName(property));
     }
     return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
   }
 
-  static List<String> endpoints() {
-    return get(ENDPOINTS).map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+  /** The endpoints of an etcd the user runs, as written: comma-separated, blanks dropped; empty if unset. */
+  List<String> endpoints() {
+    return value(ENDPOINTS).map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
         .orElse(List.of());
   }
 

@@ -69,11 +69,14 @@ class EtcdClusterExtensionTest {
     return ByteSequence.from(text, StandardCharsets.UTF_8);
   }
 
+  /** Runs the fixture through the engine; then no container, etcd process or registrykit thread of the run may be left. */
   private static EngineExecutionResults run(Class<?> type) {
+    Leftovers before = Leftovers.before();
     EngineExecutionResults results = EngineTestKit.engine("junit-jupiter").selectors(selectClass(type)).execute();
     results.allEvents().failed().stream().forEach(event -> event.getPayload(
         org.junit.platform.engine.TestExecutionResult.class).flatMap(r -> r.getThrowable()).ifPresent(e ->
             System.out.println("fixture " + event.getTestDescriptor().getDisplayName() + " failed: " + e)));
+    before.assertNoneAfter();
     return results;
   }
 
@@ -249,7 +252,7 @@ class EtcdClusterExtensionTest {
 
   @Test
   void aClusterOfThreeServesFailsOverAndIsBroughtBackAfterEachTest() {
-    Assumptions.assumeTrue(docker(), "needs Docker");
+    Needs.docker();
     Set<String> before = ours();
     long start = System.nanoTime();
 
@@ -285,7 +288,7 @@ class EtcdClusterExtensionTest {
 
   @Test
   void aClusterOfFiveKeepsQuorumWithTwoMembersDown() {
-    Assumptions.assumeTrue(docker(), "needs Docker");
+    Needs.docker();
     Set<String> before = ours();
 
     runOn("container", FiveMembers.class).testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
@@ -296,7 +299,7 @@ class EtcdClusterExtensionTest {
 
   @Test
   void aClusterOfThreeProcessesDoesAllButPartition() {
-    Assumptions.assumeTrue(EtcdBackends.binary().isPresent(), "no etcd binary on the PATH");
+    Needs.etcdBinary();
     long start = System.nanoTime();
 
     runOn("process", ThreeMembers.class).testEvents()
@@ -319,7 +322,7 @@ class EtcdClusterExtensionTest {
 
   @Test
   void theProcessBackendRefusesAPartitionSayingWhatCan() {
-    Assumptions.assumeTrue(EtcdBackends.binary().isPresent(), "no etcd binary on the PATH");
+    Needs.etcdBinary();
     runOn("process", PartitionOfAProcess.class).testEvents().assertThatEvents().haveExactly(1, event(test("partition"),
         finishedWithFailure(instanceOf(UnsupportedOperationException.class), message("partition() needs the container "
             + "backend (Docker): the process backend cannot cut one etcd process off from its peers; run with Docker "

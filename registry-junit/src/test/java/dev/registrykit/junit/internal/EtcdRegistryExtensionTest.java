@@ -10,7 +10,7 @@ import static org.junit.platform.testkit.engine.EventConditions.test;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
-import com.github.dockerjava.api.model.Container;
+import dev.registrykit.Registration;
 import dev.registrykit.Registry;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
@@ -21,24 +21,36 @@ import dev.registrykit.junit.RegistryResource;
 import dev.registrykit.junit.RegistryTime;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
+import java.util.concurrent.atomic.AtomicInteger;
 import dev.registrykit.junit.RegistryBackend;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
-import org.testcontainers.DockerClientFactory;
 
 /**
  * The extension, run through the real JUnit engine on fixture classes (static nested classes, which
@@ -60,7 +72,18 @@ class EtcdRegistryExtensionTest {
     System.clearProperty(FIXTURE);
   }
 
+  /**
+   * Runs the fixture classes through the engine, then checks that the run left nothing behind: no
+   * open registry or registration the fixtures kept, no container, etcd process or registrykit thread.
+   */
   private static EngineExecutionResults run(Class<?>... classes) {
+    Leftovers before = Leftovers.before();
+    EngineExecutionResults results = execute(classes);
+    before.assertNoneAfter();
+    return results;
+  }
+
+  private static EngineExecutionResults execute(Class<?>... classes) {
     var request = EngineTestKit.engine("junit-jupiter");
     for (Class<?> type : classes) {
       request = request.selectors(selectClass(type));
@@ -68,13 +91,15 @@ class EtcdRegistryExtensionTest {
     return request.execute();
   }
 
-  private static Set<String> ourContainers() {
-    if (!DockerClientFactory.instance().isDockerAvailable()) {
-      return Set.of();
+  /** Runs with the system property set to {@code value} (cleared if null), then restores it. */
+  private static EngineExecutionResults runWith(String property, String value, Class<?>... classes) {
+    String was = System.getProperty(property);
+    restore(property, value);
+    try {
+      return run(classes);
+    } finally {
+      restore(property, was);
     }
-    return DockerClientFactory.instance().client().listContainersCmd().withShowAll(true)
-        .withLabelFilter(Map.of(ContainerEtcd.SESSION_LABEL, ContainerEtcd.SESSION)).exec()
-        .stream().map(Container::getId).collect(Collectors.toSet());
   }
 
   // ------------------------------------------------------------------------------ one etcd, namespaces
@@ -97,6 +122,8 @@ class EtcdRegistryExtensionTest {
      * test; each test must still see only its own.
      */
     static void record(Registry registry, RegistryBackend backend, EtcdHandle etcd) throws Exception {
+      Leftovers.keep(registry);
+      Leftovers.keep(registry.register(ServiceInstance.of("own", "i-1", "http://h:1"), Duration.ofSeconds(30)));
       ServiceInstance instance = ServiceInstance.of("shared", "same-id", "http://h:1");
       backend.putRaw("shared", "same-id", dev.registrykit.internal.InstanceCodec.encode(instance));
       assertThat(registry.instances("shared")).containsExactly(instance);
@@ -118,8 +145,6 @@ class EtcdRegistryExtensionTest {
 
   @Test
   void oneEtcdServesSeveralClassesAndEveryTestHasItsOwnNamespace() {
-    Set<String> before = ourContainers();
-
     EngineExecutionResults results = run(FirstClass.class, SecondClass.class);
 
     results.testEvents().assertStatistics(stats -> stats.started(3).succeeded(3).failed(0).skipped(0));
@@ -128,7 +153,6 @@ class EtcdRegistryExtensionTest {
     assertThat(SEEN.stream().map(s -> s.split(" ")[1]).distinct()).as("namespaces").hasSize(3);
     assertThat(SEEN.stream().map(s -> s.split(" ")[2])).as("same keys in etcd, each test seeing only its own")
         .containsExactly("1", "2", "3");
-    assertThat(ourContainers()).as("containers left by the run").isSubsetOf(before);
   }
 
   // ------------------------------------------------------------------------------ lifecycles
@@ -137,24 +161,67 @@ class EtcdRegistryExtensionTest {
   @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
   static class PerMethod {
     @Test
-    void one(EtcdHandle etcd) {
+    void one(EtcdHandle etcd, Registry registry) {
+      Leftovers.keep(registry);
       SEEN.add(etcd.endpoints().toString());
     }
 
     @Test
-    void two(EtcdHandle etcd) {
+    void two(EtcdHandle etcd, Registry registry) {
+      Leftovers.keep(registry);
       SEEN.add(etcd.endpoints().toString());
     }
   }
 
   @Test
   void perMethodGivesEveryTestItsOwnEtcd() {
-    Set<String> before = ourContainers();
-
     run(PerMethod.class).testEvents().assertStatistics(stats -> stats.succeeded(2).failed(0));
 
     assertThat(SEEN).hasSize(2).doesNotHaveDuplicates();
-    assertThat(ourContainers()).isSubsetOf(before);
+  }
+
+  @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS)
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class PerClassOne {
+    @Test
+    void first(EtcdHandle etcd, Registry registry) {
+      Leftovers.keep(registry);
+      SEEN.add("one " + etcd.endpoints());
+    }
+
+    @Test
+    void second(EtcdHandle etcd, Registry registry) {
+      Leftovers.keep(registry);
+      SEEN.add("one " + etcd.endpoints());
+    }
+  }
+
+  @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS)
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class PerClassTwo {
+    @Test
+    void first(EtcdHandle etcd, Registry registry) {
+      Leftovers.keep(registry);
+      SEEN.add("two " + etcd.endpoints());
+    }
+
+    @Test
+    void second(EtcdHandle etcd, Registry registry) {
+      Leftovers.keep(registry);
+      SEEN.add("two " + etcd.endpoints());
+    }
+  }
+
+  @Test
+  void perClassGivesEveryClassItsOwnEtcdSharedByItsTests() {
+    run(PerClassOne.class, PerClassTwo.class).testEvents().assertStatistics(stats -> stats.succeeded(4).failed(0));
+
+    assertThat(SEEN).hasSize(4);
+    List<String> one = SEEN.stream().filter(s -> s.startsWith("one ")).map(s -> s.substring(4)).toList();
+    List<String> two = SEEN.stream().filter(s -> s.startsWith("two ")).map(s -> s.substring(4)).toList();
+    assertThat(one).as("endpoints seen by the tests of PerClassOne").hasSize(2).containsOnly(one.get(0));
+    assertThat(two).as("endpoints seen by the tests of PerClassTwo").hasSize(2).containsOnly(two.get(0));
+    assertThat(one.get(0)).as("PerClassOne's etcd beside PerClassTwo's").isNotEqualTo(two.get(0));
   }
 
   @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS)
@@ -179,6 +246,7 @@ class EtcdRegistryExtensionTest {
 
     @Test
     void pauseFreezesEtcdUntilUnpaused(EtcdHandle etcd, Registry registry) {
+      Leftovers.keep(registry);
       etcd.pause();
       try {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> registry.instances("x"))
@@ -237,7 +305,7 @@ class EtcdRegistryExtensionTest {
   static class FaultsLeftBehind {
     @Test
     void a_stopsEtcdAndFails(EtcdHandle etcd, Registry registry) {
-      registry.register(ServiceInstance.of("left", "a", "http://h:1"), Duration.ofSeconds(30));
+      Leftovers.keep(registry.register(ServiceInstance.of("left", "a", "http://h:1"), Duration.ofSeconds(30)));
       etcd.stop();
       throw new AssertionError("failed with etcd stopped");
     }
@@ -249,15 +317,22 @@ class EtcdRegistryExtensionTest {
     }
 
     @Test
-    void c_pausesEtcdAndFails(RegistryBackend backend, Registry registry) {
-      registry.register(ServiceInstance.of("left", "c", "http://h:1"), Duration.ofSeconds(30));
-      backend.makeUnavailable();
+    void c_pausesEtcdAndFails(EtcdHandle etcd, Registry registry) {
+      Leftovers.keep(registry.register(ServiceInstance.of("left", "c", "http://h:1"), Duration.ofSeconds(30)));
+      etcd.pause();
       throw new AssertionError("failed with etcd paused");
     }
 
     @Test
-    void d_findsEtcdServing(Registry registry, Client client) throws Exception {
-      registry.register(ServiceInstance.of("left", "d", "http://h:1"), Duration.ofSeconds(30));
+    void d_cutsOffItsRegistryAndFails(RegistryBackend backend, Registry registry) {
+      Leftovers.keep(registry.register(ServiceInstance.of("left", "d", "http://h:1"), Duration.ofSeconds(30)));
+      backend.makeUnavailable();
+      throw new AssertionError("failed with its registry cut off");
+    }
+
+    @Test
+    void e_findsEtcdServing(Registry registry, Client client) throws Exception {
+      Leftovers.keep(registry.register(ServiceInstance.of("left", "e", "http://h:1"), Duration.ofSeconds(30)));
       assertThat(registry.instances("left")).hasSize(1);
       ByteSequence prefix = ByteSequence.from("/registrykit-test/", StandardCharsets.UTF_8);
       assertThat(client.getKVClient().get(prefix, io.etcd.jetcd.options.GetOption.builder().isPrefix(true)
@@ -269,35 +344,68 @@ class EtcdRegistryExtensionTest {
 
   @Test
   void aTestThatLeavesEtcdDownDoesNotTakeItFromTheNextTests() {
-    run(FaultsLeftBehind.class).testEvents().assertStatistics(stats -> stats.started(4).failed(3).succeeded(1))
+    assertLeftBehindFaultsWereUndone(run(FaultsLeftBehind.class));
+  }
+
+  private static void assertLeftBehindFaultsWereUndone(EngineExecutionResults results) {
+    results.testEvents().assertStatistics(stats -> stats.started(5).failed(4).succeeded(1))
         .assertThatEvents()
         .haveExactly(1, event(test("a_stopsEtcdAndFails"), finishedWithFailure(message("failed with etcd stopped"))))
         .haveExactly(1, event(test("b_killsEtcdAndFails"), finishedWithFailure(message("failed with etcd killed"))))
-        .haveExactly(1, event(test("c_pausesEtcdAndFails"), finishedWithFailure(message("failed with etcd paused"))));
+        .haveExactly(1, event(test("c_pausesEtcdAndFails"), finishedWithFailure(message("failed with etcd paused"))))
+        .haveExactly(1, event(test("d_cutsOffItsRegistryAndFails"),
+            finishedWithFailure(message("failed with its registry cut off"))))
+        .haveExactly(1, event(test("e_findsEtcdServing"), finishedSuccessfully()));
     assertThat(SEEN).containsExactly("serving");
   }
 
+  /**
+   * Registers two instances on an etcd of the test's own, watched by a client of the test's own that
+   * outlives the test: if the extension closes the registry while etcd still runs, the watch sees
+   * both keys deleted; if it stopped etcd first, it sees nothing.
+   */
   @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_METHOD)
   @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
   static class PerMethodRegistrations {
+    static final List<String> EVENTS = new CopyOnWriteArrayList<>();
+    static Client watcher;
+
     @Test
-    void registers(Registry registry) {
-      registry.register(ServiceInstance.of("orders", "1", "http://h:1"), Duration.ofSeconds(30));
-      registry.register(ServiceInstance.of("orders", "2", "http://h:2"), Duration.ofSeconds(30));
+    void registers(Registry registry, EtcdHandle etcd) {
+      String prefix = ((EtcdRegistry) registry).namespace();
+      ByteSequence key = ByteSequence.from(prefix, StandardCharsets.UTF_8);
+      watcher = Client.builder().endpoints(etcd.endpoints().toArray(URI[]::new)).build();
+      watcher.getWatchClient().watch(key, WatchOption.builder().isPrefix(true).build(), response -> {
+        for (WatchEvent event : response.getEvents()) {
+          String name = event.getKeyValue().getKey().toString(StandardCharsets.UTF_8);
+          EVENTS.add(event.getEventType() + " " + name.substring(name.lastIndexOf('/', name.lastIndexOf('/') - 1)));
+        }
+      });
+      // The watch starts asynchronously: register until it has seen a registration.
+      AtomicInteger registered = new AtomicInteger();
+      Awaitility.await("the watch to see a registration").atMost(Duration.ofSeconds(10)).until(() -> {
+        Leftovers.keep(registry.register(ServiceInstance.of("orders", Integer.toString(registered.incrementAndGet()),
+            "http://h:1"), Duration.ofSeconds(30)));
+        return !EVENTS.isEmpty();
+      });
+      Leftovers.keep(registry.register(ServiceInstance.of("orders", "last", "http://h:2"), Duration.ofSeconds(30)));
+      Leftovers.keep(registry);
     }
   }
 
   @Test
   void aTestsRegistryIsClosedBeforeItsOwnEtcdStops() {
-    java.io.PrintStream err = System.err;
-    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-    System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+    PerMethodRegistrations.EVENTS.clear();
+    Leftovers before = Leftovers.before();
     try {
-      run(PerMethodRegistrations.class).testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
+      execute(PerMethodRegistrations.class).testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
+      Awaitility.await("the deletes of the closed registry's keys").atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(PerMethodRegistrations.EVENTS)
+              .as("what the watch saw").contains("PUT /orders/last", "DELETE /orders/last", "DELETE /orders/1"));
     } finally {
-      System.setErr(err);
+      PerMethodRegistrations.watcher.close();
     }
-    assertThat(captured.toString(StandardCharsets.UTF_8)).as("what the run logged").doesNotContain("could not deregister");
+    before.assertNoneAfter();
   }
 
   // ------------------------------------------------------------------------------ time
@@ -307,6 +415,7 @@ class EtcdRegistryExtensionTest {
   static class NeverTrue {
     @Test
     void waitsForAnInstanceNobodyRegisters(Registry registry, RegistryTime time) {
+      Leftovers.keep(registry);
       SEEN.add(time.eventuallyTimeout() + " " + time.expiryMargin());
       registry.instances("orders"); // connected, so the checks below finish well within the 0.5 s
       time.eventually(() -> dev.registrykit.junit.RegistryAssertions.assertThat(registry)
@@ -350,6 +459,7 @@ class EtcdRegistryExtensionTest {
 
     @Test
     void injected(Registry parameter) {
+      Leftovers.keep(registry);
       assertThat(registry).isSameAs(parameter);
       assertThat(etcd.client()).isSameAs(client);
       assertThat(time).isNotNull();
@@ -365,6 +475,7 @@ class EtcdRegistryExtensionTest {
 
     @Test
     void outer(Registry registry) {
+      Leftovers.keep(registry);
       SEEN.add("outer " + ((EtcdRegistry) registry).namespace().equals(((EtcdRegistry) outerRegistry).namespace()));
     }
 
@@ -375,6 +486,7 @@ class EtcdRegistryExtensionTest {
 
       @Test
       void inner(Registry registry) {
+        Leftovers.keep(registry);
         SEEN.add("inner " + (registry == outerRegistry) + " " + (etcd != null));
       }
     }
@@ -390,6 +502,54 @@ class EtcdRegistryExtensionTest {
   void annotatedFieldsAreFilledWithWhatParametersGet() {
     run(Fields.class).testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
     assertThat(SEEN).containsExactly("fields");
+  }
+
+  /** A consumer's own annotation for its etcd tests, as the house style suggests. */
+  @Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
+  @Retention(RetentionPolicy.RUNTIME)
+  @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS)
+  @interface OrdersEtcdTest {
+  }
+
+  @OrdersEtcdTest
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class WithItsOwnAnnotation {
+    @RegistryResource
+    Registry registry;
+
+    @Test
+    void injectedWithTheAnnotationsLifecycle(EtcdHandle etcd) {
+      Leftovers.keep(registry);
+      etcd.pause(); // refused unless the PER_CLASS of the meta-annotation was read
+      etcd.unpause();
+      registry.register(ServiceInstance.of("orders", "1", "http://h:1"), Duration.ofSeconds(30));
+      SEEN.add("own annotation " + registry.instances("orders").size());
+    }
+  }
+
+  @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS)
+  abstract static class EtcdTestBase {
+    @RegistryResource
+    Registry registry;
+  }
+
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class InheritsTheAnnotation extends EtcdTestBase {
+    @Test
+    void injectedWithTheSuperclassesLifecycle(EtcdHandle etcd) {
+      Leftovers.keep(registry);
+      etcd.pause(); // refused unless the PER_CLASS of the superclass's annotation was read
+      etcd.unpause();
+      registry.register(ServiceInstance.of("orders", "1", "http://h:1"), Duration.ofSeconds(30));
+      SEEN.add("inherited " + registry.instances("orders").size());
+    }
+  }
+
+  @Test
+  void aConsumersOwnAnnotationAndASubclassGetWhatTheAnnotationSays() {
+    run(WithItsOwnAnnotation.class, InheritsTheAnnotation.class).testEvents()
+        .assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
+    assertThat(SEEN).containsExactlyInAnyOrder("own annotation 1", "inherited 1");
   }
 
   @EtcdRegistryTest
@@ -414,18 +574,109 @@ class EtcdRegistryExtensionTest {
 
   @EtcdRegistryTest
   @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
-  static class BadParameter {
+  static class StaticField {
+    @RegistryResource
+    static Registry registry;
+
     @Test
-    void neverRuns(StringBuilder text) {
+    void neverRuns() {
+      SEEN.add("ran");
+    }
+  }
+
+  @EtcdRegistryTest
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class FinalField {
+    @RegistryResource
+    final Registry registry = null;
+
+    @Test
+    void neverRuns() {
       SEEN.add("ran");
     }
   }
 
   @Test
-  void aParameterOfAnUnsupportedTypeIsNamed() {
-    run(BadParameter.class).testEvents().assertThatEvents().haveExactly(1, event(test("neverRuns"),
-        finishedWithFailure(message(m -> m.startsWith(
-            "No ParameterResolver registered for parameter [java.lang.StringBuilder")))));
+  void aStaticOrFinalFieldIsNamedWithTheFix() {
+    run(StaticField.class, FinalField.class).testEvents().assertStatistics(stats -> stats.started(2).failed(2))
+        .assertThatEvents()
+        .haveExactly(1, event(test("neverRuns"), finishedWithFailure(
+            instanceOf(org.junit.jupiter.api.extension.ExtensionConfigurationException.class),
+            message("@RegistryResource field StaticField.registry must be neither static nor final but is static: "
+                + "make it an instance field, which the extension fills before each test"))))
+        .haveExactly(1, event(test("neverRuns"), finishedWithFailure(
+            instanceOf(org.junit.jupiter.api.extension.ExtensionConfigurationException.class),
+            message("@RegistryResource field FinalField.registry must be neither static nor final but is final: "
+                + "remove final, so that the extension can fill it before each test"))));
+    assertThat(SEEN).isEmpty();
+  }
+
+  @EtcdRegistryTest
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class BadParameter {
+    @Test
+    void neverRuns(Registry registry, StringBuilder text) {
+      SEEN.add("ran");
+    }
+  }
+
+  @EtcdRegistryTest
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class BadLifecycleParameter {
+    @BeforeEach
+    void setUp(dev.registrykit.fake.FakeClock clock) {
+      SEEN.add("set up");
+    }
+
+    @Test
+    void neverRuns() {
+      SEEN.add("ran");
+    }
+  }
+
+  @Test
+  void aParameterOfAnUnsupportedTypeIsNamedWithWhatTheAnnotationInjects() {
+    run(BadParameter.class, BadLifecycleParameter.class).testEvents()
+        .assertStatistics(stats -> stats.started(2).failed(2))
+        .assertThatEvents()
+        .haveExactly(1, event(test("neverRuns"), finishedWithFailure(instanceOf(ParameterResolutionException.class),
+            message("BadParameter.neverRuns(Registry, StringBuilder) asks for parameter [java.lang.StringBuilder "
+                + "arg1], which @EtcdRegistryTest cannot inject and no other extension resolves; @EtcdRegistryTest "
+                + "injects [Registry, EtcdRegistry, EtcdHandle, Client, RegistryTime, RegistryBackend]"))))
+        .haveExactly(1, event(test("neverRuns"), finishedWithFailure(instanceOf(ParameterResolutionException.class),
+            message("BadLifecycleParameter.setUp(FakeClock) asks for parameter [dev.registrykit.fake.FakeClock arg0], "
+                + "which @EtcdRegistryTest cannot inject and no other extension resolves; @EtcdRegistryTest injects "
+                + "[Registry, EtcdRegistry, EtcdHandle, Client, RegistryTime, RegistryBackend]"))));
+    assertThat(SEEN).isEmpty();
+  }
+
+  @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_METHOD)
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class PerMethodBeforeAll {
+    @BeforeAll
+    static void setUp(Registry registry) {
+      SEEN.add("set up");
+    }
+
+    @Test
+    void neverRuns() {
+      SEEN.add("ran");
+    }
+  }
+
+  @Test
+  void perMethodRefusesToInjectIntoBeforeAllSayingWhatToUse() {
+    EngineExecutionResults results = run(PerMethodBeforeAll.class);
+
+    results.testEvents().assertStatistics(stats -> stats.started(0));
+    results.containerEvents().assertThatEvents().haveExactly(1, event(
+        org.junit.platform.testkit.engine.EventConditions.container(PerMethodBeforeAll.class),
+        finishedWithFailure(instanceOf(ParameterResolutionException.class), message("Failed to resolve parameter "
+            + "[dev.registrykit.Registry arg0] in method [static void " + PerMethodBeforeAll.class.getName()
+            + ".setUp(dev.registrykit.Registry)]: @EtcdRegistryTest(lifecycle = PER_METHOD) gives each test method "
+            + "its own etcd, so it cannot inject into @BeforeAll methods or constructors of PerMethodBeforeAll; use "
+            + "PER_CLASS for that"))));
+    assertThat(SEEN).isEmpty();
   }
 
   // ------------------------------------------------------------------------------ no etcd
@@ -463,37 +714,36 @@ class EtcdRegistryExtensionTest {
     }
   }
 
+  /** Every branch of the choice has its message pinned in {@link EtcdBackendsTest}; this one goes through the engine. */
   private static final String NO_ETCD = "registrykit.etcd.backend=process but no etcd binary was found "
-      + "(registrykit.etcd.binary=/nonexistent/etcd is not an executable file)";
+      + "(registrykit.etcd.binary=/nonexistent/etcd is not an executable file): install etcd (Debian/Ubuntu: "
+      + "apt-get install etcd-server; elsewhere: https://etcd.io/docs/latest/install/) and put it on the PATH or "
+      + "name it with -Dregistrykit.etcd.binary=/path/to/etcd.";
 
   @Test
-  void withoutEtcdTheClassIsSkippedSayingWhy() {
+  void withoutEtcdTheClassIsSkippedSayingWhyAndHowToGetIt() {
     runWithoutEtcd("false").containerEvents().assertThatEvents()
-        .haveExactly(1, event(skippedWithReason(NO_ETCD)));
+        .haveExactly(1, event(skippedWithReason(NO_ETCD + " Skipped: with -Dregistrykit.etcd.required=true (or "
+            + "REGISTRYKIT_ETCD_REQUIRED=true) these tests fail instead.")));
     assertThat(SEEN).isEmpty();
   }
 
   @Test
   void withoutEtcdButRequiredTheTestsFail() {
     runWithoutEtcd("true").testEvents().assertThatEvents().haveExactly(1, event(test("needsEtcd"),
-        finishedWithFailure(instanceOf(org.junit.jupiter.api.extension.ParameterResolutionException.class),
+        finishedWithFailure(instanceOf(ParameterResolutionException.class),
             message("Failed to resolve parameter [dev.registrykit.Registry arg0] in method [void "
-                + NoEtcd.class.getName() + ".needsEtcd(dev.registrykit.Registry)]: " + NO_ETCD))));
+                + NoEtcd.class.getName() + ".needsEtcd(dev.registrykit.Registry)]: " + NO_ETCD
+                + " The tests fail instead of being skipped because registrykit.etcd.required is true."))));
     assertThat(SEEN).isEmpty();
   }
 
   @Test
   void anUnknownBackendFailsTheClassNamingTheChoices() {
-    String backend = System.getProperty(Settings.BACKEND);
-    System.setProperty(Settings.BACKEND, "kubernetes");
-    try {
-      run(NoEtcd.class).containerEvents().assertThatEvents().haveExactly(1, event(
-          finishedWithFailure(org.junit.platform.testkit.engine.TestExecutionResultConditions.cause(
-              instanceOf(IllegalArgumentException.class), message("registrykit.etcd.backend must be one of auto, "
-                  + "container, process, external but was: \"kubernetes\"")))));
-    } finally {
-      restore(Settings.BACKEND, backend);
-    }
+    runWith(Settings.BACKEND, "kubernetes", NoEtcd.class).containerEvents().assertThatEvents().haveExactly(1, event(
+        finishedWithFailure(org.junit.platform.testkit.engine.TestExecutionResultConditions.cause(
+            instanceOf(IllegalArgumentException.class), message("registrykit.etcd.backend must be one of auto, "
+                + "container, process, external but was: \"kubernetes\"")))));
     assertThat(SEEN).isEmpty();
   }
 
@@ -504,6 +754,7 @@ class EtcdRegistryExtensionTest {
   static class OnExternal {
     @Test
     void registersButRefusesFaults(Registry registry, EtcdHandle etcd) {
+      Leftovers.keep(registry);
       SEEN.add(etcd.backend() + " " + etcd.endpoints());
       registry.register(ServiceInstance.of("x", "1", "http://h:1"), Duration.ofSeconds(30));
       assertThat(registry.instances("x")).hasSize(1);
@@ -513,23 +764,17 @@ class EtcdRegistryExtensionTest {
 
   @Test
   void givenEndpointsAreUsedBeforeDockerAndNeverControlled() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(EtcdBackends.binary().isPresent(), "no etcd binary on the PATH");
-    try (ProcessEtcd theirs = new ProcessEtcd(EtcdBackends.binary().get())) {
+    try (ProcessEtcd theirs = new ProcessEtcd(Needs.etcdBinary())) {
       String endpoint = theirs.endpoints().get(0).toString();
-      System.setProperty(Settings.ENDPOINTS, endpoint);
-      try {
-        run(OnExternal.class).testEvents().assertThatEvents().haveExactly(1, event(test("registersButRefusesFaults"),
-            finishedWithFailure(instanceOf(UnsupportedOperationException.class), message("pause() is not available "
-                + "on the etcd at [" + endpoint + "] given by REGISTRYKIT_ETCD_ENDPOINTS or -Dregistrykit.etcd.endpoints: "
-                + "registrykit does not control an etcd it did not start. Unset it to let the tests run etcd in a "
-                + "container or as a process."))));
-      } finally {
-        System.clearProperty(Settings.ENDPOINTS);
-      }
+      runWith(Settings.ENDPOINTS, endpoint, OnExternal.class).testEvents().assertThatEvents().haveExactly(1,
+          event(test("registersButRefusesFaults"), finishedWithFailure(instanceOf(UnsupportedOperationException.class),
+              message("pause() is not available on the etcd at [" + endpoint + "] given by REGISTRYKIT_ETCD_ENDPOINTS "
+                  + "or -Dregistrykit.etcd.endpoints: registrykit does not control an etcd it did not start. Unset it "
+                  + "to let the tests run etcd in a container or as a process."))));
       assertThat(SEEN).containsExactly("external [" + endpoint + "]");
       assertThat(Health.healthy(theirs.endpoints().get(0))).as("their etcd, still serving").isTrue();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -540,7 +785,9 @@ class EtcdRegistryExtensionTest {
   static class OnAProcess {
     @Test
     void registersAndSurvivesFaults(Registry registry, EtcdHandle etcd, RegistryTime time) {
+      Leftovers.keep(registry);
       assertThat(etcd.backend()).isEqualTo("process");
+      SEEN.add(etcd.toString());
       var registration = registry.register(ServiceInstance.of("p", "1", "http://h:1"), Duration.ofSeconds(1));
       etcd.pause();
       etcd.unpause();
@@ -560,27 +807,33 @@ class EtcdRegistryExtensionTest {
 
   @Test
   void theProcessBackendRunsEtcdFromTheBinary() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(EtcdBackends.binary().isPresent(), "no etcd binary on the PATH");
-    String backend = System.getProperty(Settings.BACKEND);
-    System.setProperty(Settings.BACKEND, "process");
+    Path binary = Needs.etcdBinary();
+    runWith(Settings.BACKEND, "process", OnAProcess.class).testEvents()
+        .assertStatistics(stats -> stats.succeeded(1).failed(0));
+    assertThat(SEEN).hasSize(2);
+    assertThat(SEEN.get(0)).startsWith("EtcdHandle[etcd process " + binary + " at http://127.0.0.1:");
+    assertThat(SEEN.get(1)).isEqualTo("process");
+  }
+
+  @Test
+  void theBinaryThePropertyNamesIsTheOneThatRuns(@TempDir Path directory) throws IOException {
+    Path named = Files.writeString(directory.resolve("my-etcd"), "#!/bin/sh\nexec '" + Needs.etcdBinary() + "' \"$@\"\n");
+    assertThat(named.toFile().setExecutable(true)).as("made executable: " + named).isTrue();
+    String binary = System.getProperty(Settings.BINARY);
+    System.setProperty(Settings.BINARY, named.toString());
     try {
-      run(OnAProcess.class).testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
+      runWith(Settings.BACKEND, "process", OnAProcess.class).testEvents()
+          .assertStatistics(stats -> stats.succeeded(1).failed(0));
     } finally {
-      restore(Settings.BACKEND, backend);
+      restore(Settings.BINARY, binary);
     }
-    assertThat(SEEN).containsExactly("process");
+    assertThat(SEEN).hasSize(2);
+    assertThat(SEEN.get(0)).startsWith("EtcdHandle[etcd process " + named + " at http://127.0.0.1:");
   }
 
   @Test
   void aTestThatLeavesAProcessDownDoesNotTakeItFromTheNextTests() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(EtcdBackends.binary().isPresent(), "no etcd binary on the PATH");
-    String backend = System.getProperty(Settings.BACKEND);
-    System.setProperty(Settings.BACKEND, "process");
-    try {
-      run(FaultsLeftBehind.class).testEvents().assertStatistics(stats -> stats.started(4).failed(3).succeeded(1));
-    } finally {
-      restore(Settings.BACKEND, backend);
-    }
-    assertThat(SEEN).containsExactly("serving");
+    Needs.etcdBinary();
+    assertLeftBehindFaultsWereUndone(runWith(Settings.BACKEND, "process", FaultsLeftBehind.class));
   }
 }

@@ -92,4 +92,25 @@ class FakeRegistryExtensionTest {
             finishedWithFailure(message(m -> m.contains("@FakeRegistryTest(minimumTtlSeconds) must be positive but was: 0")))));
     assertThat(SEEN).isEmpty();
   }
+
+  @FakeRegistryTest
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class AsksForEtcd {
+    @Test
+    void neverRuns(dev.registrykit.junit.EtcdHandle etcd) {
+      SEEN.add("ran");
+    }
+  }
+
+  @Test
+  void aParameterTheFakeCannotGiveIsNamedWithWhatItInjects() {
+    EngineTestKit.engine("junit-jupiter").selectors(selectClass(AsksForEtcd.class)).execute()
+        .testEvents().assertThatEvents().haveExactly(1, event(test("neverRuns"), finishedWithFailure(
+            org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf(
+                org.junit.jupiter.api.extension.ParameterResolutionException.class),
+            message("AsksForEtcd.neverRuns(EtcdHandle) asks for parameter [dev.registrykit.junit.EtcdHandle arg0], "
+                + "which @FakeRegistryTest cannot inject and no other extension resolves; @FakeRegistryTest injects "
+                + "[Registry, FakeRegistry, FakeClock, RegistryTime, RegistryBackend]"))));
+    assertThat(SEEN).isEmpty();
+  }
 }

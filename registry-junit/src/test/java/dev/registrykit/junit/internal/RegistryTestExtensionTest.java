@@ -312,7 +312,10 @@ class RegistryTestExtensionTest {
     results.testEvents().assertThatEvents()
         .haveExactly(1, event(test(), displayName("[fake]"), finishedSuccessfully()))
         .haveExactly(1, event(test(), displayName("[etcd]"), skippedWithReason("registrykit.etcd.backend=process but "
-            + "no etcd binary was found (registrykit.etcd.binary=/nonexistent/etcd is not an executable file)")));
+            + "no etcd binary was found (registrykit.etcd.binary=/nonexistent/etcd is not an executable file): "
+            + "install etcd (Debian/Ubuntu: apt-get install etcd-server; elsewhere: https://etcd.io/docs/latest/install/) "
+            + "and put it on the PATH or name it with -Dregistrykit.etcd.binary=/path/to/etcd. Skipped: with "
+            + "-Dregistrykit.etcd.required=true (or REGISTRYKIT_ETCD_REQUIRED=true) these tests fail instead.")));
     assertThat(SEEN).containsExactly("fake:FakeRegistry");
   }
 }

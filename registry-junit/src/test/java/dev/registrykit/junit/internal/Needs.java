@@ -1,0 +1,42 @@
+package dev.registrykit.junit.internal;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * What a test needs from the machine beyond what the extension would pick by itself: without it the
+ * test is skipped, unless {@code registrykit.etcd.required=true} (as in CI), where a skip would hide
+ * that the test never ran, so it fails instead.
+ */
+final class Needs {
+
+  private Needs() {
+  }
+
+  /** The etcd binary the process backend would run. */
+  static Path etcdBinary() {
+    Optional<Path> binary = EtcdBackends.binary();
+    require(binary.isPresent(), "an etcd binary (none on the PATH, or -D" + Settings.BINARY
+        + " names no executable file)", Settings.required());
+    return binary.orElseThrow();
+  }
+
+  /** A Docker engine that Testcontainers reaches. */
+  static void docker() {
+    require(DockerClientFactory.instance().isDockerAvailable(), "Docker", Settings.required());
+  }
+
+  static void require(boolean present, String what, boolean required) {
+    if (present) {
+      return;
+    }
+    if (required) {
+      fail("this test needs " + what + ", and " + Settings.REQUIRED + "=true forbids skipping it");
+    }
+    Assumptions.abort("this test needs " + what + "; skipped, since " + Settings.REQUIRED + " is not true");
+  }
+}
