@@ -29,7 +29,10 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
   private static final List<Class<?>> SUPPORTED =
       List.of(Registry.class, EtcdRegistry.class, EtcdHandle.class, Client.class, RegistryTime.class, RegistryBackend.class);
 
-  /** Short enough that a test of an outage does not wait long for each failing call. */
+  /**
+   * Short enough that a test of an outage does not wait long for each failing call; multiplied by
+   * {@code registrykit.time.scale} on slow machines, as {@code RegistryTime}'s waits are.
+   */
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
 
   /** Creates the extension (JUnit does). */
@@ -168,7 +171,7 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
         .withClient(client)
         .withNamespace(namespace)
         .withRecovery(Recovery.withBackoff(Duration.ofMillis(50), Duration.ofSeconds(1)))
-        .withCallTimeout(CALL_TIMEOUT)
+        .withCallTimeout(Duration.ofMillis(Math.round(CALL_TIMEOUT.toMillis() * Settings.timeScale())))
         .build();
     return new TestRegistry(registry, client, proxies, new EtcdRegistryTime(registry, Settings.timeScale()),
         new EtcdBackend(registry, handle, proxies));
@@ -199,7 +202,9 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
     EtcdServer server = choice.starter()
         .orElseThrow(() -> new IllegalStateException(choice.failureMessage()))
         .apply(members);
-    return new EtcdResource(server);
+    EtcdResource etcd = new EtcdResource(server);
+    etcd.warmUp();
+    return etcd;
   }
 
   private static ExtensionContext classContext(ExtensionContext context) {

@@ -1,8 +1,16 @@
 package dev.registrykit.junit.internal;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One etcd and the raw client on it, kept in a JUnit store: JUnit closes it when the store's
@@ -10,6 +18,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 @SuppressWarnings("deprecation") // CloseableResource: JUnit before 5.13 only closes those
 final class EtcdResource implements AutoCloseable, ExtensionContext.Store.CloseableResource {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdResource.class);
+  private static final Duration WARM_UP = Duration.ofSeconds(30);
 
   private final EtcdServer server;
   private Client client;
@@ -32,6 +43,23 @@ final class EtcdResource implements AutoCloseable, ExtensionContext.Store.Closea
           .header("hasleader", "true").build();
     }
     return client;
+  }
+
+  /**
+   * Makes one read through the raw client, so that the first test's calls, held to a short call
+   * timeout, do not also pay for loading and starting the gRPC stack in this JVM: on a loaded 2-core
+   * machine that cost alone made a first lease grant miss its 2 s. A failure here is left for the
+   * test to meet (an etcd with auth refuses the read, for one).
+   */
+  void warmUp() {
+    try {
+      client().getKVClient().get(ByteSequence.from("/registrykit-warm-up", StandardCharsets.UTF_8))
+          .get(WARM_UP.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.debug("warm-up read from {} failed: {}", server, e.toString());
+    }
   }
 
   @Override
