@@ -23,6 +23,20 @@ public final class ElectionAssert extends AbstractAssert<ElectionAssert, Electio
     return this;
   }
 
+  /**
+   * {@code candidateId} does not lead now (nobody does, or another candidate does): what a test asserts
+   * once a leader has crashed, resigned or been cut off.
+   */
+  public ElectionAssert isNotLedBy(String candidateId) {
+    isNotNull();
+    Optional<Leader> leader = actual.leader();
+    if (leader.isPresent() && leader.get().candidateId().equals(candidateId)) {
+      failWithMessage("Expecting election %s not to be led by %s but it was, with fencing token %s", actual.name(),
+          candidateId, leader.get().fencingToken());
+    }
+    return this;
+  }
+
   /** Nobody leads now. */
   public ElectionAssert hasNoLeader() {
     isNotNull();

@@ -117,7 +117,12 @@ class RegistryAssertionsTest {
         .hasMessage("Expecting election migrations to have no leader but it was led by a");
     assertThatThrownBy(() -> assertThat(b).isLeading())
         .hasMessage("Expecting candidacy of b in migrations to be LEADING but was WAITING");
+    assertThatThrownBy(() -> assertThat(election).isNotLedBy("a"))
+        .hasMessage("Expecting election migrations not to be led by a but it was, with fencing token "
+            + a.fencingToken().getAsLong());
+    assertThat(election).isNotLedBy("b");
     a.close();
+    assertThat(election).isNotLedBy("a").hasLeader("b");
     assertThat(a).isResigned();
     assertThatThrownBy(() -> assertThat(a).isLost())
         .hasMessage("Expecting candidacy of a in migrations to be LOST but was RESIGNED");
