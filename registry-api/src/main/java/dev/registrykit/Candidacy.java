@@ -32,10 +32,12 @@ public interface Candidacy extends AutoCloseable {
   OptionalLong fencingToken();
 
   /**
-   * Waits until this candidacy leads, at most {@code timeout}.
+   * Waits until this candidacy leads, at most {@code timeout} ({@code Duration.ZERO} only looks).
    *
    * @return true if it leads, false if the time ran out or the candidacy ended (lost or resigned)
-   * @throws RegistryException if the thread was interrupted (the interrupt flag is restored)
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   * @throws NullPointerException     if {@code timeout} is null
+   * @throws RegistryException        if the thread was interrupted (the interrupt flag is restored)
    */
   boolean awaitLeadership(Duration timeout);
 
