@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -135,10 +136,17 @@ public final class EtcdElection implements Election {
     return observer;
   }
 
+  /** Lists the prefix, blocking, bounded by the call timeout. */
   private Listing list(String operation) {
     long ticket = listingsSent.incrementAndGet();
-    GetResponse response = context.calls().call(() ->
-        context.client().getKVClient().get(prefixBytes, GetOption.builder().isPrefix(true).build()), operation);
+    return listing(context.calls().call(this::listAsync, operation), ticket);
+  }
+
+  private CompletableFuture<GetResponse> listAsync() {
+    return context.client().getKVClient().get(prefixBytes, GetOption.builder().isPrefix(true).build());
+  }
+
+  private static Listing listing(GetResponse response, long ticket) {
     List<Listing.Entry> entries = new ArrayList<>(response.getKvs().size());
     for (KeyValue kv : response.getKvs()) {
       entries.add(new Listing.Entry(kv.getKey().toString(StandardCharsets.UTF_8),
@@ -261,15 +269,27 @@ public final class EtcdElection implements Election {
         }));
   }
 
+  /**
+   * Lists asynchronously and re-decides on the scheduler: never on the events thread, where a
+   * listing that waits for an etcd out of reach would hold back every listener of the registry (a
+   * leader's LOST among them).
+   */
   private void redecide() {
+    long ticket = listingsSent.incrementAndGet();
+    CompletableFuture<GetResponse> listing;
     try {
-      context.events().execute(() -> {
-        try {
-          decide(list("election " + name + " (re-decide)"));
-        } catch (RuntimeException e) {
-          failureLog.warn("could not re-decide election {}: {}", name, e.getMessage());
+      listing = Calls.within(listAsync(), context.callTimeout(), context.scheduler());
+    } catch (RuntimeException e) {
+      listing = CompletableFuture.failedFuture(e);
+    }
+    try {
+      listing.whenCompleteAsync((response, failure) -> {
+        if (failure != null) {
+          failureLog.warn("could not re-decide election {}: {}", name, Calls.unwrap(failure).toString());
+        } else {
+          decide(listing(response, ticket));
         }
-      });
+      }, context.scheduler());
     } catch (RejectedExecutionException e) {
       LOG.debug("registry closed: not re-deciding {}", name);
     }
