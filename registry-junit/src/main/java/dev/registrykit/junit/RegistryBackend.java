@@ -1,6 +1,8 @@
 package dev.registrykit.junit;
 
+import dev.registrykit.Candidacy;
 import dev.registrykit.Registration;
+import java.time.Duration;
 
 /**
  * What a test can do to the store behind the injected registry, the same way on the fake and on
@@ -78,4 +80,15 @@ public interface RegistryBackend {
    * and registers again on a new lease.
    */
   void loseLease(Registration registration);
+
+  /**
+   * Campaigns in the injected registry's election {@code election} as {@code candidateId} from
+   * another program, over a connection of its own to the same store: {@link #makeUnavailable()} does
+   * not cut it (its keep-alive goes on, and it hears who leads), so a test can cut a leader off and
+   * watch this candidate take over. It resigns when the test ends (the fake: when its registry
+   * closes). On etcd it is a registry of its own in the same namespace, talking to etcd directly.
+   *
+   * @param ttl the lease TTL, whole seconds
+   */
+  Candidacy campaignFromAnotherClient(String election, String candidateId, Duration ttl);
 }
