@@ -6,8 +6,9 @@ import java.time.Duration;
 
 /**
  * What a test can do to the store behind the injected registry, the same way on the fake and on
- * etcd: write and delete raw values as another program would, and the faults etcd has in real life:
- * the connection lost, etcd down, its data wiped, its history compacted, a lease forgotten.
+ * etcd: write and delete raw values and campaign in an election as another program would, and the
+ * faults etcd has in real life: the connection lost, etcd down, its data wiped, its history
+ * compacted, a lease forgotten.
  *
  * <pre>{@code
  * backend.putRaw("OrderShippingService", "3f2b…", "{\"Id\":\"3f2b…\",\"Name\":\"OrderShippingService\",\"Address\":\"http://localhost:5000\"}");
