@@ -7,7 +7,9 @@ import java.util.OptionalLong;
  * One candidate's place in an {@link Election}: {@link CandidacyState#WAITING}, then {@link
  * CandidacyState#LEADING} once every earlier candidate is gone, until it resigns ({@link #close()})
  * or loses its lease ({@link CandidacyState#LOST}: a leader cut off from the registry learns it no
- * later than when its lease ends, so two candidates never both believe they lead past the TTL).
+ * later than a TTL after its last successful keep-alive was sent, before the registry can let its
+ * place go, so two candidates never both believe they lead past the TTL; {@link #state()} says so
+ * from that moment, its listeners hear it right after).
  */
 public interface Candidacy extends AutoCloseable {
 
@@ -32,10 +34,12 @@ public interface Candidacy extends AutoCloseable {
   OptionalLong fencingToken();
 
   /**
-   * Waits until this candidacy leads, at most {@code timeout}.
+   * Waits until this candidacy leads, at most {@code timeout} ({@code Duration.ZERO} only looks).
    *
    * @return true if it leads, false if the time ran out or the candidacy ended (lost or resigned)
-   * @throws RegistryException if the thread was interrupted (the interrupt flag is restored)
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   * @throws NullPointerException     if {@code timeout} is null
+   * @throws RegistryException        if the thread was interrupted (the interrupt flag is restored)
    */
   boolean awaitLeadership(Duration timeout);
 

@@ -100,6 +100,19 @@ public final class Validation {
     return value;
   }
 
+  /**
+   * A duration that may be zero but not negative, such as a timeout; {@code name} names it.
+   *
+   * @return {@code value}
+   */
+  public static Duration requireNotNegative(Duration value, String name) {
+    Objects.requireNonNull(value, () -> name + " must not be null");
+    if (value.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative but was: " + value);
+    }
+    return value;
+  }
+
   /** A non-null listener (or other callback), named in the message. */
   public static <T> T requireNonNull(T value, String name) {
     return Objects.requireNonNull(value, () -> name + " must not be null");

@@ -2,7 +2,6 @@ package dev.registrykit.internal;
 
 import dev.registrykit.RegistryException;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -17,10 +16,11 @@ public final class Waits {
    * the condition must {@code notifyAll()} on the monitor.
    *
    * @return whether the condition stopped holding in time
-   * @throws RegistryException if interrupted (the interrupt flag is restored), naming {@code what}
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   * @throws RegistryException        if interrupted (the interrupt flag is restored), naming {@code what}
    */
   public static boolean awaitWhile(Object monitor, BooleanSupplier waiting, Duration timeout, String what) {
-    Objects.requireNonNull(timeout, "timeout must not be null");
+    Validation.requireNotNegative(timeout, "timeout");
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (monitor) {
       while (waiting.getAsBoolean()) {

@@ -23,6 +23,15 @@ class ValidationTest {
         .isInstanceOf(NullPointerException.class).hasMessage("ttl must not be null");
   }
 
+  @Test
+  void aTimeoutMayBeZeroButNotNegative() {
+    assertThat(Validation.requireNotNegative(Duration.ZERO, "timeout")).isEqualTo(Duration.ZERO);
+    assertThatThrownBy(() -> Validation.requireNotNegative(Duration.ofSeconds(-1), "timeout"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("timeout must not be negative but was: PT-1S");
+    assertThatThrownBy(() -> Validation.requireNotNegative(null, "timeout"))
+        .isInstanceOf(NullPointerException.class).hasMessage("timeout must not be null");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"/services", "/registrykit-test/abc_1", "/a.b/c-d"})
   void acceptsNamespaces(String namespace) {

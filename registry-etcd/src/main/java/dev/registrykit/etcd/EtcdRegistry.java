@@ -245,8 +245,7 @@ public final class EtcdRegistry implements Registry {
    */
   public void crash(Candidacy candidacy) {
     Objects.requireNonNull(candidacy, "candidacy must not be null");
-    if (!(candidacy instanceof EtcdCandidacyAccess.Crashable crashable)
-        || elections.get(candidacy.election()) == null) {
+    if (!(candidacy instanceof EtcdCandidacyAccess.Crashable crashable) || !crashable.belongsTo(context)) {
       throw new IllegalArgumentException("crash needs a candidacy of this EtcdRegistry but was: " + candidacy);
     }
     crashable.crashForTests();

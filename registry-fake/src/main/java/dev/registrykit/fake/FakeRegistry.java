@@ -336,7 +336,7 @@ public final class FakeRegistry implements Registry {
       }
       for (FakeElection election : elections.values()) {
         for (FakeCandidacy candidacy : new ArrayList<>(election.candidacies)) {
-          candidacy.end(CandidacyState.RESIGNED, reachable);
+          candidacy.end(CandidacyState.RESIGNED, !candidacy.cutOff());
         }
         for (Observer observer : election.observers) {
           observer.open = false;
@@ -397,6 +397,27 @@ public final class FakeRegistry implements Registry {
       checkUsable("election");
       return elections.computeIfAbsent(name, FakeElection::new);
     }
+  }
+
+  /**
+   * Campaigns in election {@code election} as {@code candidateId} from another program, over a
+   * connection of its own to the same store: {@link Fault#unavailable()} does not cut it (its
+   * keep-alive goes on, and it learns at once when the leader's key goes), only {@link Fault#down()}
+   * does, as on etcd. For tests of a leader cut off from the registry while another candidate takes
+   * over. It is a candidacy as {@link Election#campaign} makes, but this registry's faults do not
+   * reach it; it resigns when this registry closes.
+   *
+   * @throws RegistryUnavailableException while etcd is down ({@link Fault#down()})
+   * @throws RegistryClosedException      if this registry was closed
+   */
+  public Candidacy campaignFromAnotherClient(String election, String candidateId, Duration ttl) {
+    Validation.requireName("election", election);
+    FakeElection own;
+    synchronized (lock) {
+      checkOtherClient("campaignFromAnotherClient");
+      own = elections.computeIfAbsent(election, FakeElection::new);
+    }
+    return own.campaign(candidateId, ttl, Connection.ANOTHER_CLIENT);
   }
 
   /**
@@ -1253,6 +1274,12 @@ public final class FakeRegistry implements Registry {
   private record Known(ServiceInstance instance, long modRevision, long epoch) {
   }
 
+  /** Whose connection a candidacy uses: this registry's, which its faults cut, or another program's. */
+  private enum Connection {
+    THIS_CLIENT,
+    ANOTHER_CLIENT
+  }
+
   /**
    * A client's own count of its lease, as EtcdRegistration keeps it: {@code onPassed} runs when no
    * renewal succeeded for a whole TTL. Under lock.
@@ -1578,17 +1605,25 @@ public final class FakeRegistry implements Registry {
 
     @Override
     public Candidacy campaign(String candidateId, Duration ttl) {
+      return campaign(candidateId, ttl, Connection.THIS_CLIENT);
+    }
+
+    Candidacy campaign(String candidateId, Duration ttl, Connection connection) {
       Validation.requireName("candidateId", candidateId);
       Validation.requireTtl(ttl);
       FakeCandidacy candidacy;
       synchronized (lock) {
-        checkUsable("campaign");
+        if (connection == Connection.THIS_CLIENT) {
+          checkUsable("campaign");
+        } else {
+          checkOtherClient("campaignFromAnotherClient");
+        }
         Duration granted = ttl.compareTo(minimumTtl) < 0 ? minimumTtl : ttl;
         Lease lease = new Lease(nextLeaseId++, granted);
         leases.put(lease.id, lease);
         lease.renew();
         candidacy = new FakeCandidacy(this, candidateId, granted, lease,
-            prefix + String.format("%016x", lease.id));
+            prefix + String.format("%016x", lease.id), connection);
         candidacies.add(candidacy);
         put(candidacy.key, candidateId, lease.id);
         candidacy.renewed();
@@ -1682,6 +1717,7 @@ public final class FakeRegistry implements Registry {
     final Duration ttl;
     final Lease lease;
     final String key;
+    final Connection connection;
     final List<CandidacyListener> listeners = new CopyOnWriteArrayList<>();
     volatile CandidacyState state = CandidacyState.WAITING;
     volatile long token;
@@ -1689,12 +1725,19 @@ public final class FakeRegistry implements Registry {
     FakeClock.Timer keepAlive;
     final ClientDeadline deadline = new ClientDeadline(this::deadlinePassed);
 
-    FakeCandidacy(FakeElection election, String candidateId, Duration ttl, Lease lease, String key) {
+    FakeCandidacy(FakeElection election, String candidateId, Duration ttl, Lease lease, String key,
+        Connection connection) {
       this.election = election;
       this.candidateId = candidateId;
       this.ttl = ttl;
       this.lease = lease;
       this.key = key;
+      this.connection = connection;
+    }
+
+    /** Whether its connection is cut now. Under lock. */
+    boolean cutOff() {
+      return connection == Connection.THIS_CLIENT ? unavailable() : down();
     }
 
     FakeRegistry registry() {
@@ -1759,7 +1802,7 @@ public final class FakeRegistry implements Registry {
         if (crashed || state == CandidacyState.LOST || state == CandidacyState.RESIGNED) {
           return;
         }
-        if (unavailable()) {
+        if (cutOff()) {
           deadline.failing = true;
         } else if (lease.alive()) {
           lease.renew();
@@ -1772,7 +1815,7 @@ public final class FakeRegistry implements Registry {
 
     /** Under lock, when a fault heals: as {@link FakeRegistration#resumeKeepAlive()}. */
     void resumeKeepAlive() {
-      if (deadline.failing && !crashed && !unavailable() && lease.alive()) {
+      if (deadline.failing && !crashed && !cutOff() && lease.alive()) {
         lease.renew();
         renewed();
       }
@@ -1823,7 +1866,7 @@ public final class FakeRegistry implements Registry {
     public void close() {
       RegistryUnavailableException failure = null;
       synchronized (lock) {
-        boolean reachable = !unavailable();
+        boolean reachable = !cutOff();
         end(CandidacyState.RESIGNED, reachable);
         if (!reachable) {
           failure = new RegistryUnavailableException("resigning " + candidateId + " from " + election.name

@@ -9,6 +9,7 @@ import dev.registrykit.Election;
 import dev.registrykit.Leader;
 import dev.registrykit.RegistryUnavailableException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -79,6 +80,64 @@ class FakeElectionTest {
       assertThat(b.state()).isEqualTo(CandidacyState.LOST);
     }
     assertThat(election.leader()).isEmpty();
+  }
+
+  @Test
+  void aLeaderCutOffLosesAtItsDeadlineBeforeAnotherClientsCandidateLeads() {
+    Duration ttl = Duration.ofSeconds(9);
+    registry.clock().advance(Duration.ofMillis(250)); // between two expiry checks (every 500 ms)
+    Candidacy a = election.campaign("a", ttl);
+    registry.clock().advance(ttl.dividedBy(3)); // a's keep-alive renews here: its deadline is now + TTL
+    Instant lastRenewal = registry.clock().instant();
+    long token = a.fencingToken().getAsLong();
+    Candidacy b = registry.campaignFromAnotherClient("migrations", "b", ttl);
+    List<String> events = new ArrayList<>();
+    a.addListener((c, from, to) -> events.add("a " + to + " at +" + Duration.between(lastRenewal, registry.clock().instant())));
+    b.addListener((c, from, to) -> events.add("b " + to + " at +" + Duration.between(lastRenewal, registry.clock().instant())
+        + " while a was " + a.state()));
+
+    try (InjectedFault outage = registry.inject(Fault.unavailable())) {
+      registry.clock().advance(ttl.minusNanos(1));
+      assertThat(a.state()).isEqualTo(CandidacyState.LEADING);
+      registry.clock().advance(Duration.ofNanos(1));
+      assertThat(a.state()).as("at its deadline").isEqualTo(CandidacyState.LOST);
+      assertThat(b.state()).as("until etcd's next expiry check").isEqualTo(CandidacyState.WAITING);
+      registry.clock().advance(registry.expiryCheckInterval());
+    }
+
+    assertThat(events).containsExactly("a LOST at +PT9S", "b LEADING at +PT9.25S while a was LOST");
+    assertThat(b.fencingToken().getAsLong()).isGreaterThan(token);
+    assertThat(election.leader()).contains(new Leader("migrations", "b", b.fencingToken().getAsLong()));
+  }
+
+  @Test
+  void anotherClientsCandidacyIsCutOnlyWhenEtcdIsDown() {
+    Candidacy b = registry.campaignFromAnotherClient("migrations", "b", TTL);
+
+    try (InjectedFault outage = registry.inject(Fault.unavailable())) {
+      registry.clock().advance(TTL.multipliedBy(2));
+      assertThat(b.state()).isEqualTo(CandidacyState.LEADING);
+      assertThatThrownBy(() -> election.leader()).isInstanceOf(RegistryUnavailableException.class);
+    }
+    try (InjectedFault down = registry.inject(Fault.down())) {
+      assertThatThrownBy(() -> registry.campaignFromAnotherClient("migrations", "c", TTL))
+          .isInstanceOf(RegistryUnavailableException.class)
+          .hasMessageStartingWith("campaignFromAnotherClient failed: the fake registry is unavailable");
+      registry.clock().advance(TTL);
+      assertThat(b.state()).isEqualTo(CandidacyState.LOST);
+    }
+  }
+
+  @Test
+  void awaitLeadershipRejectsANegativeTimeout() {
+    Candidacy a = election.campaign("a", TTL);
+
+    assertThatThrownBy(() -> a.awaitLeadership(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("timeout must not be negative but was: PT-1S");
+    assertThatThrownBy(() -> a.awaitLeadership(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("timeout must not be null");
   }
 
   @Test

@@ -1,11 +1,14 @@
 package dev.registrykit.junit;
 
+import dev.registrykit.Candidacy;
 import dev.registrykit.Registration;
+import java.time.Duration;
 
 /**
  * What a test can do to the store behind the injected registry, the same way on the fake and on
- * etcd: write and delete raw values as another program would, and the faults etcd has in real life:
- * the connection lost, etcd down, its data wiped, its history compacted, a lease forgotten.
+ * etcd: write and delete raw values and campaign in an election as another program would, and the
+ * faults etcd has in real life: the connection lost, etcd down, its data wiped, its history
+ * compacted, a lease forgotten.
  *
  * <pre>{@code
  * backend.putRaw("OrderShippingService", "3f2b…", "{\"Id\":\"3f2b…\",\"Name\":\"OrderShippingService\",\"Address\":\"http://localhost:5000\"}");
@@ -78,4 +81,15 @@ public interface RegistryBackend {
    * and registers again on a new lease.
    */
   void loseLease(Registration registration);
+
+  /**
+   * Campaigns in the injected registry's election {@code election} as {@code candidateId} from
+   * another program, over a connection of its own to the same store: {@link #makeUnavailable()} does
+   * not cut it (its keep-alive goes on, and it hears who leads), so a test can cut a leader off and
+   * watch this candidate take over. It resigns when the test ends (the fake: when its registry
+   * closes). On etcd it is a registry of its own in the same namespace, talking to etcd directly.
+   *
+   * @param ttl the lease TTL, whole seconds
+   */
+  Candidacy campaignFromAnotherClient(String election, String candidateId, Duration ttl);
 }

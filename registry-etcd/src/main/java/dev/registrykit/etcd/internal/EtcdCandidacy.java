@@ -12,16 +12,17 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One candidate's key on its lease. Keep-alive runs every TTL/3 like a registration's; when no
- * renewal has succeeded for a whole TTL (or etcd says the lease is gone), the candidacy is {@link
- * CandidacyState#LOST} at once, so a leader cut off from etcd stops believing it leads no later
- * than when etcd lets its key go. Lost candidacies are not re-entered: campaign again.
+ * One candidate's key on its lease, kept alive by a {@link LeaseKeeper} as a registration's is: at the
+ * keeper's deadline (no keep-alive succeeded for a whole TTL, counted from when the last successful
+ * one was sent, so no later than etcd may let the key go), or when etcd says the lease is gone, the
+ * candidacy is {@link CandidacyState#LOST} at once, and {@link #state()} never reports it leading past
+ * that deadline even if the scheduler thread is late. A leader cut off from etcd therefore stops
+ * believing it leads before the next candidate can lead. Lost candidacies are not re-entered:
+ * campaign again.
  */
 final class EtcdCandidacy implements Candidacy, EtcdCandidacyAccess.Crashable {
 
@@ -31,29 +32,54 @@ final class EtcdCandidacy implements Candidacy, EtcdCandidacyAccess.Crashable {
   private final EtcdElection election;
   private final String candidateId;
   private final String key;
+  private final long createRevision;
   private final long leaseId;
   private final Duration ttl;
+  private final LeaseKeeper keeper;
   private final List<CandidacyListener> listeners = new CopyOnWriteArrayList<>();
   private final RateLimitedLog failureLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
   private volatile CandidacyState state = CandidacyState.WAITING;
   private long token; // guarded by this
-  private long lastRenewedNanos; // guarded by this
   private boolean crashed; // guarded by this
-  private ScheduledFuture<?> nextTick; // guarded by this
 
-  EtcdCandidacy(RegistryContext context, EtcdElection election, String candidateId, String key, long leaseId,
-      Duration ttl) {
+  /** A candidacy whose key was created at {@code createRevision} on lease {@code leaseId}; {@link #startKeepAlive} it. */
+  EtcdCandidacy(RegistryContext context, EtcdElection election, String candidateId, String key, long createRevision,
+      long leaseId, Duration ttl) {
     this.context = context;
     this.election = election;
     this.candidateId = candidateId;
     this.key = key;
+    this.createRevision = createRevision;
     this.leaseId = leaseId;
     this.ttl = ttl;
-    this.lastRenewedNanos = System.nanoTime();
+    this.keeper = new LeaseKeeper(context, this, new LeaseKeeper.Holder() {
+      @Override
+      public void keepAliveFailed(Throwable failure) {
+        failureLog.warn("keep-alive of candidacy {} in {} failed, retrying: {}", candidateId, election.name(),
+            failure.toString());
+      }
+
+      @Override
+      public void leaseLost(LeaseKeeper.Loss loss, Throwable lastFailure) {
+        lose(loss, lastFailure);
+      }
+    });
+  }
+
+  /** Starts keep-alive, the lease's deadline counted from {@code grantSentNanos}, when its grant was sent. */
+  synchronized void startKeepAlive(long grantSentNanos) {
+    if (!EtcdElection.ended(state)) {
+      keeper.start(leaseId, ttl, grantSentNanos);
+    }
   }
 
   String key() {
     return key;
+  }
+
+  /** The revision at which its key was created: a listing of an earlier revision cannot show it. */
+  long createRevision() {
+    return createRevision;
   }
 
   @Override
@@ -71,20 +97,29 @@ final class EtcdCandidacy implements Candidacy, EtcdCandidacyAccess.Crashable {
     return ttl;
   }
 
+  /** The state now; past the lease's deadline it is {@code LOST}, whether or not the timer has fired yet. */
   @Override
   public CandidacyState state() {
-    return state;
+    CandidacyState now = state;
+    if (EtcdElection.ended(now)) {
+      return now;
+    }
+    synchronized (this) {
+      keeper.expireIfDue();
+      return state;
+    }
   }
 
   @Override
   public synchronized OptionalLong fencingToken() {
+    keeper.expireIfDue();
     return state == CandidacyState.LEADING ? OptionalLong.of(token) : OptionalLong.empty();
   }
 
   @Override
   public boolean awaitLeadership(Duration timeout) {
     Waits.awaitWhile(this, () -> state == CandidacyState.WAITING, timeout, "awaitLeadership of " + candidateId);
-    return state == CandidacyState.LEADING;
+    return state() == CandidacyState.LEADING;
   }
 
   @Override
@@ -97,6 +132,7 @@ final class EtcdCandidacy implements Candidacy, EtcdCandidacyAccess.Crashable {
   // ------------------------------------------------------------------------------ decided by the election
 
   synchronized void elected(long fencingToken) {
+    keeper.expireIfDue();
     if (state == CandidacyState.WAITING) {
       token = fencingToken;
       change(CandidacyState.LEADING);
@@ -105,7 +141,7 @@ final class EtcdCandidacy implements Candidacy, EtcdCandidacyAccess.Crashable {
 
   synchronized void gone() {
     if (!EtcdElection.ended(state)) {
-      stop();
+      keeper.stop();
       change(CandidacyState.LOST);
       election.forget(this);
     }
@@ -113,65 +149,16 @@ final class EtcdCandidacy implements Candidacy, EtcdCandidacyAccess.Crashable {
 
   // ------------------------------------------------------------------------------ keep-alive
 
-  synchronized void startKeepAlive() {
-    schedule(ttl.dividedBy(3));
-  }
-
-  private void schedule(Duration delay) {
-    if (nextTick != null) {
-      nextTick.cancel(false);
-    }
-    try {
-      nextTick = context.scheduler().schedule(this::tick, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      nextTick = null;
-    }
-  }
-
-  private void stop() {
-    if (nextTick != null) {
-      nextTick.cancel(false);
-      nextTick = null;
-    }
-  }
-
-  private synchronized void tick() {
+  /** Under the monitor, from the keeper. */
+  private void lose(LeaseKeeper.Loss loss, Throwable lastFailure) {
     if (EtcdElection.ended(state)) {
       return;
     }
-    if (crashed) {
-      lose("crashed: its lease ran out");
-      return;
-    }
-    long sent = System.nanoTime();
-    Duration timeout = ttl.dividedBy(3).compareTo(context.callTimeout()) < 0 ? ttl.dividedBy(3) : context.callTimeout();
-    Calls.within(context.client().getLeaseClient().keepAliveOnce(leaseId), timeout, context.scheduler())
-        .whenCompleteAsync((response, failure) -> renewed(sent, response == null ? 0 : response.getTTL(), failure),
-            context.scheduler());
-  }
-
-  private synchronized void renewed(long sent, long grantedSeconds, Throwable failure) {
-    if (EtcdElection.ended(state) || crashed) {
-      return;
-    }
-    if (failure == null && grantedSeconds > 0) {
-      lastRenewedNanos = sent;
-      schedule(ttl.dividedBy(3));
-    } else if (failure == null || Calls.isLeaseNotFound(failure)) {
-      lose("its lease is gone");
-    } else if (System.nanoTime() - lastRenewedNanos >= ttl.toNanos()) {
-      lose("keep-alive failed for longer than its TTL " + ttl + ": " + Calls.unwrap(failure));
-    } else {
-      failureLog.warn("keep-alive of candidacy {} in {} failed, retrying: {}", candidateId, election.name(),
-          Calls.unwrap(failure).toString());
-      Duration retry = ttl.dividedBy(6);
-      schedule(retry.toMillis() < 100 ? Duration.ofMillis(100) : retry);
-    }
-  }
-
-  private void lose(String why) {
+    String why = crashed ? "crashed: its lease ran out"
+        : loss == LeaseKeeper.Loss.GONE ? "its lease is gone (etcd answered that it is not found)"
+        : lastFailure != null ? "keep-alive failed for its whole TTL " + ttl + ": " + lastFailure
+        : "no keep-alive succeeded for its whole TTL " + ttl;
     LOG.warn("candidacy {} in {} LOST: {}", candidateId, election.name(), why);
-    stop();
     change(CandidacyState.LOST);
     election.forget(this);
   }
@@ -183,8 +170,12 @@ final class EtcdCandidacy implements Candidacy, EtcdCandidacyAccess.Crashable {
       return;
     }
     crashed = true;
-    Duration left = ttl.minusNanos(System.nanoTime() - lastRenewedNanos);
-    schedule(left.isNegative() ? Duration.ZERO : left);
+    keeper.crash();
+  }
+
+  @Override
+  public boolean belongsTo(RegistryContext registry) {
+    return context == registry;
   }
 
   /** Under the monitor. */
@@ -217,7 +208,7 @@ final class EtcdCandidacy implements Candidacy, EtcdCandidacyAccess.Crashable {
       if (EtcdElection.ended(state)) {
         return;
       }
-      stop();
+      keeper.stop();
       change(CandidacyState.RESIGNED);
     }
     election.forget(this);

@@ -10,5 +10,8 @@ public final class EtcdCandidacyAccess {
   public interface Crashable {
     /** Stops keep-alive without resigning. */
     void crashForTests();
+
+    /** Whether this candidacy was made by the registry of {@code registry}. */
+    boolean belongsTo(RegistryContext registry);
   }
 }

@@ -11,18 +11,22 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.PutResponse;
 import io.etcd.jetcd.lease.LeaseGrantResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +34,13 @@ import org.slf4j.LoggerFactory;
  * An election on etcd, as etcd's concurrency package does it: each candidate puts {@code
  * {prefix}{leaseId}} on its own lease; the key with the smallest create revision leads, and that
  * revision is the fencing token. A watch on the prefix re-decides after every change.
+ *
+ * <p>Listings are made on several threads (campaign, {@link #leader()}, {@link #observe}, the
+ * watch's re-decisions) and may come back in any order, so each is applied only if it is not older
+ * than the last one applied (its revision is not lower), and a candidacy whose key was created after
+ * a listing's revision is not taken for gone by that listing. A listing with a lower revision is
+ * applied only if it was sent after the last one was applied: etcd's revision then went back (its
+ * data was wiped or restored).
  */
 public final class EtcdElection implements Election {
 
@@ -40,9 +51,14 @@ public final class EtcdElection implements Election {
   private final String prefix;
   private final ByteSequence prefixBytes;
   private final List<EtcdCandidacy> candidacies = new CopyOnWriteArrayList<>();
-  private final List<LeaderListener> observers = new CopyOnWriteArrayList<>();
+  private final List<Observer> observers = new CopyOnWriteArrayList<>();
   private final RateLimitedLog failureLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
+  /** Numbers the listings in the order they are sent. */
+  private final AtomicLong listingsSent = new AtomicLong();
   private Optional<Leader> current = Optional.empty(); // guarded by this
+  private long appliedRevision; // guarded by this
+  /** How many listings had been sent when the last one was applied. Guarded by this. */
+  private long sentBeforeApplied; // guarded by this
   private Watch.Watcher watcher; // guarded by this
   private boolean closed; // guarded by this
 
@@ -65,22 +81,37 @@ public final class EtcdElection implements Election {
     Validation.requireTtl(ttl);
     watch();
     String operation = "campaign " + candidateId + " in " + name;
-    LeaseGrantResponse grant = context.calls().call(() ->
-        context.client().getLeaseClient().grant(ttl.toSeconds()), operation + " (lease grant)");
+    // The lease's TTL runs from the grant: time it from when the attempt that got it was sent.
+    long[] sent = new long[1];
+    LeaseGrantResponse grant = context.calls().call(() -> {
+      sent[0] = System.nanoTime();
+      return context.client().getLeaseClient().grant(ttl.toSeconds());
+    }, operation + " (lease grant)");
     String key = prefix + String.format("%016x", grant.getID());
+    PutResponse put;
     try {
-      context.calls().call(() -> context.client().getKVClient().put(ByteSequence.from(key, StandardCharsets.UTF_8),
+      put = context.calls().call(() -> context.client().getKVClient().put(ByteSequence.from(key, StandardCharsets.UTF_8),
           ByteSequence.from(candidateId, StandardCharsets.UTF_8), PutOption.builder().withLeaseId(grant.getID()).build()),
           operation + " (put)");
     } catch (RuntimeException e) {
       context.client().getLeaseClient().revoke(grant.getID());
       throw e;
     }
-    EtcdCandidacy candidacy = new EtcdCandidacy(context, this, candidateId, key, grant.getID(),
-        Duration.ofSeconds(grant.getTTL()));
-    candidacies.add(candidacy);
-    decide(list(operation + " (get)"));
-    candidacy.startKeepAlive();
+    // A fresh key: it was created at the revision of its put.
+    EtcdCandidacy candidacy = new EtcdCandidacy(context, this, candidateId, key, put.getHeader().getRevision(),
+        grant.getID(), Duration.ofSeconds(grant.getTTL()));
+    candidacy.startKeepAlive(sent[0]);
+    track(candidacy);
+    try {
+      decide(list(operation + " (get)"));
+    } catch (RuntimeException e) {
+      try {
+        candidacy.close(); // nothing half-made: resign (or let the lease run out if etcd does not answer)
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
     return candidacy;
   }
 
@@ -97,58 +128,128 @@ public final class EtcdElection implements Election {
     Validation.requireNonNull(listener, "listener");
     watch();
     decide(list("observe " + name));
+    Observer observer = new Observer(listener);
     synchronized (this) {
-      observers.add(listener);
-      Optional<Leader> now = current;
-      tell(listener, now);
+      observers.add(observer);
+      observer.tell(current);
     }
-    return () -> observers.remove(listener);
+    return observer;
   }
 
-  private GetResponse list(String operation) {
-    return context.calls().call(() ->
-        context.client().getKVClient().get(prefixBytes, GetOption.builder().isPrefix(true).build()), operation);
+  /** Lists the prefix, blocking, bounded by the call timeout. */
+  private Listing list(String operation) {
+    long ticket = listingsSent.incrementAndGet();
+    return listing(context.calls().call(this::listAsync, operation), ticket);
   }
 
-  /** Re-decides from a listing of the prefix: who leads, which local candidacies lead or are gone. */
-  private synchronized void decide(GetResponse listing) {
-    KeyValue first = null;
+  private CompletableFuture<GetResponse> listAsync() {
+    return context.client().getKVClient().get(prefixBytes, GetOption.builder().isPrefix(true).build());
+  }
+
+  private static Listing listing(GetResponse response, long ticket) {
+    List<Listing.Entry> entries = new ArrayList<>(response.getKvs().size());
+    for (KeyValue kv : response.getKvs()) {
+      entries.add(new Listing.Entry(kv.getKey().toString(StandardCharsets.UTF_8),
+          kv.getValue().toString(StandardCharsets.UTF_8), kv.getCreateRevision()));
+    }
+    return new Listing(response.getHeader().getRevision(), ticket, entries);
+  }
+
+  /**
+   * One listing of the election's prefix.
+   *
+   * @param revision etcd's revision when it was made
+   * @param ticket   its number in the order this election sent its listings
+   * @param entries  the candidates' keys
+   */
+  record Listing(long revision, long ticket, List<Entry> entries) {
+    /** One candidate's key, its value (the candidate id) and the revision that created it. */
+    record Entry(String key, String candidateId, long createRevision) {
+    }
+  }
+
+  /** Numbers a listing about to be sent; for tests that apply listings of their own. */
+  long nextTicket() {
+    return listingsSent.incrementAndGet();
+  }
+
+  /**
+   * Re-decides from a listing of the prefix, unless a newer one was applied: who leads, which local
+   * candidacies lead or are gone.
+   */
+  synchronized void decide(Listing listing) {
+    if (listing.revision() < appliedRevision) {
+      if (listing.ticket() <= sentBeforeApplied) {
+        return; // sent before a newer listing was applied: older news
+      }
+      LOG.warn("etcd's revision went back from {} to {} (its data was wiped or restored); election {} goes on from "
+          + "what etcd lists now", appliedRevision, listing.revision(), name);
+    }
+    appliedRevision = listing.revision();
+    sentBeforeApplied = listingsSent.get();
+    Listing.Entry first = null;
     Set<String> present = new HashSet<>();
-    for (KeyValue kv : listing.getKvs()) {
-      present.add(kv.getKey().toString(StandardCharsets.UTF_8));
-      if (first == null || kv.getCreateRevision() < first.getCreateRevision()) {
-        first = kv;
+    for (Listing.Entry entry : listing.entries()) {
+      present.add(entry.key());
+      if (first == null || entry.createRevision() < first.createRevision()) {
+        first = entry;
       }
     }
-    String leaderKey = first == null ? null : first.getKey().toString(StandardCharsets.UTF_8);
+    String leaderKey = first == null ? null : first.key();
     for (EtcdCandidacy candidacy : candidacies) {
       if (!present.contains(candidacy.key())) {
-        candidacy.gone();
+        if (candidacy.createRevision() <= listing.revision()) {
+          candidacy.gone(); // else created after this listing, which could not show it
+        }
       } else if (candidacy.key().equals(leaderKey)) {
-        candidacy.elected(first.getCreateRevision());
+        candidacy.elected(first.createRevision());
       }
     }
     Optional<Leader> next = first == null ? Optional.empty()
-        : Optional.of(new Leader(name, first.getValue().toString(StandardCharsets.UTF_8), first.getCreateRevision()));
+        : Optional.of(new Leader(name, first.candidateId(), first.createRevision()));
     if (!next.equals(current)) {
       current = next;
-      for (LeaderListener observer : observers) {
-        tell(observer, next);
+      for (Observer observer : observers) {
+        observer.tell(next);
       }
     }
   }
 
-  private void tell(LeaderListener listener, Optional<Leader> leader) {
-    try {
-      context.events().execute(() -> {
-        try {
-          listener.leaderChanged(leader);
-        } catch (RuntimeException e) {
-          LOG.warn("leader listener of {} failed", name, e);
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      LOG.debug("registry closed: not telling an observer of {}", name);
+  /** Who leads after the last listing applied, without asking etcd. */
+  synchronized Optional<Leader> lastKnownLeader() {
+    return current;
+  }
+
+  /** One {@link #observe} subscription; silent once closed, even for changes already queued. */
+  private final class Observer implements Subscription {
+    private final LeaderListener listener;
+    private volatile boolean open = true;
+
+    Observer(LeaderListener listener) {
+      this.listener = listener;
+    }
+
+    void tell(Optional<Leader> leader) {
+      try {
+        context.events().execute(() -> {
+          if (!open) {
+            return;
+          }
+          try {
+            listener.leaderChanged(leader);
+          } catch (RuntimeException e) {
+            LOG.warn("leader listener of {} failed", name, e);
+          }
+        });
+      } catch (RejectedExecutionException e) {
+        LOG.debug("registry closed: not telling an observer of {}", name);
+      }
+    }
+
+    @Override
+    public void close() {
+      open = false;
+      observers.remove(this);
     }
   }
 
@@ -168,15 +269,27 @@ public final class EtcdElection implements Election {
         }));
   }
 
+  /**
+   * Lists asynchronously and re-decides on the scheduler: never on the events thread, where a
+   * listing that waits for an etcd out of reach would hold back every listener of the registry (a
+   * leader's LOST among them).
+   */
   private void redecide() {
+    long ticket = listingsSent.incrementAndGet();
+    CompletableFuture<GetResponse> listing;
     try {
-      context.events().execute(() -> {
-        try {
-          decide(list("election " + name + " (re-decide)"));
-        } catch (RuntimeException e) {
-          failureLog.warn("could not re-decide election {}: {}", name, e.getMessage());
+      listing = Calls.within(listAsync(), context.callTimeout(), context.scheduler());
+    } catch (RuntimeException e) {
+      listing = CompletableFuture.failedFuture(e);
+    }
+    try {
+      listing.whenCompleteAsync((response, failure) -> {
+        if (failure != null) {
+          failureLog.warn("could not re-decide election {}: {}", name, Calls.unwrap(failure).toString());
+        } else {
+          decide(listing(response, ticket));
         }
-      });
+      }, context.scheduler());
     } catch (RejectedExecutionException e) {
       LOG.debug("registry closed: not re-deciding {}", name);
     }
@@ -184,6 +297,11 @@ public final class EtcdElection implements Election {
 
   void forget(EtcdCandidacy candidacy) {
     candidacies.remove(candidacy);
+  }
+
+  /** Follows {@code candidacy} in the decisions from now on; for tests that apply listings of their own. */
+  void track(EtcdCandidacy candidacy) {
+    candidacies.add(candidacy);
   }
 
   /** Resigns every candidacy and stops watching. */
@@ -195,7 +313,9 @@ public final class EtcdElection implements Election {
         LOG.warn("could not resign {} from {} while closing: {}", candidacy.candidateId(), name, e.getMessage());
       }
     }
-    observers.clear();
+    for (Observer observer : observers) {
+      observer.close();
+    }
     synchronized (this) {
       closed = true;
       if (watcher != null) {

@@ -37,18 +37,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One registration: a key on its own lease, kept alive by {@code keepAliveOnce} every TTL/3 on the
- * registry's scheduler, declared {@link RegistrationState#LOST} when no renewal has succeeded for a
- * whole TTL (or etcd says the lease is gone), and registered again by recovery.
+ * One registration: a key on its own lease, kept alive by a {@link LeaseKeeper} on the registry's
+ * scheduler, declared {@link RegistrationState#LOST} at the keeper's deadline (no renewal succeeded
+ * for a whole TTL, counted from when the last successful keep-alive was sent) or when etcd says the
+ * lease is gone, and registered again by recovery.
  *
- * <p>All mutable state is guarded by this object's monitor; etcd calls made from the scheduler are
- * asynchronous so that one slow call never holds up the others.
+ * <p>All mutable state is guarded by this object's monitor (the keeper's too); etcd calls made from
+ * the scheduler are asynchronous so that one slow call never holds up the others.
  */
 public final class EtcdRegistration implements Registration {
 
   private static final Logger LOG = LoggerFactory.getLogger(EtcdRegistration.class);
-  private static final Duration MIN_RETRY = Duration.ofMillis(100);
-  private static final Duration FIRST_KEEP_ALIVE_RETRY = Duration.ofMillis(10);
 
   private final RegistryContext context;
   private final ServiceInstance instance;
@@ -59,18 +58,14 @@ public final class EtcdRegistration implements Registration {
   private final Consumer<EtcdRegistration> onClosed;
   private final List<RegistrationListener> listeners = new CopyOnWriteArrayList<>();
 
+  private final LeaseKeeper keeper;
   private RegistrationState state = RegistrationState.ACTIVE;
-  private Duration ttl;
-  private long leaseId;
-  private long lastRenewedNanos;
   /** The revision of this registration's last write of its key: recovery overwrites nothing newer. */
   private long lastWriteRevision;
   private boolean crashed;
   private boolean closing;
   private int recoveryAttempts;
-  /** Keep-alive failures in a row (reset by a renewal): the retries back off with them. */
-  private int failedKeepAlives;
-  private ScheduledFuture<?> nextTick;
+  private ScheduledFuture<?> nextRecovery;
 
   private EtcdRegistration(RegistryContext context, ServiceInstance instance, Duration requestedTtl,
       Consumer<EtcdRegistration> onClosed) {
@@ -81,6 +76,17 @@ public final class EtcdRegistration implements Registration {
     this.valueBytes = ByteSequence.from(InstanceCodec.encode(instance), StandardCharsets.UTF_8);
     this.requestedTtl = requestedTtl;
     this.onClosed = onClosed;
+    this.keeper = new LeaseKeeper(context, this, new LeaseKeeper.Holder() {
+      @Override
+      public void keepAliveFailed(Throwable failure) {
+        context.registrationLog().warn("keep-alive of {} failed, retrying: {}", key, failure.toString());
+      }
+
+      @Override
+      public void leaseLost(LeaseKeeper.Loss loss, Throwable lastFailure) {
+        EtcdRegistration.this.leaseLost(loss, lastFailure);
+      }
+    });
   }
 
   /** Grants a lease, puts the key on it and starts keep-alive; blocking, bounded by the call timeout. */
@@ -102,12 +108,9 @@ public final class EtcdRegistration implements Registration {
       throw e;
     }
     synchronized (registration) {
-      registration.leaseId = grant.getID();
       registration.lastWriteRevision = put.getHeader().getRevision();
-      registration.ttl = Duration.ofSeconds(grant.getTTL());
-      registration.lastRenewedNanos = sent[0];
       // the first keep-alive is due an interval after the grant, however long the put took
-      registration.schedule(registration.keepAliveInterval().minusNanos(System.nanoTime() - sent[0]));
+      registration.keeper.start(grant.getID(), Duration.ofSeconds(grant.getTTL()), sent[0]);
     }
     return registration;
   }
@@ -140,7 +143,7 @@ public final class EtcdRegistration implements Registration {
 
   /** The lease id now. */
   public synchronized long leaseId() {
-    return leaseId;
+    return keeper.leaseId();
   }
 
   @Override
@@ -150,7 +153,7 @@ public final class EtcdRegistration implements Registration {
 
   @Override
   public synchronized Duration ttl() {
-    return ttl;
+    return keeper.ttl();
   }
 
   @Override
@@ -165,111 +168,48 @@ public final class EtcdRegistration implements Registration {
     return () -> listeners.remove(listener);
   }
 
-  // ------------------------------------------------------------------------------ keep-alive
+  // ------------------------------------------------------------------------------ lease lost, recovery
 
-  private Duration keepAliveInterval() {
-    return ttl.dividedBy(3);
-  }
-
-  /**
-   * Under the monitor. Keep-alive calls must not outlast the interval they serve, nor (by more than
-   * {@link #MIN_RETRY}) the moment the registration counts as lost.
-   */
-  private Duration keepAliveTimeout() {
-    Duration timeout = keepAliveInterval();
-    if (context.callTimeout().compareTo(timeout) < 0) {
-      timeout = context.callTimeout();
-    }
-    Duration untilLost = ttl.minusNanos(System.nanoTime() - lastRenewedNanos);
-    if (untilLost.compareTo(timeout) < 0) {
-      timeout = untilLost;
-    }
-    return timeout.compareTo(MIN_RETRY) < 0 ? MIN_RETRY : timeout;
-  }
-
-  private void schedule(Duration delay) {
-    if (nextTick != null) {
-      nextTick.cancel(false);
-    }
-    try {
-      nextTick = context.scheduler().schedule(this::tick, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      nextTick = null; // the registry is closing
-    }
-  }
-
-  private void tick() {
-    synchronized (this) {
-      if (state == RegistrationState.CLOSED || closing) {
-        return;
-      }
-      if (crashed) {
-        Duration left = ttl.minusNanos(System.nanoTime() - lastRenewedNanos);
-        if (left.isNegative() || left.isZero()) {
-          changeState(RegistrationState.LOST);
-        } else {
-          schedule(left);
-        }
-        return;
-      }
-      if (state == RegistrationState.LOST) {
-        recover();
-        return;
-      }
-      if (System.nanoTime() - lastRenewedNanos >= ttl.toNanos()) {
-        context.registrationLog().warn("no keep-alive of {} succeeded for its TTL {}: registration LOST", key, ttl);
-        lose();
-        return;
-      }
-    }
-    renew();
-  }
-
-  private void renew() {
-    long lease;
-    Duration timeout;
-    long sent = System.nanoTime();
-    synchronized (this) {
-      lease = leaseId;
-      timeout = keepAliveTimeout();
-    }
-    Calls.within(context.client().getLeaseClient().keepAliveOnce(lease), timeout, context.scheduler())
-        .whenCompleteAsync((response, failure) -> renewed(lease, sent, response == null ? 0 : response.getTTL(),
-            failure), context.scheduler());
-  }
-
-  private synchronized void renewed(long lease, long sent, long grantedSeconds, Throwable failure) {
-    if (state != RegistrationState.ACTIVE || closing || crashed || lease != leaseId) {
-      return; // closed, crashed or recovered meanwhile
-    }
-    if (failure == null && grantedSeconds > 0) {
-      lastRenewedNanos = sent;
-      failedKeepAlives = 0;
-      schedule(keepAliveInterval());
+  /** Under the monitor, from the keeper: the lease counts as lost. */
+  private void leaseLost(LeaseKeeper.Loss loss, Throwable lastFailure) {
+    if (state != RegistrationState.ACTIVE || closing) {
       return;
     }
-    if (failure == null || Calls.isLeaseNotFound(failure)) {
+    if (crashed) {
+      changeState(RegistrationState.LOST); // a killed process recovers nothing
+      return;
+    }
+    if (loss == LeaseKeeper.Loss.GONE) {
       context.registrationLog().warn("lease of {} is gone (etcd answered that it is not found): registration LOST", key);
-      lose();
-      return;
+    } else if (lastFailure != null) {
+      context.registrationLog().warn("keep-alive of {} failed for longer than its TTL {} ({}): registration LOST", key,
+          keeper.ttl(), lastFailure.toString());
+    } else {
+      context.registrationLog().warn("no keep-alive of {} succeeded for its TTL {}: registration LOST", key, keeper.ttl());
     }
-    long since = System.nanoTime() - lastRenewedNanos;
-    if (since >= ttl.toNanos()) {
-      context.registrationLog().warn("keep-alive of {} failed for longer than its TTL {} ({}): registration LOST", key, ttl,
-          Calls.unwrap(failure).toString());
-      lose();
-      return;
+    lose();
+  }
+
+  private void scheduleRecovery(Duration delay) {
+    cancelRecovery();
+    try {
+      nextRecovery = context.scheduler().schedule(this::recoveryTick, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      nextRecovery = null; // the registry is closing
     }
-    context.registrationLog().warn("keep-alive of {} failed, retrying: {}", key, Calls.unwrap(failure).toString());
-    // Retry soon: in a cluster the next call goes to another member (jetcd balances round robin),
-    // which answers if the failed one met a member cut off from its peers. Back off from 10 ms,
-    // doubling up to half the keep-alive interval, so an etcd out of reach costs little.
-    Duration retry = FIRST_KEEP_ALIVE_RETRY.multipliedBy(1L << Math.min(failedKeepAlives, 16));
-    Duration cap = keepAliveInterval().dividedBy(2);
-    retry = retry.compareTo(cap) > 0 ? cap : retry;
-    failedKeepAlives++;
-    Duration untilLost = ttl.minusNanos(since);
-    schedule(untilLost.compareTo(retry) < 0 ? untilLost : retry); // the tick at the deadline declares LOST
+  }
+
+  private void cancelRecovery() {
+    if (nextRecovery != null) {
+      nextRecovery.cancel(false);
+      nextRecovery = null;
+    }
+  }
+
+  private synchronized void recoveryTick() {
+    if (state == RegistrationState.LOST && !closing && !crashed) {
+      recover();
+    }
   }
 
   /** Under the monitor. */
@@ -277,7 +217,7 @@ public final class EtcdRegistration implements Registration {
     changeState(RegistrationState.LOST);
     recoveryAttempts = 0;
     if (context.recovery() instanceof Recovery.Reregister) {
-      schedule(Duration.ZERO);
+      scheduleRecovery(Duration.ZERO);
     }
   }
 
@@ -290,7 +230,7 @@ public final class EtcdRegistration implements Registration {
     if (!(context.recovery() instanceof Recovery.Reregister)) {
       return;
     }
-    long oldLease = leaseId;
+    long oldLease = keeper.leaseId();
     long since = lastWriteRevision;
     AtomicBoolean abandoned = new AtomicBoolean();
     CompletableFuture<LeaseGrantResponse> grant = context.client().getLeaseClient().grant(requestedTtl.toSeconds());
@@ -323,32 +263,28 @@ public final class EtcdRegistration implements Registration {
           + "at revision " + lastWriteRevision + "; not overwriting it (retrying until it is gone)");
     }
     if (failure != null) {
-      if (state == RegistrationState.LOST && !closing) {
+      if (state == RegistrationState.LOST && !closing && !crashed) {
         recoveryAttempts++;
         Duration delay = backoff();
         context.registrationLog().warn("could not register {} again (attempt {}), next try in {}: {}", key, recoveryAttempts,
             delay, Calls.unwrap(failure).toString());
-        schedule(delay);
+        scheduleRecovery(delay);
       }
       return;
     }
     LeaseGrantResponse grant = attempt.grant();
-    if (state != RegistrationState.LOST || closing) {
+    if (state != RegistrationState.LOST || closing || crashed) {
       context.client().getLeaseClient().revoke(grant.getID()); // closed meanwhile: undo (best effort)
       return;
     }
-    leaseId = grant.getID();
     lastWriteRevision = attempt.txn().getHeader().getRevision();
-    ttl = Duration.ofSeconds(grant.getTTL());
     // The lease's TTL runs from its grant, not from the start of the attempt: an attempt started
     // while etcd was down can take longer than the TTL (jetcd retries the grant until etcd is back),
-    // and timing from its start would declare the fresh lease LOST at the first tick.
-    lastRenewedNanos = attempt.grantedNanos();
-    failedKeepAlives = 0;
+    // and timing from its start would declare the fresh lease LOST at once.
+    keeper.start(grant.getID(), Duration.ofSeconds(grant.getTTL()), attempt.grantedNanos());
     context.client().getLeaseClient().revoke(oldLease); // best effort: it holds no key any more
-    LOG.info("registered {} again with lease {} after losing it", key, Long.toHexString(leaseId));
+    LOG.info("registered {} again with lease {} after losing it", key, Long.toHexString(keeper.leaseId()));
     changeState(RegistrationState.ACTIVE);
-    schedule(keepAliveInterval().minusNanos(System.nanoTime() - lastRenewedNanos));
   }
 
   private Duration backoff() {
@@ -390,12 +326,8 @@ public final class EtcdRegistration implements Registration {
       return;
     }
     crashed = true;
-    if (state == RegistrationState.ACTIVE) {
-      Duration left = ttl.minusNanos(System.nanoTime() - lastRenewedNanos);
-      schedule(left.isNegative() ? Duration.ZERO : left);
-    } else if (nextTick != null) {
-      nextTick.cancel(false);
-    }
+    cancelRecovery();
+    keeper.crash(); // LOST at the keeper's deadline
   }
 
   /** Replaced by a newer registration of the same key: stop, revoke our lease (it holds no key now). */
@@ -438,10 +370,9 @@ public final class EtcdRegistration implements Registration {
       return OptionalLong.empty();
     }
     closing = true;
-    if (nextTick != null) {
-      nextTick.cancel(false);
-    }
-    return OptionalLong.of(leaseId);
+    keeper.stop();
+    cancelRecovery();
+    return OptionalLong.of(keeper.leaseId());
   }
 
   /**
@@ -500,6 +431,7 @@ public final class EtcdRegistration implements Registration {
 
   @Override
   public synchronized String toString() {
-    return "EtcdRegistration[" + key + ", ttl=" + ttl + ", lease=" + Long.toHexString(leaseId) + ", " + state + "]";
+    return "EtcdRegistration[" + key + ", ttl=" + keeper.ttl() + ", lease=" + Long.toHexString(keeper.leaseId()) + ", "
+        + state + "]";
   }
 }

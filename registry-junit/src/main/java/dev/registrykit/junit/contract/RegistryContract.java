@@ -602,13 +602,18 @@ public abstract class RegistryContract {
 
   @Test
   public void aCrashedLeaderIsReplacedAfterItsTtl(Registry registry, RegistryTime time) {
+    Duration ttl = SHORT_TTL.multipliedBy(2);
     Election election = registry.election("pollers");
-    Candidacy a = election.campaign("a", SHORT_TTL);
-    Candidacy b = election.campaign("b", SHORT_TTL);
+    Candidacy a = election.campaign("a", ttl); // its lease, granted within this call, lasts at least its TTL from here
+    Candidacy b = election.campaign("b", ttl);
     time.eventually(() -> assertThat(a).isLeading());
 
     time.crash(a);
-    time.elapse(SHORT_TTL.plus(time.expiryMargin()));
+    // so b may not lead before a's TTL is over (500 ms of it left for the calls above, on etcd)
+    Duration safelyBefore = ttl.minusMillis(500);
+    time.elapse(safelyBefore);
+    assertThat(b).isWaiting();
+    time.elapse(ttl.minus(safelyBefore).plus(time.expiryMargin()));
 
     time.eventually(() -> assertThat(b).isLeading());
     time.eventually(() -> assertThat(a).isLost());
@@ -620,39 +625,64 @@ public abstract class RegistryContract {
     Election election = registry.election("pollers");
     Candidacy a = election.campaign("a", SHORT_TTL);
     time.eventually(() -> assertThat(a).isLeading());
-    List<String> states = new CopyOnWriteArrayList<>();
-    a.addListener((candidacy, from, to) -> states.add(from + "->" + to));
+    long token = a.fencingToken().getAsLong();
+    Candidacy b = backend.campaignFromAnotherClient("pollers", "b", SHORT_TTL);
+    time.eventually(() -> assertThat(b).isWaiting());
+    List<String> events = new CopyOnWriteArrayList<>();
+    a.addListener((candidacy, from, to) -> events.add("a " + from + "->" + to));
+    b.addListener((candidacy, from, to) -> events.add("b " + from + "->" + to + " while a is " + a.state()));
 
     backend.makeUnavailable();
     try {
-      time.elapse(SHORT_TTL.multipliedBy(2));
-      time.eventually(() -> assertThat(a).isLost());
+      // a's last renewal was before the cut: a TTL after the cut its lease may be gone on the
+      // server, and by then a must already know it lost (at once: not eventually)
+      time.elapse(SHORT_TTL);
+      assertThat(a).isLost();
+      assertThat(a.fencingToken()).isEmpty();
+      time.eventually(() -> assertThat(b).isLeading());
     } finally {
       backend.heal();
     }
 
-    assertThat(a.fencingToken()).isEmpty();
-    time.eventually(() -> assertThat(states).containsExactly("LEADING->LOST"));
+    time.eventually(() -> assertThat(events).containsExactly("a LEADING->LOST", "b WAITING->LEADING while a is LOST"));
+    assertThat(b.fencingToken().getAsLong()).isGreaterThan(token);
   }
 
   @Test
   public void fencingTokensStrictlyIncreaseFromLeaderToLeader(Registry registry, RegistryTime time) {
     Election election = registry.election("migrations");
     List<Long> tokens = new ArrayList<>();
-    Candidacy previous = election.campaign("c0", LONG_TTL);
-    for (int i = 1; i <= 3; i++) {
-      Candidacy next = election.campaign("c" + i, LONG_TTL);
-      Candidacy leading = previous;
-      time.eventually(() -> assertThat(leading).isLeading());
-      tokens.add(leading.fencingToken().getAsLong());
-      leading.close();
-      previous = next;
-    }
-    Candidacy last = previous;
+    Candidacy resigns = election.campaign("c0", LONG_TTL);
+    Candidacy crashes = election.campaign("c1", SHORT_TTL);
+    time.eventually(() -> assertThat(resigns).isLeading());
+    tokens.add(resigns.fencingToken().getAsLong());
+
+    resigns.close(); // hand-over by resigning
+    time.eventually(() -> assertThat(crashes).isLeading());
+    tokens.add(crashes.fencingToken().getAsLong());
+    Candidacy later = election.campaign("c2", LONG_TTL);
+    time.crash(crashes); // hand-over when the lease runs out
+    time.elapse(SHORT_TTL.plus(time.expiryMargin()));
+    time.eventually(() -> assertThat(later).isLeading());
+    tokens.add(later.fencingToken().getAsLong());
+    Candidacy last = election.campaign("c3", LONG_TTL);
+    later.close();
     time.eventually(() -> assertThat(last).isLeading());
     tokens.add(last.fencingToken().getAsLong());
 
     assertThat(tokens).isSorted().doesNotHaveDuplicates().hasSize(4);
+    assertThat(election.leader().orElseThrow().fencingToken()).isEqualTo(tokens.get(3));
+  }
+
+  @Test
+  public void awaitLeadershipRejectsANegativeTimeout(Registry registry) {
+    Candidacy a = registry.election("migrations").campaign("a", LONG_TTL);
+
+    assertThatThrownBy(() -> a.awaitLeadership(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("timeout must not be negative but was: PT-1S");
+    assertThatThrownBy(() -> a.awaitLeadership(null))
+        .isInstanceOf(NullPointerException.class).hasMessage("timeout must not be null");
+    assertThat(a.awaitLeadership(Duration.ZERO)).isTrue();
   }
 
   @Test

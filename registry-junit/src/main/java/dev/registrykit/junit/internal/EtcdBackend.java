@@ -4,10 +4,12 @@ import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.internal.InstanceCodec;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.Candidacy;
 import dev.registrykit.Registration;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.options.CompactOption;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -16,18 +18,22 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * {@link RegistryBackend} on etcd: raw writes through the raw client; an outage cuts the proxies
- * between the test's registry and etcd, so etcd goes on serving (and expiring leases) for everyone else.
+ * between the test's registry and etcd, so etcd goes on serving (and expiring leases) for everyone
+ * else, another program's candidate included (a registry of its own on the raw client).
  */
 final class EtcdBackend implements RegistryBackend {
 
   private final EtcdRegistry registry;
   private final DefaultEtcdHandle etcd;
   private final List<CuttableProxy> proxies;
+  private final Duration callTimeout;
+  private EtcdRegistry anotherClient; // guarded by this
 
-  EtcdBackend(EtcdRegistry registry, DefaultEtcdHandle etcd, List<CuttableProxy> proxies) {
+  EtcdBackend(EtcdRegistry registry, DefaultEtcdHandle etcd, List<CuttableProxy> proxies, Duration callTimeout) {
     this.registry = registry;
     this.etcd = etcd;
     this.proxies = List.copyOf(proxies);
+    this.callTimeout = callTimeout;
   }
 
   @Override
@@ -111,5 +117,31 @@ final class EtcdBackend implements RegistryBackend {
   @Override
   public void loseLease(Registration registration) {
     await(etcd.client().getLeaseClient().revoke(registry.leaseId(registration)));
+  }
+
+  @Override
+  public Candidacy campaignFromAnotherClient(String election, String candidateId, Duration ttl) {
+    return anotherClient().election(election).campaign(candidateId, ttl);
+  }
+
+  /** The other program: a registry of its own in the same namespace, on the raw client (no proxy). */
+  private synchronized EtcdRegistry anotherClient() {
+    if (anotherClient == null) {
+      anotherClient = EtcdRegistry.builder().withClient(etcd.client()).withNamespace(registry.namespace())
+          .withCallTimeout(callTimeout).build();
+    }
+    return anotherClient;
+  }
+
+  /** Closes the other program's registry, if one was made (resigning its candidacies); not the raw client. */
+  void close() {
+    EtcdRegistry made;
+    synchronized (this) {
+      made = anotherClient;
+      anotherClient = null;
+    }
+    if (made != null) {
+      made.close();
+    }
   }
 }

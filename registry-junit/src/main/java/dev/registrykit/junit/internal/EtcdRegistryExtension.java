@@ -93,19 +93,23 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
    * ({@link RegistryBackend#makeUnavailable()}), while the raw client goes to etcd directly.
    */
   private record TestRegistry(EtcdRegistry registry, Client client, List<CuttableProxy> proxies, RegistryTime time,
-      RegistryBackend backend) {
+      EtcdBackend backend) {
 
     /**
      * Heals a cut the test left behind, so the registry deregisters; then closes the registry, its
-     * client and the proxies.
+     * client and the proxies, and the registry the backend made for another program, if any.
      */
     void close() {
       proxies.forEach(CuttableProxy::restore);
       try {
         registry.close();
       } finally {
-        client.close();
-        proxies.forEach(CuttableProxy::close);
+        try {
+          backend.close();
+        } finally {
+          client.close();
+          proxies.forEach(CuttableProxy::close);
+        }
       }
     }
   }
@@ -174,7 +178,7 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
         .withCallTimeout(Duration.ofMillis(Math.round(CALL_TIMEOUT.toMillis() * Settings.timeScale())))
         .build();
     return new TestRegistry(registry, client, proxies, new EtcdRegistryTime(registry, Settings.timeScale()),
-        new EtcdBackend(registry, handle, proxies));
+        new EtcdBackend(registry, handle, proxies, CALL_TIMEOUT));
   }
 
   private EtcdResource etcd(ExtensionContext context) {

@@ -1,15 +1,18 @@
 package dev.registrykit.junit.internal;
 
+import dev.registrykit.Candidacy;
 import dev.registrykit.Registration;
 import dev.registrykit.fake.FakeRegistry;
 import dev.registrykit.fake.Fault;
 import dev.registrykit.fake.InjectedFault;
 import dev.registrykit.internal.InstanceCodec;
 import dev.registrykit.junit.RegistryBackend;
+import java.time.Duration;
 
 /**
  * {@link RegistryBackend} on the fake: raw writes through putRaw, a cut connection as {@code
- * Fault.unavailable()}, etcd stopped as {@code Fault.down()}, the rest as the fake's own controls.
+ * Fault.unavailable()}, etcd stopped as {@code Fault.down()}, another program's candidate as {@code
+ * campaignFromAnotherClient}, the rest as the fake's own controls.
  */
 final class FakeBackend implements RegistryBackend {
 
@@ -84,5 +87,10 @@ final class FakeBackend implements RegistryBackend {
   @Override
   public void loseLease(Registration registration) {
     registry.loseLease(registration);
+  }
+
+  @Override
+  public Candidacy campaignFromAnotherClient(String election, String candidateId, Duration ttl) {
+    return registry.campaignFromAnotherClient(election, candidateId, ttl);
   }
 }

@@ -1,0 +1,258 @@
+package dev.registrykit.etcd.internal;
+
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps one lease alive for a registration or a candidacy, and counts the lease's time on the client
+ * side: the one mechanism both use, so that both let go alike.
+ *
+ * <p>A {@code keepAliveOnce} goes out every TTL/3; a failed one is retried from 10 ms, doubling up to
+ * TTL/6. The client's <em>deadline</em> is the moment the last successful keep-alive was sent (or the
+ * grant, for a fresh lease) plus the TTL: etcd received that request later, so it cannot let the
+ * lease go before then. A timer fires at the deadline itself, whatever the keep-alive calls are
+ * doing (each call is also bounded by the time left), and the holder hears {@link
+ * Loss#EXPIRED}; {@link #expireIfDue()} lets a reader enforce the deadline even if the scheduler
+ * thread is late. So a holder never counts its lease alive past the moment etcd may have let it go.
+ *
+ * <p>Not thread-safe on its own: every method must be called holding {@code monitor}, the holder's
+ * monitor, which the keeper's own timers and callbacks take too; the holder's callbacks are made under
+ * it. Calls to etcd are made outside it.
+ */
+final class LeaseKeeper {
+
+  /** Why a lease counts as lost. */
+  enum Loss {
+    /** No keep-alive succeeded for a whole TTL (keep-alive failed, hung, or was stopped by a crash). */
+    EXPIRED,
+    /** etcd answered that the lease does not exist (any more). */
+    GONE
+  }
+
+  /** What a keeper tells its holder, under the holder's monitor. */
+  interface Holder {
+    /**
+     * A keep-alive failed; the keeper retries it, and the lease may still live.
+     *
+     * @param failure what the call failed with
+     */
+    void keepAliveFailed(Throwable failure);
+
+    /**
+     * The lease counts as lost and the keeper has stopped.
+     *
+     * @param loss        why
+     * @param lastFailure the last keep-alive failure since the last renewal, or null if there was none
+     */
+    void leaseLost(Loss loss, Throwable lastFailure);
+  }
+
+  private static final Duration MIN_CALL_TIMEOUT = Duration.ofMillis(100);
+  private static final Duration FIRST_RETRY = Duration.ofMillis(10);
+
+  private final RegistryContext context;
+  private final Object monitor;
+  private final Holder holder;
+
+  private long leaseId;
+  private Duration ttl;
+  /** System.nanoTime() at which the lease may be gone on etcd: last successful keep-alive sent + TTL. */
+  private long deadlineNanos;
+  /** Bumped whenever the keeper starts, stops or crashes, so that late callbacks of before are ignored. */
+  private long generation;
+  private boolean counting;
+  private boolean renewing;
+  private int failures;
+  private Throwable lastFailure;
+  private ScheduledFuture<?> nextKeepAlive;
+  private ScheduledFuture<?> deadlineTimer;
+
+  /** A keeper that has not started: {@link #start} it with a granted lease. */
+  LeaseKeeper(RegistryContext context, Object monitor, Holder holder) {
+    this.context = context;
+    this.monitor = monitor;
+    this.holder = holder;
+  }
+
+  /**
+   * Starts keeping {@code lease} alive (replacing whatever was kept before).
+   *
+   * @param lease     the lease id
+   * @param ttl       its granted TTL
+   * @param sentNanos {@code System.nanoTime()} when the grant that got it was sent: the TTL runs from there
+   */
+  void start(long lease, Duration ttl, long sentNanos) {
+    stop();
+    this.leaseId = lease;
+    this.ttl = ttl;
+    this.deadlineNanos = sentNanos + ttl.toNanos();
+    this.counting = true;
+    this.renewing = true;
+    this.failures = 0;
+    this.lastFailure = null;
+    scheduleDeadline();
+    scheduleKeepAlive(interval().minusNanos(System.nanoTime() - sentNanos));
+  }
+
+  /** Stops renewing, as a killed process would; the holder hears {@link Loss#EXPIRED} at the deadline. */
+  void crash() {
+    if (!counting) {
+      return;
+    }
+    generation++; // a keep-alive already sent is not heard of: the process is gone
+    renewing = false;
+    cancel(nextKeepAlive);
+    nextKeepAlive = null;
+    scheduleDeadline();
+  }
+
+  /** Stops for good (until started again); the holder hears nothing more. */
+  void stop() {
+    generation++;
+    counting = false;
+    renewing = false;
+    cancel(nextKeepAlive);
+    cancel(deadlineTimer);
+    nextKeepAlive = null;
+    deadlineTimer = null;
+  }
+
+  /** The lease kept now (or last). */
+  long leaseId() {
+    return leaseId;
+  }
+
+  /** The TTL granted to that lease. */
+  Duration ttl() {
+    return ttl;
+  }
+
+  /**
+   * Declares the lease lost now if its deadline has passed, even if the timer has not fired yet (the
+   * scheduler may be late), so that whoever reads a state never sees it alive past the deadline.
+   */
+  void expireIfDue() {
+    if (counting && System.nanoTime() - deadlineNanos >= 0) {
+      lose(Loss.EXPIRED);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ timers
+
+  private Duration interval() {
+    return ttl.dividedBy(3);
+  }
+
+  /**
+   * A keep-alive must outlast neither the interval it serves, nor the call timeout, nor (by more than
+   * {@link #MIN_CALL_TIMEOUT}) the deadline: the deadline's timer does not wait for it anyway.
+   */
+  private Duration callTimeout() {
+    Duration timeout = interval();
+    if (context.callTimeout().compareTo(timeout) < 0) {
+      timeout = context.callTimeout();
+    }
+    Duration left = Duration.ofNanos(deadlineNanos - System.nanoTime());
+    if (left.compareTo(timeout) < 0) {
+      timeout = left;
+    }
+    return timeout.compareTo(MIN_CALL_TIMEOUT) < 0 ? MIN_CALL_TIMEOUT : timeout;
+  }
+
+  private void scheduleKeepAlive(Duration delay) {
+    cancel(nextKeepAlive);
+    long expected = generation;
+    nextKeepAlive = schedule(() -> keepAlive(expected), delay);
+  }
+
+  private void scheduleDeadline() {
+    cancel(deadlineTimer);
+    long expected = generation;
+    deadlineTimer = schedule(() -> deadlineReached(expected), Duration.ofNanos(deadlineNanos - System.nanoTime()));
+  }
+
+  private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+    try {
+      return context.scheduler().schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return null; // the registry is closing
+    }
+  }
+
+  private static void cancel(ScheduledFuture<?> future) {
+    if (future != null) {
+      future.cancel(false);
+    }
+  }
+
+  private void deadlineReached(long expected) {
+    synchronized (monitor) {
+      if (expected != generation || !counting) {
+        return;
+      }
+      if (System.nanoTime() - deadlineNanos >= 0) {
+        lose(Loss.EXPIRED);
+      } else {
+        scheduleDeadline(); // moved by a renewal meanwhile
+      }
+    }
+  }
+
+  private void keepAlive(long expected) {
+    long lease;
+    long sent;
+    Duration timeout;
+    synchronized (monitor) {
+      if (expected != generation || !renewing) {
+        return;
+      }
+      lease = leaseId;
+      sent = System.nanoTime();
+      timeout = callTimeout();
+    }
+    Calls.within(context.client().getLeaseClient().keepAliveOnce(lease), timeout, context.scheduler())
+        .whenCompleteAsync((response, failure) -> answered(expected, sent, response == null ? 0 : response.getTTL(),
+            failure), context.scheduler());
+  }
+
+  private void answered(long expected, long sent, long grantedSeconds, Throwable failure) {
+    synchronized (monitor) {
+      if (expected != generation || !renewing) {
+        return; // stopped, crashed, restarted or past the deadline meanwhile
+      }
+      if (failure == null && grantedSeconds > 0) {
+        Duration granted = Duration.ofSeconds(grantedSeconds);
+        long deadline = sent + (granted.compareTo(ttl) < 0 ? granted : ttl).toNanos();
+        if (deadline - deadlineNanos > 0) {
+          deadlineNanos = deadline;
+          scheduleDeadline();
+        }
+        failures = 0;
+        lastFailure = null;
+        scheduleKeepAlive(interval());
+        return;
+      }
+      if (failure == null || Calls.isLeaseNotFound(failure)) {
+        lose(Loss.GONE);
+        return;
+      }
+      lastFailure = Calls.unwrap(failure);
+      holder.keepAliveFailed(lastFailure);
+      // Retry soon: in a cluster the next call goes to another member (jetcd balances round robin),
+      // which answers if the failed one met a member cut off from its peers. Back off from 10 ms,
+      // doubling up to half the keep-alive interval, so an etcd out of reach costs little.
+      Duration retry = FIRST_RETRY.multipliedBy(1L << Math.min(failures, 16));
+      Duration cap = interval().dividedBy(2);
+      failures++;
+      scheduleKeepAlive(retry.compareTo(cap) > 0 ? cap : retry);
+    }
+  }
+
+  private void lose(Loss loss) {
+    Throwable failure = lastFailure;
+    stop();
+    holder.leaseLost(loss, failure);
+  }
+}
