@@ -139,14 +139,32 @@ public final class Calls {
     }
     if (cause instanceof EtcdException etcd) {
       ErrorCode code = etcd.getErrorCode();
-      return code == ErrorCode.UNAVAILABLE || code == ErrorCode.DEADLINE_EXCEEDED || code == ErrorCode.CANCELLED;
+      return code == ErrorCode.UNAVAILABLE || code == ErrorCode.DEADLINE_EXCEEDED || code == ErrorCode.CANCELLED
+          || (code == ErrorCode.UNKNOWN && connectionClosed(etcd));
     }
     if (cause instanceof StatusRuntimeException status) {
       Status.Code code = status.getStatus().getCode();
       return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
-          || code == Status.Code.CANCELLED;
+          || code == Status.Code.CANCELLED || (code == Status.Code.UNKNOWN && connectionClosed(status));
     }
     return cause instanceof java.io.IOException;
+  }
+
+  /**
+   * Whether an {@code UNKNOWN} status is the connection closing under the call ("channel closed", as
+   * the transport reports a connection cut mid-call): etcd may be fine, so another try is worth it.
+   */
+  private static boolean connectionClosed(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.io.IOException
+          || (t.getMessage() != null && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("channel closed"))) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   /** The cause inside CompletionException/ExecutionException wrappers. */
