@@ -78,14 +78,23 @@ abstract class ControlledEtcd implements EtcdServer {
     awaitServing();
   }
 
+  /** How many fault controls were used: see {@link EtcdServer#disruptions()}. */
+  private long disruptions;
+
   @Override
   public final List<URI> endpoints() {
     return endpoints;
   }
 
   @Override
+  public final synchronized long disruptions() {
+    return disruptions;
+  }
+
+  @Override
   public final synchronized void pause(int member) {
     check(member);
+    disruptions++;
     if (states[member] == State.DOWN) {
       throw new IllegalStateException(control("pause()", member) + " needs a running member, but "
           + name(member) + " was stopped or killed: start() it first");
@@ -108,6 +117,7 @@ abstract class ControlledEtcd implements EtcdServer {
   @Override
   public final synchronized void stop(int member) {
     check(member);
+    disruptions++;
     unpause(member); // a frozen etcd would not see the signal to stop
     if (states[member] == State.SERVING) {
       doStop(member);
@@ -118,6 +128,7 @@ abstract class ControlledEtcd implements EtcdServer {
   @Override
   public final synchronized void kill(int member) {
     check(member);
+    disruptions++;
     unpause(member);
     if (states[member] == State.SERVING) {
       doKill(member);
@@ -143,6 +154,7 @@ abstract class ControlledEtcd implements EtcdServer {
 
   @Override
   public synchronized void partition(int member) {
+    disruptions++;
     check(member);
     if (size() == 1) {
       throw new UnsupportedOperationException(control("partition()", member) + " cuts a member off from its "
@@ -235,6 +247,7 @@ abstract class ControlledEtcd implements EtcdServer {
 
   @Override
   public final synchronized void wipe() {
+    disruptions++;
     thaw();
     discardAll();
     Arrays.fill(states, State.SERVING);

@@ -92,23 +92,22 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
    * The test's registry, on a client of its own that reaches etcd through proxies the test can cut
    * ({@link RegistryBackend#makeUnavailable()}), while the raw client goes to etcd directly.
    */
-  private record TestRegistry(EtcdRegistry registry, Client client, List<CuttableProxy> proxies, RegistryTime time,
-      EtcdBackend backend) {
+  private record TestRegistry(EtcdRegistry registry, EtcdResource etcd, EtcdResource.Connection connection,
+      RegistryTime time, EtcdBackend backend) {
 
     /**
-     * Heals a cut the test left behind, so the registry deregisters; then closes the registry, its
-     * client and the proxies, and the registry the backend made for another program, if any.
+     * Heals a cut the test left behind, so the registry deregisters; then closes the registry and the
+     * registry the backend made for another program, if any, and gives the connection back.
      */
     void close() {
-      proxies.forEach(CuttableProxy::restore);
+      connection.proxies.forEach(CuttableProxy::restore);
       try {
         registry.close();
       } finally {
         try {
           backend.close();
         } finally {
-          client.close();
-          proxies.forEach(CuttableProxy::close);
+          etcd.giveBack(connection);
         }
       }
     }
@@ -167,18 +166,16 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
 
   private static TestRegistry newRegistry(EtcdResource etcd, DefaultEtcdHandle handle) {
     String namespace = "/registrykit-test/" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    List<CuttableProxy> proxies = etcd.server().endpoints().stream().map(CuttableProxy::new).toList();
-    Client client = Client.builder().endpoints(proxies.stream().map(CuttableProxy::endpoint).toArray(String[]::new))
-        .header("hasleader", "true").retryDelay(20).retryMaxDelay(200) // as EtcdRegistry's own client:
-        .build();                                                        // a cut-off member refuses at once
+    EtcdResource.Connection connection = etcd.takeConnection();
+    Duration callTimeout = Duration.ofMillis(Math.round(CALL_TIMEOUT.toMillis() * Settings.timeScale()));
     EtcdRegistry registry = EtcdRegistry.builder()
-        .withClient(client)
+        .withClient(connection.client)
         .withNamespace(namespace)
         .withRecovery(Recovery.withBackoff(Duration.ofMillis(50), Duration.ofSeconds(1)))
-        .withCallTimeout(Duration.ofMillis(Math.round(CALL_TIMEOUT.toMillis() * Settings.timeScale())))
+        .withCallTimeout(callTimeout)
         .build();
-    return new TestRegistry(registry, client, proxies, new EtcdRegistryTime(registry, Settings.timeScale()),
-        new EtcdBackend(registry, handle, proxies, CALL_TIMEOUT));
+    return new TestRegistry(registry, etcd, connection, new EtcdRegistryTime(registry, Settings.timeScale()),
+        new EtcdBackend(registry, handle, connection.proxies, callTimeout));
   }
 
   private EtcdResource etcd(ExtensionContext context) {

@@ -26,6 +26,15 @@ interface EtcdServer extends AutoCloseable {
     return EtcdFlags.name(member);
   }
 
+  /**
+   * How many times a fault control (pause, stop, kill, partition, wipe) was used on this etcd so far:
+   * a connection made before a change of this number may be in a reconnect backoff, so it is not
+   * handed to the next test.
+   */
+  default long disruptions() {
+    return 0;
+  }
+
   void pause(int member);
 
   void unpause(int member);
