@@ -11,15 +11,12 @@ import dev.registrykit.etcd.Recovery;
 import dev.registrykit.internal.InstanceCodec;
 import dev.registrykit.internal.Validation;
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.PutResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.lease.LeaseGrantResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.PutOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -376,9 +373,10 @@ public final class EtcdRegistration implements Registration {
   }
 
   /**
-   * Deletes the key if it is still on this registration's lease, revokes the lease, and turns
-   * CLOSED; if etcd cannot be reached, turns CLOSED all the same (keep-alive stops, so the key goes
-   * with its lease) and throws.
+   * Revokes the lease, which deletes the key in the same revision if it is still on this lease (a
+   * newer owner's key, on another lease, is left alone), and turns CLOSED; if etcd cannot be reached,
+   * turns CLOSED all the same (keep-alive stops, so the key goes with its lease) and throws. One call,
+   * where a get, a compare-and-delete and the revoke took three round trips to do the same.
    */
   @Override
   public void close() {
@@ -390,43 +388,18 @@ public final class EtcdRegistration implements Registration {
       }
       lease = closingLease.getAsLong();
     }
-    RegistryException failure = null;
     try {
-      deleteIfOwned(lease);
-      try {
-        context.calls().call(() -> context.client().getLeaseClient().revoke(lease), "deregister " + key + " (lease revoke)");
-      } catch (RegistryException e) {
-        if (!Calls.isLeaseNotFound(e.getCause())) {
-          throw e;
-        }
-      }
+      context.calls().call(() -> context.client().getLeaseClient().revoke(lease), "deregister " + key + " (lease revoke)");
     } catch (RegistryException e) {
-      failure = e;
+      if (!Calls.isLeaseNotFound(e.getCause())) { // not found: the lease ran out, and the key went with it
+        throw e;
+      }
     } finally {
       synchronized (this) {
         changeState(RegistrationState.CLOSED);
       }
       onClosed.accept(this);
     }
-    if (failure != null) {
-      throw failure;
-    }
-  }
-
-  /** Deletes the key only while it is on {@code lease}: a newer owner's key is left alone. */
-  private void deleteIfOwned(long lease) {
-    GetResponse current = context.calls().call(() -> context.client().getKVClient().get(keyBytes), "deregister " + key + " (get)");
-    if (current.getKvs().isEmpty()) {
-      return;
-    }
-    KeyValue kv = current.getKvs().get(0);
-    if (kv.getLease() != lease) {
-      return;
-    }
-    context.calls().call(() -> context.client().getKVClient().txn()
-        .If(new Cmp(keyBytes, Cmp.Op.EQUAL, CmpTarget.modRevision(kv.getModRevision())))
-        .Then(Op.delete(keyBytes, DeleteOption.DEFAULT))
-        .commit(), "deregister " + key + " (delete)");
   }
 
   @Override
