@@ -60,7 +60,7 @@ class BenchmarkSmokeTest {
         "figure 6 compares against plain Testcontainers and needs Docker");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
-    double[] perTest = JunitFigures.run(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    double[] perTest = JunitFigures.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), 1);
 
     assertThat(perTest[0]).isPositive();
     assertThat(perTest[1]).isPositive();
