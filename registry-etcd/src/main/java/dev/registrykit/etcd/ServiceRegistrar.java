@@ -30,7 +30,8 @@ public final class ServiceRegistrar implements AutoCloseable {
   private final Thread shutdownHook;
   /**
    * How long a second {@link #close()} (such as the shutdown hook's) waits for one in progress:
-   * deregistering is three calls (get, delete, revoke), each bounded by the default call timeout of 5 s.
+   * deregistering (a lease revoke) and stopping the registry's two threads are each bounded by the
+   * default call timeout of 5 s.
    */
   static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
 
