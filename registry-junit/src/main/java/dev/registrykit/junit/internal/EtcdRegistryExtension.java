@@ -203,9 +203,7 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
     EtcdServer server = choice.starter()
         .orElseThrow(() -> new IllegalStateException(choice.failureMessage()))
         .apply(members);
-    EtcdResource etcd = new EtcdResource(server);
-    etcd.warmUp();
-    return etcd;
+    return new EtcdResource(server);
   }
 
   private static ExtensionContext classContext(ExtensionContext context) {

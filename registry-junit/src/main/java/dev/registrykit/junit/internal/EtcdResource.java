@@ -1,19 +1,11 @@
 package dev.registrykit.junit.internal;
 
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One etcd and the raw client on it, kept in a JUnit store: JUnit closes it when the store's
@@ -21,9 +13,6 @@ import org.slf4j.LoggerFactory;
  */
 @SuppressWarnings("deprecation") // CloseableResource: JUnit before 5.13 only closes those
 final class EtcdResource implements AutoCloseable, ExtensionContext.Store.CloseableResource {
-
-  private static final Logger LOG = LoggerFactory.getLogger(EtcdResource.class);
-  private static final Duration WARM_UP = Duration.ofSeconds(30);
 
   private final EtcdServer server;
   private Client client;
@@ -72,24 +61,6 @@ final class EtcdResource implements AutoCloseable, ExtensionContext.Store.Closea
           .header("hasleader", "true").build();
     }
     return client;
-  }
-
-  /**
-   * Makes one read through a client of its own, closed at once, so that the first test's calls, held
-   * to a short call timeout, do not also pay for loading and starting the gRPC stack in this JVM: on
-   * a loaded 2-core machine that cost alone made a first lease grant miss its 2 s. (Not through the
-   * raw client, which stays lazy: a client alive keeps gRPC's shared threads up.) A failure here is
-   * left for the test to meet (an etcd with auth refuses the read, for one).
-   */
-  void warmUp() {
-    try (Client once = Client.builder().endpoints(server.endpoints().toArray(URI[]::new)).build()) {
-      once.getKVClient().get(ByteSequence.from("/registrykit-warm-up", StandardCharsets.UTF_8))
-          .get(WARM_UP.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      LOG.debug("warm-up read from {} failed: {}", server, e.toString());
-    }
   }
 
   /** A connection for one test's registry: an idle one, else a new one. */
