@@ -30,14 +30,7 @@ class OrderShippingServiceFakeTest {
   private final List<String> events = new CopyOnWriteArrayList<>();
 
   private OrderShippingService.Builder service(Registry registry, int n, MigrationLog log, ManualExecutor jobs) {
-    return OrderShippingService.builder()
-        .withRegistry(registry)
-        .withInstanceId("i-" + n)
-        .withAddress("http://10.0.0." + n + ":5000")
-        .withTtl(TTL)
-        .withMigrationLog(log)
-        .withExecutor(jobs)
-        .withEvents(events::add);
+    return Instances.instance(registry, n, TTL, log, events::add).withExecutor(jobs);
   }
 
   @Test

@@ -26,13 +26,7 @@ class OrderShippingServiceOnEtcdTest {
   private final List<String> events = new CopyOnWriteArrayList<>();
 
   private OrderShippingService.Builder service(Registry registry, int n, MigrationLog log) {
-    return OrderShippingService.builder()
-        .withRegistry(registry)
-        .withInstanceId("i-" + n)
-        .withAddress("http://10.0.0." + n + ":5000")
-        .withTtl(TTL)
-        .withMigrationLog(log)
-        .withEvents(events::add);
+    return Instances.instance(registry, n, TTL, log, events::add);
   }
 
   @Test

@@ -25,15 +25,7 @@ class OrderShippingServiceTest {
   private final List<String> events = new CopyOnWriteArrayList<>();
 
   private OrderShippingService start(Registry registry, int n) {
-    return OrderShippingService.builder()
-        .withRegistry(registry)
-        .withInstanceId("i-" + n)
-        .withAddress("http://10.0.0." + n + ":5000")
-        .withTtl(TTL)
-        .withMigrationLog(log)
-        .withExecutor(Runnable::run)
-        .withEvents(events::add)
-        .start();
+    return Instances.instance(registry, n, TTL, log, events::add).withExecutor(Runnable::run).start();
   }
 
   @RegistryTest
