@@ -53,9 +53,7 @@ final class EtcdResource implements AutoCloseable, ExtensionContext.Store.Closea
   }
 
   synchronized Client client() {
-    if (closed) {
-      throw new IllegalStateException("the etcd of this test was already stopped: " + server);
-    }
+    requireOpen();
     if (client == null) {
       client = Client.builder().endpoints(server.endpoints().toArray(URI[]::new))
           .header("hasleader", "true").build();
@@ -63,11 +61,15 @@ final class EtcdResource implements AutoCloseable, ExtensionContext.Store.Closea
     return client;
   }
 
-  /** A connection for one test's registry: an idle one, else a new one. */
-  synchronized Connection takeConnection() {
+  private void requireOpen() {
     if (closed) {
       throw new IllegalStateException("the etcd of this test was already stopped: " + server);
     }
+  }
+
+  /** A connection for one test's registry: an idle one, else a new one. */
+  synchronized Connection takeConnection() {
+    requireOpen();
     Connection connection = idle.pollFirst();
     if (connection == null) {
       List<CuttableProxy> proxies = server.endpoints().stream().map(CuttableProxy::new).toList();
