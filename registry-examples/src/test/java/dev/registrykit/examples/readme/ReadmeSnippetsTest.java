@@ -60,6 +60,15 @@ class ReadmeSnippetsTest {
     return app;
   }
 
+  /** The application's key is deleted by {@code by} within 5 s, not by its 30 s lease, and it exits. */
+  private void awaitDeregisteredAndExited(Process app, Registry registry, String by) throws InterruptedException {
+    await("the key deleted by " + by + ", not by the 30 s lease").atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(50))
+        .untilAsserted(() -> assertThat(registry.instances(APP.serviceName())).as("the application's output:%n%s",
+            output()).isEmpty());
+    assertThat(app.waitFor(20, TimeUnit.SECONDS)).as("the application exits").isTrue();
+  }
+
   /** What the application printed so far. */
   private String output() throws IOException {
     return Files.readString(logs.resolve("application.log"));
@@ -89,11 +98,7 @@ class ReadmeSnippetsTest {
       // deregister. (The next test races the application's own close() against the hook.)
       assertThat(app.toHandle().destroy()).as("SIGTERM sent").isTrue();
 
-      await("the key deleted by the shutdown hook, not by the 30 s lease").atMost(Duration.ofSeconds(5))
-          .pollInterval(Duration.ofMillis(50))
-          .untilAsserted(() -> assertThat(registry.instances(APP.serviceName())).as("the application's output:%n%s",
-              output()).isEmpty());
-      assertThat(app.waitFor(20, TimeUnit.SECONDS)).as("the application exits").isTrue();
+      awaitDeregisteredAndExited(app, registry, "the shutdown hook");
       assertThat(app.exitValue()).as("the exit status of a JVM stopped by SIGTERM").isEqualTo(128 + 15);
     } finally {
       app.destroyForcibly();
@@ -110,11 +115,7 @@ class ReadmeSnippetsTest {
       // stop half-way through the delete.
       app.destroy();
 
-      await("the key deleted on shutdown, not by the 30 s lease").atMost(Duration.ofSeconds(5))
-          .pollInterval(Duration.ofMillis(50))
-          .untilAsserted(() -> assertThat(registry.instances(APP.serviceName())).as("the application's output:%n%s",
-              output()).isEmpty());
-      assertThat(app.waitFor(20, TimeUnit.SECONDS)).as("the application exits").isTrue();
+      awaitDeregisteredAndExited(app, registry, "the application's close() or its shutdown hook");
     } finally {
       app.destroyForcibly();
     }
