@@ -85,6 +85,8 @@ class FaultParityTest {
       assertThat(b).isActive();
       Assertions.assertThat(registry.instances("orders")).containsExactly(A, B, C);
       assertThat(events).sawAdded(C);
+      // the watch hears the re-registrations a moment after the listing shows them: wait for that too
+      Assertions.assertThat(replay(events.events())).containsExactly(A, B, C);
     });
     List<RegistryEvent> seen = events.events();
     int reset = firstRevisionDrop(seen);
