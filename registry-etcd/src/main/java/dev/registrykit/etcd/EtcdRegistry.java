@@ -12,6 +12,7 @@ import dev.registrykit.RegistryUnavailableException;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
 import dev.registrykit.etcd.internal.Calls;
+import dev.registrykit.etcd.internal.Connectivity;
 import dev.registrykit.etcd.internal.EtcdCandidacyAccess;
 import dev.registrykit.etcd.internal.EtcdElection;
 import dev.registrykit.etcd.internal.EtcdRegistration;
@@ -104,9 +105,10 @@ public final class EtcdRegistry implements Registry {
         LOG.warn("invalid-entry listener failed", e);
       }
     };
+    Connectivity connectivity = new Connectivity(client, scheduler);
     this.context = new RegistryContext(client, builder.namespace, builder.defaultTtl, builder.callTimeout,
-        builder.recovery,
-        reporting, scheduler, events, new Calls(builder.callTimeout, builder.describeEndpoints()),
+        builder.recovery, reporting, scheduler, events,
+        new Calls(builder.callTimeout, builder.describeEndpoints(), connectivity::retrying), connectivity,
         new RateLimitedLog.PerMessage(LoggerFactory.getLogger(EtcdRegistration.class), Duration.ofSeconds(10)));
   }
 

@@ -20,11 +20,21 @@ public final class Calls {
 
   private final Duration timeout;
   private final String endpoints;
+  private final Runnable beforeRetry;
 
   /** Waits at most {@code timeout}; names {@code endpoints} in messages. */
   public Calls(Duration timeout, String endpoints) {
+    this(timeout, endpoints, () -> { });
+  }
+
+  /**
+   * Waits at most {@code timeout}; names {@code endpoints} in messages; runs {@code beforeRetry}
+   * before repeating a call that failed to reach etcd (to get the connection tried again too).
+   */
+  public Calls(Duration timeout, String endpoints, Runnable beforeRetry) {
     this.timeout = timeout;
     this.endpoints = endpoints;
+    this.beforeRetry = beforeRetry;
   }
 
   /** The endpoints as named in messages. */
@@ -85,6 +95,7 @@ public final class Calls {
         throw new RegistryException(operation + " was interrupted", e);
       }
       pause = Math.min(pause * 2, PAUSE_MAX_NANOS);
+      beforeRetry.run();
     }
   }
 
@@ -133,7 +144,9 @@ public final class Calls {
     return cause != null && cause.getMessage() != null && cause.getMessage().contains("requested lease not found");
   }
 
-  private static boolean isUnavailable(Throwable cause) {
+  /** Whether {@code failure} means etcd could not be reached (or did not answer), so a retry may work. */
+  static boolean isUnavailable(Throwable failure) {
+    Throwable cause = unwrap(failure);
     if (cause instanceof TimeoutException) {
       return true;
     }

@@ -63,6 +63,8 @@ public final class EtcdRegistration implements Registration {
   private boolean closing;
   private int recoveryAttempts;
   private ScheduledFuture<?> nextRecovery;
+  /** Given to {@link Connectivity#await} while waiting out a backoff after etcd was out of reach. */
+  private final Runnable recoverNow = this::recoverNow;
 
   private EtcdRegistration(RegistryContext context, ServiceInstance instance, Duration requestedTtl,
       Consumer<EtcdRegistration> onClosed) {
@@ -197,13 +199,28 @@ public final class EtcdRegistration implements Registration {
   }
 
   private void cancelRecovery() {
+    context.connectivity().stopAwaiting(recoverNow);
     if (nextRecovery != null) {
       nextRecovery.cancel(false);
       nextRecovery = null;
     }
   }
 
+  /**
+   * On the scheduler, when another call reached etcd while this registration waited out its backoff:
+   * the next attempt starts now instead. Nothing happens unless the wait is still on (its timer not
+   * yet fired), so there is never more than one attempt at a time.
+   */
+  private synchronized void recoverNow() {
+    if (state == RegistrationState.LOST && !closing && !crashed && nextRecovery != null
+        && nextRecovery.cancel(false)) {
+      nextRecovery = null;
+      recover();
+    }
+  }
+
   private synchronized void recoveryTick() {
+    context.connectivity().stopAwaiting(recoverNow);
     if (state == RegistrationState.LOST && !closing && !crashed) {
       recover();
     }
@@ -226,6 +243,9 @@ public final class EtcdRegistration implements Registration {
   private void recover() {
     if (!(context.recovery() instanceof Recovery.Reregister)) {
       return;
+    }
+    if (recoveryAttempts > 0) {
+      context.connectivity().retrying();
     }
     long oldLease = keeper.leaseId();
     long since = lastWriteRevision;
@@ -266,6 +286,9 @@ public final class EtcdRegistration implements Registration {
         context.registrationLog().warn("could not register {} again (attempt {}), next try in {}: {}", key, recoveryAttempts,
             delay, Calls.unwrap(failure).toString());
         scheduleRecovery(delay);
+        if (Calls.isUnavailable(failure)) {
+          context.connectivity().await(recoverNow); // and start again as soon as any call gets through
+        }
       }
       return;
     }
@@ -282,6 +305,7 @@ public final class EtcdRegistration implements Registration {
     context.client().getLeaseClient().revoke(oldLease); // best effort: it holds no key any more
     LOG.info("registered {} again with lease {} after losing it", key, Long.toHexString(keeper.leaseId()));
     changeState(RegistrationState.ACTIVE);
+    context.connectivity().answered(); // the others waiting for etcd try again now
   }
 
   private Duration backoff() {

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -56,6 +57,10 @@ public final class EtcdWatch implements Subscription {
   /** Bumped for each new stream and each resync; callbacks of older streams are ignored. Events thread only. */
   private long generation;
   private boolean resyncing; // events thread only
+  /** The resync waiting out its backoff, if any. Events thread only. */
+  private ScheduledFuture<?> nextResync;
+  /** Given to {@link Connectivity#await} while a resync waits out its backoff after etcd was out of reach. */
+  private final Runnable resyncNow = this::resyncNow;
   private volatile boolean open = true;
   private volatile Watch.Watcher watcher;
 
@@ -248,6 +253,9 @@ public final class EtcdWatch implements Subscription {
       return;
     }
     if (failure == null) {
+      if (resyncAttempts > 0) {
+        context.connectivity().answered(); // etcd is back: the others waiting for it try again now
+      }
       resyncing = false;
       resyncAttempts = 0;
       applyListing(listing, false);
@@ -259,10 +267,33 @@ public final class EtcdWatch implements Subscription {
     failureLog.warn("resync of watch {}* failed (attempt {}), next in {} ms: {}", prefix, resyncAttempts,
         delayMillis, Calls.unwrap(failure).toString());
     try {
-      context.scheduler().schedule(this::resync, delayMillis, TimeUnit.MILLISECONDS);
+      nextResync = context.scheduler().schedule(this::resyncAfterBackoff, delayMillis, TimeUnit.MILLISECONDS);
+      if (Calls.isUnavailable(failure)) {
+        context.connectivity().await(resyncNow); // and start again as soon as any call gets through
+      }
     } catch (RejectedExecutionException closing) {
       LOG.debug("registry closed: no more resync of {}", prefix);
     }
+  }
+
+  private void resyncAfterBackoff() {
+    context.connectivity().stopAwaiting(resyncNow);
+    context.connectivity().retrying();
+    resync();
+  }
+
+  /**
+   * When another call reached etcd while this watch waited out its backoff: the next listing starts
+   * now instead, unless the wait is already over (its timer fired), so one listing runs at a time.
+   */
+  private void resyncNow() {
+    onEventsThread(() -> {
+      ScheduledFuture<?> pending = nextResync;
+      if (open && pending != null && pending.cancel(false)) {
+        nextResync = null;
+        resync();
+      }
+    });
   }
 
   private void emit(RegistryEvent event) {
@@ -282,6 +313,7 @@ public final class EtcdWatch implements Subscription {
       return;
     }
     open = false;
+    context.connectivity().stopAwaiting(resyncNow);
     Watch.Watcher current = watcher;
     if (current != null) {
       current.close();

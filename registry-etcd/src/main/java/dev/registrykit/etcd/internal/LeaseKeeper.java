@@ -232,6 +232,7 @@ final class LeaseKeeper {
         failures = 0;
         lastFailure = null;
         scheduleKeepAlive(interval());
+        context.connectivity().answered();
         return;
       }
       if (failure == null || Calls.isLeaseNotFound(failure)) {
@@ -246,6 +247,9 @@ final class LeaseKeeper {
       Duration retry = FIRST_RETRY.multipliedBy(1L << Math.min(failures, 16));
       Duration cap = interval().dividedBy(2);
       failures++;
+      if (Calls.isUnavailable(failure)) {
+        context.connectivity().retrying();
+      }
       scheduleKeepAlive(retry.compareTo(cap) > 0 ? cap : retry);
     }
   }

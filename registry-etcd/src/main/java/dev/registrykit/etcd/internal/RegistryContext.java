@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param scheduler            runs keep-alive ticks and recovery attempts
  * @param events               calls listeners, one at a time, in order
  * @param calls                waits on futures and translates failures
+ * @param connectivity         gets the connection and the waiting parts going again when etcd is back
  * @param registrationLog      the warnings of all the registry's registrations, each kind at most
  *                             once per 10 s, so that an outage logs a few lines, not a few per registration
  */
@@ -39,6 +40,7 @@ public record RegistryContext(
     ScheduledExecutorService scheduler,
     ExecutorService events,
     Calls calls,
+    Connectivity connectivity,
     RateLimitedLog.PerMessage registrationLog) {
 
   /** The instance stored in {@code kv}, or empty (reported) if its value is not one. */
