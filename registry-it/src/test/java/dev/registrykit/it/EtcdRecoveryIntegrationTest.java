@@ -8,6 +8,7 @@ import dev.registrykit.Registry;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.etcd.Recovery;
+import dev.registrykit.etcd.internal.EtcdRegistration;
 import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdRegistryTest;
@@ -19,6 +20,7 @@ import io.etcd.jetcd.options.GetOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -159,5 +161,39 @@ class EtcdRecoveryIntegrationTest {
 
     time.eventually(() -> assertThat(events).sawAdded(after));
     assertThat(events).hasEventCount(2).hasIncreasingRevisions().replaysTo(registry.instances("orders"));
+  }
+
+  /**
+   * A grant that etcd answers only after the lease's TTL (etcd paused while register waits): the
+   * lease's time is counted from when the grant was sent, so the registration would be LOST as soon
+   * as register returned it, and registered again with another lease. register renews such a lease
+   * before returning it instead, and counts its time from that renewal.
+   */
+  @Test
+  void aRegisterThatWaitedLongerThanTheTtlForItsGrantReturnsALiveRegistration(EtcdHandle etcd, RegistryTime time)
+      throws Exception {
+    Duration ttl = Duration.ofSeconds(2);
+    try (EtcdRegistry registry = EtcdRegistry.builder().withEndpoints(etcd.endpoints().get(0).toString())
+        .withNamespace("/slow-grant").withCallTimeout(Duration.ofSeconds(10)).build()) { // one attempt outlasts the pause
+      registry.instances("orders"); // connected
+      etcd.pause();
+      CompletableFuture<Registration> registering;
+      try {
+        registering = CompletableFuture.supplyAsync(() -> registry.register(ORDERS, ttl));
+        time.elapse(Duration.ofMillis(2500));
+      } finally {
+        etcd.unpause();
+      }
+      Registration registration = registering.get(10, TimeUnit.SECONDS);
+      long lease = ((EtcdRegistration) registration).leaseId();
+      List<String> states = recordStates(registration);
+
+      time.elapse(ttl.plusSeconds(1));
+
+      assertThat(states).as("state changes after register returned").isEmpty();
+      assertThat(((EtcdRegistration) registration).leaseId()).as("lease").isEqualTo(lease);
+      assertThat(registration).isActive();
+      assertThat(registry).hasInstance(ORDERS);
+    }
   }
 }

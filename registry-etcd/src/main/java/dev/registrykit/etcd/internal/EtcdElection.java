@@ -100,7 +100,8 @@ public final class EtcdElection implements Election {
     // A fresh key: it was created at the revision of its put.
     EtcdCandidacy candidacy = new EtcdCandidacy(context, this, candidateId, key, put.getHeader().getRevision(),
         grant.getID(), Duration.ofSeconds(grant.getTTL()));
-    candidacy.startKeepAlive(sent[0]);
+    candidacy.startKeepAlive(LeaseKeeper.clockStart(context, grant.getID(), Duration.ofSeconds(grant.getTTL()), sent[0],
+        operation));
     track(candidacy);
     try {
       decide(list(operation + " (get)"));

@@ -106,10 +106,12 @@ public final class EtcdRegistration implements Registration {
       context.client().getLeaseClient().revoke(grant.getID()); // best effort: holds nothing
       throw e;
     }
+    Duration granted = Duration.ofSeconds(grant.getTTL());
+    long clock = LeaseKeeper.clockStart(context, grant.getID(), granted, sent[0], "register " + registration.key);
     synchronized (registration) {
       registration.lastWriteRevision = put.getHeader().getRevision();
-      // the first keep-alive is due an interval after the grant, however long the put took
-      registration.keeper.start(grant.getID(), Duration.ofSeconds(grant.getTTL()), sent[0]);
+      // the first keep-alive is due an interval after the lease's clock started, however long the put took
+      registration.keeper.start(grant.getID(), granted, clock);
     }
     return registration;
   }

@@ -9,10 +9,12 @@ import java.util.concurrent.TimeUnit;
  * Keeps one lease alive for a registration or a candidacy, and counts the lease's time on the client
  * side: the one mechanism both use, so that both let go alike.
  *
- * <p>A {@code keepAliveOnce} goes out every TTL/3; a failed one is retried from 10 ms, doubling up to
- * TTL/6. The client's <em>deadline</em> is the moment the last successful keep-alive was sent (or the
- * grant, for a fresh lease) plus the TTL: etcd received that request later, so it cannot let the
- * lease go before then. A timer fires at the deadline itself, whatever the keep-alive calls are
+ * <p>A {@code keepAliveOnce} goes out every TTL/3, counted from when the last one was sent (a slow
+ * answer does not push the next one back); each may take TTL/6 (a member that cannot reach the leader
+ * may leave it unanswered), and a failed one is retried from 10 ms, doubling up to TTL/6, so that
+ * several tries fit in a TTL when members fail. The client's <em>deadline</em> is the moment the
+ * last successful keep-alive was sent (or the grant, for a fresh lease) plus the TTL: etcd received
+ * that request later, so it cannot let the lease go before then. A timer fires at the deadline itself, whatever the keep-alive calls are
  * doing (each call is also bounded by the time left), and the holder hears {@link
  * Loss#EXPIRED}; {@link #expireIfDue()} lets a reader enforce the deadline even if the scheduler
  * thread is late. So a holder never counts its lease alive past the moment etcd may have let it go.
@@ -74,6 +76,34 @@ final class LeaseKeeper {
     this.context = context;
     this.monitor = monitor;
     this.holder = holder;
+  }
+
+  /**
+   * When the clock of a lease just granted and written to starts: when its grant was sent, unless
+   * granting and writing took more than a keep-alive interval (TTL/3) of its TTL; then the lease is
+   * renewed now, blocking within the call timeout, and its clock starts when that renewal was sent.
+   * Grant and put take a few milliseconds, but the first calls of a new client can take most of a
+   * short TTL (connecting, loading classes): without this, a registration could turn LOST right
+   * after {@code register} returned it. If the renewal fails, the grant's time stands, and the
+   * keeper finds out what is left.
+   *
+   * @param grantSentNanos {@code System.nanoTime()} when the grant that got the lease was sent
+   * @param operation      what is being done, for messages
+   */
+  static long clockStart(RegistryContext context, long lease, Duration ttl, long grantSentNanos, String operation) {
+    if (System.nanoTime() - grantSentNanos < ttl.dividedBy(3).toNanos()) {
+      return grantSentNanos;
+    }
+    long[] sent = new long[1];
+    try {
+      context.calls().call(() -> {
+        sent[0] = System.nanoTime();
+        return context.client().getLeaseClient().keepAliveOnce(lease);
+      }, operation + " (keep-alive after a slow grant)");
+      return sent[0];
+    } catch (RuntimeException e) {
+      return grantSentNanos;
+    }
   }
 
   /**
@@ -146,11 +176,14 @@ final class LeaseKeeper {
   }
 
   /**
-   * A keep-alive must outlast neither the interval it serves, nor the call timeout, nor (by more than
-   * {@link #MIN_CALL_TIMEOUT}) the deadline: the deadline's timer does not wait for it anyway.
+   * A keep-alive may take half the interval it serves (an answer takes a millisecond or two; one that
+   * does not come is usually a member that cannot reach the leader, and the retry goes to another),
+   * and outlasts neither the call timeout nor (by more than {@link #MIN_CALL_TIMEOUT}) the deadline:
+   * the deadline's timer does not wait for it anyway. Half, not all, of the interval: when the TTL
+   * is 1 s and a member hangs, four tries fit before the deadline instead of two.
    */
   private Duration callTimeout() {
-    Duration timeout = interval();
+    Duration timeout = interval().dividedBy(2);
     if (context.callTimeout().compareTo(timeout) < 0) {
       timeout = context.callTimeout();
     }
@@ -231,7 +264,7 @@ final class LeaseKeeper {
         }
         failures = 0;
         lastFailure = null;
-        scheduleKeepAlive(interval());
+        scheduleKeepAlive(interval().minusNanos(System.nanoTime() - sent)); // the cadence runs from the sends
         context.connectivity().answered();
         return;
       }
