@@ -255,6 +255,30 @@ final class ContainerEtcd extends ControlledEtcd {
     }
   }
 
+  /** The member container's state as Docker reports it, and the end of its log. */
+  @Override
+  synchronized String diagnostics(int member) {
+    if (member >= containers.size() || id(member) == null) {
+      return "";
+    }
+    StringBuilder text = new StringBuilder();
+    try {
+      var state = docker().inspectContainerCmd(id(member)).exec().getState();
+      text.append("; its container: ").append(state.getStatus()).append(", exit code ").append(state.getExitCodeLong())
+          .append(state.getError() == null || state.getError().isEmpty() ? "" : ", error: " + state.getError())
+          .append(Boolean.TRUE.equals(state.getOOMKilled()) ? ", killed for lack of memory" : "");
+    } catch (RuntimeException e) {
+      text.append("; its container could not be inspected: ").append(e.getMessage());
+    }
+    try {
+      String log = containers.get(member).getLogs();
+      text.append("\n--- end of its log ---\n").append(log.length() > 3000 ? log.substring(log.length() - 3000) : log);
+    } catch (RuntimeException e) {
+      // no log to show
+    }
+    return text.toString();
+  }
+
   synchronized String logs() {
     StringBuilder all = new StringBuilder();
     for (int m = 0; m < containers.size(); m++) {

@@ -15,6 +15,13 @@ abstract class ControlledEtcd implements EtcdServer {
   static final Duration STARTUP = Duration.ofSeconds(60);
   /** Far more than an election takes with a 100 ms election timeout, so only a cluster without quorum hits it. */
   static final Duration ELECTION = Duration.ofSeconds(10);
+  /**
+   * The bound on peer links coming back after a heal or a restart. They take 0.1-1.1 s, and about
+   * 5 s after a partition of several seconds (the peers' connections to the member's old address
+   * time out first); on a loaded CI machine a heal once took more than 10 s. A bound, not a delay:
+   * the wait ends as soon as the links are up.
+   */
+  static final Duration PEER_LINKS = Duration.ofSeconds(30);
 
   private enum State { SERVING, PAUSED, DOWN }
 
@@ -190,7 +197,7 @@ abstract class ControlledEtcd implements EtcdServer {
       }
     }
     for (URI endpoint : serving) {
-      Health.awaitPeers(endpoint, serving.size() - 1, ELECTION, what());
+      Health.awaitPeers(endpoint, serving.size() - 1, PEER_LINKS, what());
     }
   }
 

@@ -75,9 +75,21 @@ class EtcdClusterExtensionTest {
     EngineExecutionResults results = EngineTestKit.engine("junit-jupiter").selectors(selectClass(type)).execute();
     results.allEvents().failed().stream().forEach(event -> event.getPayload(
         org.junit.platform.engine.TestExecutionResult.class).flatMap(r -> r.getThrowable()).ifPresent(e ->
-            System.out.println("fixture " + event.getTestDescriptor().getDisplayName() + " failed: " + e)));
+            System.out.println("fixture " + event.getTestDescriptor().getDisplayName() + " failed: " + causes(e))));
     before.assertNoneAfter();
     return results;
+  }
+
+  /** {@code failure}, its causes and what was suppressed, one per line: what failed inside the fixture. */
+  private static String causes(Throwable failure) {
+    StringBuilder text = new StringBuilder(failure.toString());
+    for (Throwable suppressed : failure.getSuppressed()) {
+      text.append("\n  suppressed: ").append(causes(suppressed).replace("\n", "\n  "));
+    }
+    for (Throwable cause = failure.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+      text.append("\n  caused by: ").append(cause);
+    }
+    return text.toString();
   }
 
   private static EngineExecutionResults runOn(String backend, Class<?> type) {
