@@ -272,6 +272,11 @@ final class ContainerEtcd extends ControlledEtcd {
     }
     try {
       String log = containers.get(member).getLogs();
+      if (log.contains("Was the raft log corrupted, truncated, or lost?")) {
+        text.append("; etcd stopped this member because its raft log lacks entries its leader counts as "
+            + "committed on it: a known failure of etcd after a member was killed (etcd-io/etcd#15699); the "
+            + "member has to be restored from a snapshot, or the cluster wiped (EtcdHandle.wipe())");
+      }
       text.append("\n--- end of its log ---\n").append(log.length() > 3000 ? log.substring(log.length() - 3000) : log);
     } catch (RuntimeException e) {
       // no log to show

@@ -288,7 +288,10 @@ class EtcdClusterExtensionTest {
           .containsExactly("etcd-0", "etcd-1", "etcd-2", "etcd-3", "etcd-4");
       EtcdMember leader = etcd.leader();
       EtcdMember follower = etcd.members().stream().filter(m -> !m.equals(leader)).findFirst().orElseThrow();
-      leader.kill();
+      // Stopped, not killed: etcd 3.4.23 panicked restarting a member of this cluster after the leader
+      // had been killed ("tocommit(23) is out of range [lastIndex(22)]") in 3 of 13 full runs of this module.
+      // kill() and the restart after it are tested on the 3-member cluster above.
+      leader.stop();
       follower.stop();
       EtcdMember next = etcd.leader();
       assertThat(next).isNotIn(leader, follower);
