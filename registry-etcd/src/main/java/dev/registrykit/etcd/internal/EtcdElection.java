@@ -11,8 +11,6 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.kv.PutResponse;
-import io.etcd.jetcd.lease.LeaseGrantResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
@@ -81,27 +79,13 @@ public final class EtcdElection implements Election {
     Validation.requireTtl(ttl);
     watch();
     String operation = "campaign " + candidateId + " in " + name;
-    // The lease's TTL runs from the grant: time it from when the attempt that got it was sent.
-    long[] sent = new long[1];
-    LeaseGrantResponse grant = context.calls().call(() -> {
-      sent[0] = System.nanoTime();
-      return context.client().getLeaseClient().grant(ttl.toSeconds());
-    }, operation + " (lease grant)");
-    String key = prefix + String.format("%016x", grant.getID());
-    PutResponse put;
-    try {
-      put = context.calls().call(() -> context.client().getKVClient().put(ByteSequence.from(key, StandardCharsets.UTF_8),
-          ByteSequence.from(candidateId, StandardCharsets.UTF_8), PutOption.builder().withLeaseId(grant.getID()).build()),
-          operation + " (put)");
-    } catch (RuntimeException e) {
-      context.client().getLeaseClient().revoke(grant.getID());
-      throw e;
-    }
+    LeaseKeeper.Leased leased = LeaseKeeper.grantAndPut(context, ttl, lease -> context.client().getKVClient().put(
+        ByteSequence.from(keyOf(lease), StandardCharsets.UTF_8), ByteSequence.from(candidateId, StandardCharsets.UTF_8),
+        PutOption.builder().withLeaseId(lease).build()), operation);
     // A fresh key: it was created at the revision of its put.
-    EtcdCandidacy candidacy = new EtcdCandidacy(context, this, candidateId, key, put.getHeader().getRevision(),
-        grant.getID(), Duration.ofSeconds(grant.getTTL()));
-    candidacy.startKeepAlive(LeaseKeeper.clockStart(context, grant.getID(), Duration.ofSeconds(grant.getTTL()), sent[0],
-        operation));
+    EtcdCandidacy candidacy = new EtcdCandidacy(context, this, candidateId, keyOf(leased.leaseId()),
+        leased.put().getHeader().getRevision(), leased.leaseId(), leased.ttl());
+    candidacy.startKeepAlive(leased.clockStart());
     track(candidacy);
     try {
       decide(list(operation + " (get)"));
@@ -114,6 +98,11 @@ public final class EtcdElection implements Election {
       throw e;
     }
     return candidacy;
+  }
+
+  /** A candidate's key: the election's prefix and its lease id, so keys sort in campaign order. */
+  private String keyOf(long lease) {
+    return prefix + String.format("%016x", lease);
   }
 
   @Override

@@ -92,26 +92,11 @@ public final class EtcdRegistration implements Registration {
   public static EtcdRegistration register(RegistryContext context, ServiceInstance instance, Duration ttl,
       Consumer<EtcdRegistration> onClosed) {
     EtcdRegistration registration = new EtcdRegistration(context, instance, Validation.requireTtl(ttl), onClosed);
-    // The lease's TTL runs from the grant: time it from when the attempt that got it was sent (an
-    // earlier attempt may have gone to a member that could not answer).
-    long[] sent = new long[1];
-    LeaseGrantResponse grant = context.calls().call(() -> {
-      sent[0] = System.nanoTime();
-      return context.client().getLeaseClient().grant(ttl.toSeconds());
-    }, "register " + registration.key + " (lease grant)");
-    PutResponse put;
-    try {
-      put = context.calls().call(() -> registration.put(grant.getID()), "register " + registration.key + " (put)");
-    } catch (RuntimeException e) {
-      context.client().getLeaseClient().revoke(grant.getID()); // best effort: holds nothing
-      throw e;
-    }
-    Duration granted = Duration.ofSeconds(grant.getTTL());
-    long clock = LeaseKeeper.clockStart(context, grant.getID(), granted, sent[0], "register " + registration.key);
+    LeaseKeeper.Leased leased = LeaseKeeper.grantAndPut(context, ttl, registration::put, "register " + registration.key);
     synchronized (registration) {
-      registration.lastWriteRevision = put.getHeader().getRevision();
+      registration.lastWriteRevision = leased.put().getHeader().getRevision();
       // the first keep-alive is due an interval after the lease's clock started, however long the put took
-      registration.keeper.start(grant.getID(), granted, clock);
+      registration.keeper.start(leased.leaseId(), leased.ttl(), leased.clockStart());
     }
     return registration;
   }

@@ -1,9 +1,13 @@
 package dev.registrykit.etcd.internal;
 
+import io.etcd.jetcd.kv.PutResponse;
+import io.etcd.jetcd.lease.LeaseGrantResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 
 /**
  * Keeps one lease alive for a registration or a candidacy, and counts the lease's time on the client
@@ -79,6 +83,40 @@ final class LeaseKeeper {
   }
 
   /**
+   * A lease granted and a key put on it, ready for {@link #start}: its id, granted TTL, the put's
+   * answer, and {@code clockStart}, the {@code System.nanoTime()} its TTL is counted from.
+   */
+  record Leased(long leaseId, Duration ttl, PutResponse put, long clockStart) {
+  }
+
+  /**
+   * Grants a lease of {@code ttl}, puts a key on it with {@code put} (given the lease id), and finds
+   * when the lease's clock started; blocking, each call bounded by the call timeout. The TTL runs from
+   * the grant, so it is timed from when the attempt that got it was sent (an earlier attempt may
+   * have gone to a member that could not answer). If the put fails, the lease is revoked (best
+   * effort: it holds nothing) and the failure thrown. Registrations and candidacies both start so.
+   *
+   * @param operation what is being done, for messages, such as {@code register /services/orders/i-1}
+   */
+  static Leased grantAndPut(RegistryContext context, Duration ttl, LongFunction<CompletableFuture<PutResponse>> put,
+      String operation) {
+    long[] sent = new long[1];
+    LeaseGrantResponse grant = context.calls().call(() -> {
+      sent[0] = System.nanoTime();
+      return context.client().getLeaseClient().grant(ttl.toSeconds());
+    }, operation + " (lease grant)");
+    PutResponse written;
+    try {
+      written = context.calls().call(() -> put.apply(grant.getID()), operation + " (put)");
+    } catch (RuntimeException e) {
+      context.client().getLeaseClient().revoke(grant.getID()); // best effort: holds nothing
+      throw e;
+    }
+    Duration granted = Duration.ofSeconds(grant.getTTL());
+    return new Leased(grant.getID(), granted, written, clockStart(context, grant.getID(), granted, sent[0], operation));
+  }
+
+  /**
    * When the clock of a lease just granted and written to starts: when its grant was sent, unless
    * granting and writing took more than a keep-alive interval (TTL/3) of its TTL; then the lease is
    * renewed now, blocking within the call timeout, and its clock starts when that renewal was sent.
@@ -90,7 +128,7 @@ final class LeaseKeeper {
    * @param grantSentNanos {@code System.nanoTime()} when the grant that got the lease was sent
    * @param operation      what is being done, for messages
    */
-  static long clockStart(RegistryContext context, long lease, Duration ttl, long grantSentNanos, String operation) {
+  private static long clockStart(RegistryContext context, long lease, Duration ttl, long grantSentNanos, String operation) {
     if (System.nanoTime() - grantSentNanos < ttl.dividedBy(3).toNanos()) {
       return grantSentNanos;
     }
