@@ -277,19 +277,23 @@ final class ContainerEtcd extends ControlledEtcd {
             + "committed on it: a known failure of etcd after a member was killed (etcd-io/etcd#15699); the "
             + "member has to be restored from a snapshot, or the cluster wiped (EtcdHandle.wipe())");
       }
-      text.append("\n--- end of its log ---\n").append(log.length() > 3000 ? log.substring(log.length() - 3000) : log);
+      text.append("\n--- end of its log ---\n").append(tail(log, 3000));
     } catch (RuntimeException e) {
       // no log to show
     }
     return text.toString();
   }
 
+  /** The last {@code max} characters of {@code log}. */
+  private static String tail(String log, int max) {
+    return log.length() > max ? log.substring(log.length() - max) : log;
+  }
+
   synchronized String logs() {
     StringBuilder all = new StringBuilder();
     for (int m = 0; m < containers.size(); m++) {
       try {
-        String log = containers.get(m).getLogs();
-        log = log.length() > 4000 ? log.substring(log.length() - 4000) : log;
+        String log = tail(containers.get(m).getLogs(), 4000);
         all.append(containers.size() == 1 ? "" : "[" + name(m) + "]\n").append(log);
       } catch (RuntimeException e) {
         // not started: nothing to show
