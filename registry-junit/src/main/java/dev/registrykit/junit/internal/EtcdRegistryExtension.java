@@ -142,6 +142,14 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
         .getOrComputeIfAbsent("choice:" + image, key -> EtcdBackends.choose(image), EtcdBackends.Choice.class);
   }
 
+  // ------------------------------------------------------------------------------ failures
+
+  /** A call that ran out of time says which setting to raise on a loaded machine ({@link LoadHints}). */
+  @Override
+  Throwable explain(Throwable failure) {
+    return LoadHints.explain(failure);
+  }
+
   // ------------------------------------------------------------------------------ injection
 
   @Override

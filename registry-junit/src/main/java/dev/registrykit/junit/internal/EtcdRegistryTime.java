@@ -11,7 +11,10 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.function.Executable;
 
-/** {@link RegistryTime} on etcd: Awaitility waits, polling every 50 ms, with scaled bounds. */
+/**
+ * {@link RegistryTime} on etcd: Awaitility waits, polling every 50 ms, with scaled bounds; a wait that
+ * runs out says which setting scales them ({@link LoadHints}).
+ */
 final class EtcdRegistryTime implements RegistryTime {
 
   private static final Duration POLL = Duration.ofMillis(50);
@@ -48,7 +51,7 @@ final class EtcdRegistryTime implements RegistryTime {
           .until(() -> registry.instances(instance.serviceName()).stream()
               .noneMatch(i -> i.instanceId().equals(instance.instanceId())));
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError(TimeMessages.stillRegistered(instance, bound), e);
+      throw new AssertionError(TimeMessages.stillRegistered(instance, bound) + LoadHints.raiseTheScale(scale), e);
     }
   }
 
@@ -72,9 +75,9 @@ final class EtcdRegistryTime implements RegistryTime {
     } catch (ConditionTimeoutException e) {
       AssertionError failure = last.get();
       if (failure == null) { // the first check was still running at the deadline
-        throw new AssertionError(TimeMessages.neverChecked(timeout), e);
+        throw new AssertionError(TimeMessages.neverChecked(timeout) + LoadHints.raiseTheScale(scale), e);
       }
-      throw new AssertionError(TimeMessages.stillFailing(timeout, POLL, failure), failure);
+      throw new AssertionError(TimeMessages.stillFailing(timeout, POLL, failure) + LoadHints.raiseTheScale(scale), failure);
     }
   }
 

@@ -91,7 +91,8 @@ abstract class InjectingExtension
    * JUnit's "no resolver" failure for a parameter of the test method or of a lifecycle method of the
    * test class, said in terms of this annotation; any other throwable unchanged.
    */
-  private Throwable explained(ExtensionContext context, Throwable throwable) {
+  private Throwable explained(ExtensionContext context, Throwable failure) {
+    Throwable throwable = explain(failure);
     if (!(throwable instanceof ParameterResolutionException) || throwable.getMessage() == null) {
       return throwable;
     }
@@ -105,6 +106,11 @@ abstract class InjectingExtension
       }
     }
     return throwable;
+  }
+
+  /** What this annotation adds to a failure of a test or lifecycle method; {@code failure} itself by default. */
+  Throwable explain(Throwable failure) {
+    return failure;
   }
 
   /** The message JUnit (5.x and 6.x) fails with when no resolver supports {@code parameter}. */

@@ -1,5 +1,6 @@
 package dev.registrykit.junit.internal;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +20,10 @@ final class Settings {
   static final String BACKEND = "registrykit.etcd.backend";
   static final String REQUIRED = "registrykit.etcd.required";
   static final String TIME_SCALE = "registrykit.time.scale";
+  /** The value of {@link #TIME_SCALE} (and its default) that follows the machine's load. */
+  static final String AUTO = "auto";
+  /** The largest scale {@link #AUTO} chooses: bounds stay bounds on the busiest machine. */
+  static final double MAX_AUTO_SCALE = 4.0;
 
   /** This JVM's system properties and environment. */
   static final Settings SYSTEM = new Settings(System::getProperty, System::getenv);
@@ -67,8 +72,16 @@ final class Settings {
     return get(REQUIRED).map(Boolean::parseBoolean).orElse(false);
   }
 
+  /**
+   * {@code registrykit.time.scale}: a positive number, or {@code auto} (the default when unset),
+   * which is {@link #loadScale(double, int)} of this machine's load average now.
+   */
   static double timeScale() {
-    String value = get(TIME_SCALE).orElse("1");
+    String value = get(TIME_SCALE).orElse(AUTO);
+    if (value.equalsIgnoreCase(AUTO)) {
+      return loadScale(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+          Runtime.getRuntime().availableProcessors());
+    }
     try {
       double scale = Double.parseDouble(value);
       if (scale > 0 && Double.isFinite(scale)) {
@@ -77,6 +90,21 @@ final class Settings {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException(TIME_SCALE + " must be a positive number such as 2.0 but was: \"" + value + "\"");
+    throw new IllegalArgumentException(TIME_SCALE + " must be a positive number such as 2.0, or auto, but was: \""
+        + value + "\"");
   }
+
+  /**
+   * The automatic time scale: 1 while the load average is at most one runnable task per core (or
+   * unknown, negative), else the load per core rounded up to a tenth, at most {@value #MAX_AUTO_SCALE}:
+   * on a machine whose cores are shared by three times as many tasks, etcd answers and the test's
+   * threads run about three times later.
+   */
+  static double loadScale(double loadAverage, int cores) {
+    if (!(loadAverage > cores) || cores <= 0) {
+      return 1.0;
+    }
+    return Math.min(MAX_AUTO_SCALE, Math.ceil(loadAverage / cores * 10) / 10);
+  }
+
 }

@@ -428,19 +428,49 @@ class EtcdRegistryExtensionTest {
     }
   }
 
+  private static final String SCALE_HINT = " (on etcd the toolkit's time bounds are scaled by registrykit.time.scale, "
+      + "now 0.05: on a loaded machine raise it, e.g. -Dregistrykit.time.scale=2 or REGISTRYKIT_TIME_SCALE=2)";
+
   @Test
   void eventuallyFailsWithTheLastFailureAfterItsScaledTimeout() {
     System.setProperty(Settings.TIME_SCALE, "0.05");
     try {
       run(NeverTrue.class).testEvents().assertThatEvents().haveExactly(1, event(test("waitsForAnInstanceNobodyRegisters"),
           finishedWithFailure(instanceOf(AssertionError.class), message("Still failing after PT0.5S (checked every 50 ms): "
-              + "Expecting registry to have instance orders/i-1 but found in orders: []"))))
+              + "Expecting registry to have instance orders/i-1 but found in orders: []" + SCALE_HINT))))
           .haveExactly(1, event(test("neverFinishesACheck"), finishedWithFailure(instanceOf(AssertionError.class),
-              message("Not even one check finished within PT0.5S: the assertion was still running (is etcd answering?)"))));
+              message("Not even one check finished within PT0.5S: the assertion was still running (is etcd answering?)"
+                  + SCALE_HINT))));
     } finally {
       System.clearProperty(Settings.TIME_SCALE);
     }
     assertThat(SEEN).containsExactly("PT0.5S PT0.075S");
+  }
+
+  @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS)
+  @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
+  static class CallOutOfTime {
+    @Test
+    void listsWhileEtcdIsPaused(EtcdHandle etcd, Registry registry) {
+      Leftovers.keep(registry);
+      registry.instances("orders"); // connected: the call below waits for an answer, not a connection
+      etcd.pause(); // unpaused by the toolkit after the test
+      registry.instances("orders");
+    }
+  }
+
+  @Test
+  void aCallThatRunsOutOfTimeSaysWhichSettingToRaise() {
+    System.setProperty(Settings.TIME_SCALE, "0.25");
+    try {
+      run(CallOutOfTime.class).testEvents().assertThatEvents().haveExactly(1, event(test("listsWhileEtcdIsPaused"),
+          finishedWithFailure(instanceOf(dev.registrykit.RegistryUnavailableException.class),
+              message(m -> m.contains("did not answer within PT0.5S") && m.endsWith(" (on etcd the toolkit's time "
+                  + "bounds are scaled by registrykit.time.scale, now 0.25: on a loaded machine raise it, "
+                  + "e.g. -Dregistrykit.time.scale=2 or REGISTRYKIT_TIME_SCALE=2)")))));
+    } finally {
+      System.clearProperty(Settings.TIME_SCALE);
+    }
   }
 
   // ------------------------------------------------------------------------------ injection
