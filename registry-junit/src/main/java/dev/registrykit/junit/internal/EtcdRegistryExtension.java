@@ -202,7 +202,11 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
         yield context;
       }
     };
-    return owner.getStore(NAMESPACE).getOrComputeIfAbsent("etcd:" + image + ":" + members,
+    // The lifecycle is part of the key: a store also answers with its parents' values, so without it
+    // a PER_CLASS class run after a PER_RUN one was handed the shared etcd, and its fault controls hit
+    // every class sharing it (seen when classes run in parallel). A @Nested class still finds the etcd
+    // of an enclosing class with the same lifecycle.
+    return owner.getStore(NAMESPACE).getOrComputeIfAbsent("etcd:" + lifecycle + ":" + image + ":" + members,
         key -> start(context, image, members), EtcdResource.class);
   }
 
