@@ -815,4 +815,15 @@ public abstract class RegistryContract {
     registry.allInstances();
     assertThat(backend.invalidEntries()).hasSize(4);
   }
+
+  @Test
+  public void readsAByteOrderMarkAndAnInternationalHostAsTheDotNetSideWritesThem(Registry registry,
+      RegistryBackend backend) {
+    backend.putRaw("orders", "i-1", "\uFEFF{\"Id\":\"i-1\",\"Name\":\"orders\",\"Address\":\"http://10.0.0.1:5000\"}");
+    backend.putRaw("orders", "i-2", "{\"Id\":\"i-2\",\"Name\":\"orders\",\"Address\":\"http://h\\u00E9te:5000/\"}");
+
+    assertThat(registry.instances("orders"))
+        .containsExactly(ORDERS_1, ServiceInstance.of("orders", "i-2", "http://h\u00E9te:5000/"));
+    assertThat(backend.invalidEntries()).isEmpty();
+  }
 }
