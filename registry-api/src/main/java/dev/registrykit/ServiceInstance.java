@@ -2,6 +2,7 @@ package dev.registrykit;
 
 import dev.registrykit.internal.Validation;
 
+import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Collections;
@@ -31,7 +32,11 @@ import java.util.TreeMap;
  * @param serviceName the logical service, 1 to 128 characters of {@code [A-Za-z0-9._-]}
  * @param instanceId  unique per process within the service, same alphabet and length
  * @param address     where the instance can be reached: an absolute URI with a host
- *                    ({@code http://10.0.0.7:5000}, {@code grpc://orders:9090})
+ *                    ({@code http://10.0.0.7:5000}, {@code grpc://orders:9090}); an international host
+ *                    name ({@code http://héte:5000/}, as .NET's {@code Uri} takes it) is accepted and kept
+ *                    as written, Unicode and all, but {@link URI#getHost()} is null for it ({@link URI}
+ *                    knows ASCII host names only): {@link java.net.IDN#toASCII(String)} of the
+ *                    authority's host gives the name to connect to
  * @param metadata    extra key/value pairs, at most {@value #MAX_METADATA_ENTRIES} entries, keys in the
  *                    same alphabet as names, values at most {@value #MAX_METADATA_VALUE_LENGTH} characters;
  *                    stored sorted by key and unmodifiable
@@ -107,11 +112,33 @@ public record ServiceInstance(String serviceName, String instanceId, URI address
       throw new IllegalArgumentException(
           "address must be at most " + MAX_ADDRESS_LENGTH + " characters but was " + text.length() + " long");
     }
-    if (!address.isAbsolute() || address.isOpaque() || address.getHost() == null) {
+    if (!address.isAbsolute() || address.isOpaque() || (address.getHost() == null && !hasInternationalHost(address))) {
       throw new IllegalArgumentException(
           "address must be an absolute URI with a host, such as http://10.0.0.7:5000, but was: " + quote(text));
     }
     return address;
+  }
+
+  /**
+   * Whether {@code address}'s authority is a host name with non-ASCII letters ({@code http://héte:5000/})
+   * that IDNA turns into an ASCII host name, as .NET's {@code Uri} accepts it. {@link URI} takes only
+   * ASCII host names: for such an authority its {@link URI#getHost()} is null.
+   */
+  private static boolean hasInternationalHost(URI address) {
+    String authority = address.getRawAuthority();
+    if (authority == null || authority.chars().allMatch(c -> c < 0x80)) {
+      return false;
+    }
+    String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
+    int colon = hostAndPort.lastIndexOf(':');
+    String host = colon < 0 ? hostAndPort : hostAndPort.substring(0, colon);
+    String port = colon < 0 ? "" : hostAndPort.substring(colon);
+    try {
+      String ascii = IDN.toASCII(host, IDN.USE_STD3_ASCII_RULES);
+      return !ascii.isEmpty() && new URI("http://" + ascii + port).getHost() != null;
+    } catch (IllegalArgumentException | URISyntaxException e) {
+      return false;
+    }
   }
 
   static URI parseAddress(String address) {

@@ -168,4 +168,25 @@ class ServiceInstanceTest {
         .isEqualTo(ServiceInstance.of("orders", "i-1", "http://h:1"))
         .isNotEqualTo(ServiceInstance.of("orders", "i-1", "http://h:2"));
   }
+
+  @Test
+  void acceptsAnInternationalHostNameAsWritten() {
+    ServiceInstance instance = ServiceInstance.of("orders", "i-1", "http://h\u00E9te:5000/");
+
+    assertThat(instance.address().toString()).isEqualTo("http://h\u00E9te:5000/");
+    assertThat(ServiceInstance.of("orders", "i-1", "grpc://user@b\u00FCcher.example/x").address().getRawAuthority())
+        .isEqualTo("user@b\u00FCcher.example");
+  }
+
+  @Test
+  void rejectsAnInternationalHostThatIsNoHostName() {
+    assertThatThrownBy(() -> ServiceInstance.of("orders", "i-1", "http://h\u00E9_te:5000/"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("address must be an absolute URI with a host, such as http://10.0.0.7:5000, but was: "
+            + "\"http://h\u00E9_te:5000/\"");
+    assertThatThrownBy(() -> ServiceInstance.of("orders", "i-1", "http://h\u00E9te:50x0/"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("address must be an absolute URI");
+    assertThatThrownBy(() -> ServiceInstance.of("orders", "i-1", "http://h_1:5000/"))
+        .as("an ASCII name that is no host stays refused").isInstanceOf(IllegalArgumentException.class);
+  }
 }

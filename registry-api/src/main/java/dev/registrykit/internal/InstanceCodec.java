@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * of string values that older readers ignore.
  *
  * <p>Reading is lenient where the contract says so (property names in any letter case, unknown
- * properties ignored) and strict elsewhere: a value that is not JSON, lacks Id/Name/Address, does
+ * properties ignored, one leading UTF-8 byte order mark skipped) and strict elsewhere: a value that is not JSON, lacks Id/Name/Address, does
  * not make a valid {@link ServiceInstance}, or names another instance than its key is invalid.
  */
 public final class InstanceCodec {
@@ -35,6 +35,8 @@ public final class InstanceCodec {
    */
   public static final Comparator<ServiceInstance> LISTING_ORDER =
       Comparator.comparing(ServiceInstance::serviceName).thenComparing(ServiceInstance::instanceId);
+
+  private static final String BYTE_ORDER_MARK = "\uFEFF";
 
   private InstanceCodec() {
   }
@@ -105,7 +107,8 @@ public final class InstanceCodec {
 
     Object parsed;
     try {
-      parsed = Json.parse(value);
+      // a .NET writer with Encoding.UTF8 puts its byte order mark first; one is skipped, as .NET's readers do
+      parsed = Json.parse(value.startsWith(BYTE_ORDER_MARK) ? value.substring(1) : value);
     } catch (Json.JsonException e) {
       throw new InvalidValueException(e.getMessage());
     }

@@ -8,6 +8,13 @@ public final class Validation {
 
   private static final String SEGMENT = dev.registrykit.ServiceInstance.NAME_PATTERN;
 
+  /**
+   * The longest lease TTL etcd grants: {@code MaxLeaseTTL} of etcd's lessor, 9,000,000,000 s (about
+   * 285 years); etcd refuses a longer one with "too large lease TTL". Every backend refuses it the same
+   * way, at the call site.
+   */
+  public static final Duration MAX_TTL = Duration.ofSeconds(9_000_000_000L);
+
   private Validation() {
   }
 
@@ -33,7 +40,8 @@ public final class Validation {
   }
 
   /**
-   * A lease TTL: positive and a whole number of seconds (etcd grants whole seconds).
+   * A lease TTL: positive, at most {@link #MAX_TTL} and a whole number of seconds (etcd grants whole
+   * seconds).
    *
    * @return {@code ttl}
    */
@@ -42,6 +50,7 @@ public final class Validation {
     if (ttl.isNegative() || ttl.isZero()) {
       throw new IllegalArgumentException("ttl must be positive but was: " + ttl);
     }
+    requireAtMostMaxTtl(ttl, "ttl");
     if (ttl.getNano() != 0) {
       throw new IllegalArgumentException("ttl must be a whole number of seconds but was: " + ttl);
     }
@@ -49,7 +58,8 @@ public final class Validation {
   }
 
   /**
-   * A duration setting that etcd takes in whole seconds, such as a default or minimum TTL.
+   * A duration setting that etcd takes in whole seconds, such as a default or minimum TTL; at most
+   * {@link #MAX_TTL}.
    *
    * @param name the setting, named in the message
    * @return {@code value}
@@ -59,7 +69,15 @@ public final class Validation {
     if (value.isNegative() || value.isZero() || value.getNano() != 0) {
       throw new IllegalArgumentException(name + " must be a positive whole number of seconds but was: " + value);
     }
+    requireAtMostMaxTtl(value, name);
     return value;
+  }
+
+  private static void requireAtMostMaxTtl(Duration value, String name) {
+    if (value.compareTo(MAX_TTL) > 0) {
+      throw new IllegalArgumentException(name + " must be at most " + MAX_TTL + " (" + MAX_TTL.getSeconds()
+          + " s, etcd's maximum lease TTL) but was: " + value);
+    }
   }
 
   /** A service name as in {@link dev.registrykit.ServiceInstance#serviceName()}. */

@@ -110,4 +110,28 @@ class InstanceCodecTest {
     assertThat(InstanceCodec.servicePrefix(NS, "orders")).isEqualTo("/services/orders/");
     assertThat(InstanceCodec.namespacePrefix("/t/1")).isEqualTo("/t/1/");
   }
+
+  @Test
+  void readsAValueThatStartsWithAUtf8ByteOrderMark() throws Exception {
+    // what a .NET writer with Encoding.UTF8 (which emits a preamble) puts before the JSON
+    String json = "\uFEFF{\"Id\":\"i-1\",\"Name\":\"orders\",\"Address\":\"http://h:1\"}";
+
+    assertThat(InstanceCodec.decode(NS, "/services/orders/i-1", json))
+        .isEqualTo(ServiceInstance.of("orders", "i-1", "http://h:1"));
+    assertThatThrownBy(() -> InstanceCodec.decode(NS, "/services/orders/i-1", "\uFEFF\uFEFF{}"))
+        .as("one mark, not any number").isInstanceOf(InstanceCodec.InvalidValueException.class)
+        .hasMessage("not JSON: unexpected character '\uFEFF' at offset 0");
+  }
+
+  @Test
+  void readsAnInternationalHostAsWrittenAndWritesItBackUnchanged() throws Exception {
+    // System.Text.Json escapes non-ASCII by default; .NET's Uri accepts international host names
+    String json = "{\"Id\":\"i-1\",\"Name\":\"orders\",\"Address\":\"http://h\\u00E9te:5000/\"}";
+
+    ServiceInstance instance = InstanceCodec.decode(NS, "/services/orders/i-1", json);
+
+    assertThat(instance.address().toString()).isEqualTo("http://h\u00E9te:5000/");
+    assertThat(InstanceCodec.encode(instance))
+        .isEqualTo("{\"Id\":\"i-1\",\"Name\":\"orders\",\"Address\":\"http://h\u00E9te:5000/\"}");
+  }
 }

@@ -54,4 +54,24 @@ class ValidationTest {
     assertThatThrownBy(() -> Validation.requireServiceName(null))
         .isInstanceOf(NullPointerException.class).hasMessage("serviceName must not be null");
   }
+
+  @Test
+  void ttlMustNotExceedEtcdsMaximumLeaseTtl() {
+    Duration longest = Duration.ofSeconds(9_000_000_000L);
+    assertThat(Validation.requireTtl(longest)).isEqualTo(longest);
+    assertThat(Validation.requireWholeSeconds(longest, "defaultTtl")).isEqualTo(longest);
+    assertThatThrownBy(() -> Validation.requireTtl(longest.plusSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("ttl must be at most PT2500000H (9000000000 s, etcd's maximum lease TTL) but was: PT2500000H1S");
+    assertThatThrownBy(() -> Validation.requireTtl(Duration.ofSeconds(Long.MAX_VALUE)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("ttl must be at most PT2500000H (9000000000 s, etcd's maximum lease TTL) but was: "
+            + "PT2562047788015215H30M7S");
+    assertThatThrownBy(() -> Validation.requireTtl(Duration.ofSeconds(Long.MAX_VALUE, 999_999_999)))
+        .as("too long and fractional: the limit is named first")
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("ttl must be at most PT2500000H");
+    assertThatThrownBy(() -> Validation.requireWholeSeconds(Duration.ofDays(300 * 365L), "defaultTtl"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("defaultTtl must be at most PT2500000H (9000000000 s, etcd's maximum lease TTL) but was: PT2628000H");
+  }
 }

@@ -17,6 +17,7 @@ import dev.registrykit.etcd.internal.EtcdCandidacyAccess;
 import dev.registrykit.etcd.internal.EtcdElection;
 import dev.registrykit.etcd.internal.EtcdRegistration;
 import dev.registrykit.etcd.internal.EtcdWatch;
+import dev.registrykit.etcd.internal.InvalidEntryReports;
 import dev.registrykit.etcd.internal.RateLimitedLog;
 import dev.registrykit.etcd.internal.RegistryContext;
 import dev.registrykit.internal.InstanceCodec;
@@ -107,7 +108,7 @@ public final class EtcdRegistry implements Registry {
     };
     Connectivity connectivity = new Connectivity(client, scheduler);
     this.context = new RegistryContext(client, builder.namespace, builder.defaultTtl, builder.callTimeout,
-        builder.recovery, reporting, scheduler, events,
+        builder.recovery, new InvalidEntryReports(reporting), scheduler, events,
         new Calls(builder.callTimeout, builder.describeEndpoints(), connectivity::retrying), connectivity,
         new RateLimitedLog.PerMessage(LoggerFactory.getLogger(EtcdRegistration.class), Duration.ofSeconds(10)));
   }
@@ -206,6 +207,7 @@ public final class EtcdRegistry implements Registry {
     for (KeyValue kv : response.getKvs()) {
       context.decode(kv).ifPresent(result::add);
     }
+    context.listed(prefix, response.getKvs());
     return result;
   }
 
@@ -442,7 +444,10 @@ public final class EtcdRegistry implements Registry {
       return this;
     }
 
-    /** Told about entries skipped because their value is not an instance (they are logged too). */
+    /**
+     * Told about entries skipped because their value is not an instance (they are logged too), once per
+     * key and modification revision however often they are listed or watched.
+     */
     public Builder withInvalidEntryListener(InvalidEntryListener listener) {
       this.invalidEntryListener = Validation.requireNonNull(listener, "invalidEntryListener");
       return this;

@@ -58,7 +58,8 @@ public final class FakeClock extends Clock implements InstantSource {
   /**
    * Moves time forward by {@code duration}, running what falls due.
    *
-   * @throws IllegalArgumentException if {@code duration} is negative
+   * @throws IllegalArgumentException if {@code duration} is negative, or would move the clock past
+   *     {@link Instant#MAX}
    */
   public void advance(Duration duration) {
     Objects.requireNonNull(duration, "duration must not be null");
@@ -68,6 +69,10 @@ public final class FakeClock extends Clock implements InstantSource {
     }
     advancing.lock();
     try {
+      if (duration.compareTo(Duration.between(now, Instant.MAX)) > 0) {
+        throw new IllegalArgumentException("duration must not move the clock past " + Instant.MAX + " but was: "
+            + duration);
+      }
       runUntil(now.plus(duration));
     } finally {
       advancing.unlock();

@@ -468,7 +468,7 @@ public final class FakeRegistry implements Registry {
    * deleted): the origin's JSON such as {@code {"Id":"i-1","Name":"orders","Address":"http://h:1"}},
    * in any letter case and with any extra properties, or anything else. Listings and watches decode
    * it as they would a value on etcd, and skip what is not an instance (reporting it to the {@link
-   * Builder#withInvalidEntryListener invalid-entry listener}, when written and whenever listed). A
+   * Builder#withInvalidEntryListener invalid-entry listener} once, when written). A
    * value that is not an instance written over one that was is seen by watchers as {@link
    * RegistryEvent.Removed}. A registration whose key is overwritten keeps its lease but no longer
    * owns the key: closing it leaves the value alone.
@@ -862,9 +862,13 @@ public final class FakeRegistry implements Registry {
     return store.subMap(prefix, prefix + Character.MAX_VALUE);
   }
 
-  /** The instance stored in {@code entry}, or null (added to {@code invalid}) if its value is not one. */
+  /**
+   * The instance stored in {@code entry}, or null if its value is not one; added to {@code invalid} the
+   * first time only, so that each key and revision is reported once. Under lock.
+   */
   private static ServiceInstance instanceOf(String key, Entry entry, List<InvalidEntry> invalid) {
-    if (entry.instance == null && entry.invalidReason != null && invalid != null) {
+    if (entry.instance == null && entry.invalidReason != null && invalid != null && !entry.reported) {
+      entry.reported = true;
       invalid.add(new InvalidEntry(key, entry.value, entry.invalidReason));
     }
     return entry.instance;
@@ -924,8 +928,10 @@ public final class FakeRegistry implements Registry {
         }
       }
     }
-    store.put(key, new Entry(value, leaseId, previous == null ? revision : previous.createRevision, revision,
-        after, invalidReason));
+    Entry written = new Entry(value, leaseId, previous == null ? revision : previous.createRevision, revision,
+        after, invalidReason);
+    written.reported = invalidReason != null && !closed; // reported above, when written
+    store.put(key, written);
     if (leaseId != 0) {
       leases.get(leaseId).keys.add(key);
     }
@@ -1057,6 +1063,8 @@ public final class FakeRegistry implements Registry {
     /** The value decoded once when written: the instance, or null with the reason it is not one. */
     final ServiceInstance instance;
     final String invalidReason;
+    /** Whether the invalid-entry listener has heard of this value (once per key and revision). */
+    boolean reported;
 
     Entry(String value, long leaseId, long createRevision, long modRevision, ServiceInstance instance,
         String invalidReason) {
@@ -1132,11 +1140,21 @@ public final class FakeRegistry implements Registry {
     if (expiryCheckInterval.isZero()) {
       return expiry;
     }
+    Duration between = Duration.between(clock.start(), expiry);
+    if (between.getSeconds() >= LONG_NANOS_SECONDS || expiryCheckInterval.getSeconds() >= LONG_NANOS_SECONDS) {
+      // a TTL of up to etcd's 285 years, years after the clock started: past what a long of nanoseconds holds
+      Duration checks = expiryCheckInterval.multipliedBy(between.dividedBy(expiryCheckInterval));
+      Instant check = clock.start().plus(checks);
+      return check.isBefore(expiry) ? check.plus(expiryCheckInterval) : check;
+    }
     long interval = expiryCheckInterval.toNanos();
-    long since = Duration.between(clock.start(), expiry).toNanos();
+    long since = between.toNanos();
     long checks = Math.floorDiv(since, interval) + (Math.floorMod(since, interval) == 0 ? 0 : 1);
     return clock.start().plusNanos(checks * interval);
   }
+
+  /** Below this many seconds, two durations' sum in nanoseconds fits in a long. */
+  private static final long LONG_NANOS_SECONDS = 4_000_000_000L;
 
   /** One expiry check of the lessor, at {@link #due}: removes the leases that ran out by then. */
   private final class Check {
@@ -1982,7 +2000,10 @@ public final class FakeRegistry implements Registry {
       return this;
     }
 
-    /** Told about entries that listings skip because their value is not an instance. */
+    /**
+     * Told about entries that listings and watches skip because their value is not an instance, once
+     * per key and modification revision (when written; a later write of a bad value is told again).
+     */
     public Builder withInvalidEntryListener(InvalidEntryListener listener) {
       this.invalidEntryListener = Validation.requireNonNull(listener, "invalidEntryListener");
       return this;

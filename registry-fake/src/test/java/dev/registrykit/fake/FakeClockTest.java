@@ -105,4 +105,16 @@ class FakeClockTest {
     }
     assertThat(clock.queuedTimers()).as("timers held after 10,000 register/close").isLessThan(1_000);
   }
+
+  @Test
+  void anAdvancePastTheLastInstantIsRefusedNamingTheLimit() {
+    assertThatThrownBy(() -> clock.advance(Duration.ofSeconds(Long.MAX_VALUE)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("duration must not move the clock past " + Instant.MAX + " but was: PT2562047788015215H30M7S");
+    assertThatThrownBy(() -> clock.advance(Duration.between(Instant.EPOCH, Instant.MAX)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(clock.instant()).as("unmoved").isEqualTo(FakeClock.DEFAULT_START);
+    clock.advance(Duration.ofDays(365L * 1000));
+    assertThat(clock.instant()).isEqualTo(FakeClock.DEFAULT_START.plus(Duration.ofDays(365L * 1000)));
+  }
 }

@@ -1,8 +1,10 @@
 package dev.registrykit.junit;
 
 import dev.registrykit.Candidacy;
+import dev.registrykit.InvalidEntry;
 import dev.registrykit.Registration;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What a test can do to the store behind the injected registry, the same way on the fake and on
@@ -92,4 +94,11 @@ public interface RegistryBackend {
    * @param ttl the lease TTL, whole seconds
    */
   Candidacy campaignFromAnotherClient(String election, String candidateId, Duration ttl);
+
+  /**
+   * What the injected registry has told its {@link dev.registrykit.InvalidEntryListener} so far, in
+   * the order it was told: the values that listings and watches skipped, each reported once per key
+   * and modification revision.
+   */
+  List<InvalidEntry> invalidEntries();
 }

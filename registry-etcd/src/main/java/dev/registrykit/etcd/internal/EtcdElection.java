@@ -5,6 +5,7 @@ import dev.registrykit.CandidacyState;
 import dev.registrykit.Election;
 import dev.registrykit.Leader;
 import dev.registrykit.LeaderListener;
+import dev.registrykit.RegistryClosedException;
 import dev.registrykit.Subscription;
 import dev.registrykit.internal.Validation;
 import io.etcd.jetcd.ByteSequence;
@@ -77,6 +78,7 @@ public final class EtcdElection implements Election {
   public Candidacy campaign(String candidateId, Duration ttl) {
     Validation.requireName("candidateId", candidateId);
     Validation.requireTtl(ttl);
+    checkOpen("campaign");
     watch();
     String operation = "campaign " + candidateId + " in " + name;
     LeaseKeeper.Leased leased = LeaseKeeper.grantAndPut(context, ttl, lease -> context.client().getKVClient().put(
@@ -107,6 +109,7 @@ public final class EtcdElection implements Election {
 
   @Override
   public Optional<Leader> leader() {
+    checkOpen("leader");
     decide(list("leader of " + name));
     synchronized (this) {
       return current;
@@ -116,6 +119,7 @@ public final class EtcdElection implements Election {
   @Override
   public Subscription observe(LeaderListener listener) {
     Validation.requireNonNull(listener, "listener");
+    checkOpen("observe");
     watch();
     decide(list("observe " + name));
     Observer observer = new Observer(listener);
@@ -294,8 +298,21 @@ public final class EtcdElection implements Election {
     candidacies.add(candidacy);
   }
 
-  /** Resigns every candidacy and stops watching. */
+  /**
+   * An election kept from before its registry closed refuses calls as the registry does, before they
+   * reach the registry's stopped threads.
+   */
+  private synchronized void checkOpen(String operation) {
+    if (closed) {
+      throw new RegistryClosedException(operation + " refused: this EtcdRegistry is closed");
+    }
+  }
+
+  /** Refuses later calls, resigns every candidacy and stops watching. */
   public void close() {
+    synchronized (this) {
+      closed = true;
+    }
     for (EtcdCandidacy candidacy : candidacies) {
       try {
         candidacy.close();
@@ -307,7 +324,6 @@ public final class EtcdElection implements Election {
       observer.close();
     }
     synchronized (this) {
-      closed = true;
       if (watcher != null) {
         watcher.close();
         watcher = null;

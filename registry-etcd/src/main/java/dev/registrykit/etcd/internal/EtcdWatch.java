@@ -165,6 +165,7 @@ public final class EtcdWatch implements Subscription {
         }
       }
     }
+    context.listed(prefix, listing.getKvs());
     events.sort(Comparator.comparingLong(RegistryEvent::revision)); // stable: ties stay in key order
     cache.clear();
     cache.putAll(seen);
@@ -207,9 +208,12 @@ public final class EtcdWatch implements Subscription {
           cache.remove(key); // overwritten with something that is not an instance
           emit(new RegistryEvent.Removed(before.instance, revision));
         }
-      } else if (event.getEventType() == WatchEvent.EventType.DELETE && before != null) {
-        cache.remove(key);
-        emit(new RegistryEvent.Removed(before.instance, revision));
+      } else if (event.getEventType() == WatchEvent.EventType.DELETE) {
+        context.deleted(key);
+        if (before != null) {
+          cache.remove(key);
+          emit(new RegistryEvent.Removed(before.instance, revision));
+        }
       }
     }
     lastRevision = highest;

@@ -1,7 +1,6 @@
 package dev.registrykit.etcd.internal;
 
 import dev.registrykit.InvalidEntry;
-import dev.registrykit.InvalidEntryListener;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.Recovery;
 import dev.registrykit.internal.InstanceCodec;
@@ -9,6 +8,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,7 +22,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param defaultTtl           the TTL of register(instance)
  * @param callTimeout          the bound of every blocking call
  * @param recovery             what to do with lost registrations
- * @param invalidEntryListener told (and the log too) of values that are not instances
+ * @param invalidEntries       tells the listener (and the log) of values that are not instances, once
+ *                             per key and revision
  * @param scheduler            runs keep-alive ticks and recovery attempts
  * @param events               calls listeners, one at a time, in order
  * @param calls                waits on futures and translates failures
@@ -36,7 +37,7 @@ public record RegistryContext(
     Duration defaultTtl,
     Duration callTimeout,
     Recovery recovery,
-    InvalidEntryListener invalidEntryListener,
+    InvalidEntryReports invalidEntries,
     ScheduledExecutorService scheduler,
     ExecutorService events,
     Calls calls,
@@ -48,11 +49,23 @@ public record RegistryContext(
     String key = kv.getKey().toString(StandardCharsets.UTF_8);
     String value = kv.getValue().toString(StandardCharsets.UTF_8);
     try {
-      return Optional.of(InstanceCodec.decode(namespace, key, value));
+      ServiceInstance instance = InstanceCodec.decode(namespace, key, value);
+      invalidEntries.forget(key);
+      return Optional.of(instance);
     } catch (InstanceCodec.InvalidValueException e) {
       String shown = value.length() > 512 ? value.substring(0, 512) + "…" : value;
-      invalidEntryListener.invalidEntry(new InvalidEntry(key, shown, e.getMessage()));
+      invalidEntries.invalid(new InvalidEntry(key, shown, e.getMessage()), kv.getModRevision());
       return Optional.empty();
     }
+  }
+
+  /** A listing of {@code prefix} returned {@code kvs}: the bad keys it no longer has are forgotten. */
+  public void listed(String prefix, List<KeyValue> kvs) {
+    invalidEntries.listed(prefix, kvs);
+  }
+
+  /** {@code key} was deleted: its bad value, if it had one, is forgotten. */
+  public void deleted(String key) {
+    invalidEntries.forget(key);
   }
 }

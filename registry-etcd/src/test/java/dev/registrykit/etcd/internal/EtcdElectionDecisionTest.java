@@ -29,7 +29,7 @@ class EtcdElectionDecisionTest {
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   private final ExecutorService events = Executors.newSingleThreadExecutor();
   private final RegistryContext context = new RegistryContext(null, "/services", Duration.ofSeconds(30),
-      Duration.ofSeconds(5), Recovery.disabled(), entry -> { }, scheduler, events,
+      Duration.ofSeconds(5), Recovery.disabled(), new InvalidEntryReports(entry -> { }), scheduler, events,
       new Calls(Duration.ofSeconds(5), "nowhere"), new Connectivity(null, Runnable::run),
       new RateLimitedLog.PerMessage(LoggerFactory.getLogger(EtcdElectionDecisionTest.class), Duration.ofSeconds(10)));
   private final EtcdElection election = new EtcdElection(context, "migrations");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.RegistrationConfig;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,11 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.xml.sax.InputSource;
 
 /**
  * What the README says, checked against the code without needing etcd: every Java snippet is a
@@ -43,20 +48,65 @@ class ReadmeTextTest {
 
     assertThat(readme).as("README java snippets").isNotEmpty();
     assertThat(regions.keySet()).as("tagged regions").containsAll(readme.keySet());
-    readme.forEach((name, code) -> assertThat(code).as("README snippet " + name).isEqualTo(regions.get(name)));
+    readme.forEach((name, code) -> assertThat(withoutImports(code)).as("README snippet " + name)
+        .isEqualTo(regions.get(name)));
+  }
+
+  /**
+   * A newcomer pastes a snippet and needs its imports: each snippet starts with exactly the imports
+   * of its compiled source that its code uses, in the source's order, then a blank line.
+   */
+  @Test
+  void everyJavaSnippetStartsWithTheImportsItsCodeUses() throws IOException {
+    Map<String, List<String>> sourceImports = regionImports();
+    readmeSnippets().forEach((name, code) -> {
+      String body = withoutImports(code);
+      List<String> needed = sourceImports.get(name).stream().filter(line -> uses(body, line)).toList();
+      List<String> imports = code.lines().takeWhile(line -> !line.isEmpty()).toList();
+      assertThat(needed).as("imports snippet " + name + " needs").isNotEmpty();
+      assertThat(imports).as("README snippet " + name + "'s imports").containsExactlyElementsOf(needed);
+      assertThat(code).as("README snippet " + name).startsWith(String.join("\n", needed) + "\n\n");
+    });
   }
 
   @Test
   void theFakeQuickStartIsALeaseExpiryTestInTenLines() throws IOException {
-    assertThat(readmeSnippets().get("fake-quick-start").lines()).hasSize(10);
+    assertThat(withoutImports(readmeSnippets().get("fake-quick-start")).lines()).hasSize(10);
+  }
+
+  /**
+   * Debian's Maven 3.8 in an empty project compiles for Java 5-8 and runs surefire 2.12.4, which
+   * does not see JUnit 5 (0 tests, BUILD SUCCESS): the snippet is a consumer's whole build section,
+   * with the release and the plugin versions of registrykit's own build, and the surefire reporter that
+   * keeps the [fake]/[etcd] names in the XML reports.
+   */
+  @Test
+  void theMavenSnippetIsACompleteConsumerBuildWithRegistrykitsPluginVersions() throws Exception {
+    Element snippet = xml("<project>" + mavenSnippet() + "</project>");
+    Element parent = xml(Files.readString(Path.of("..", "pom.xml")));
+
+    assertThat(text(snippet, "properties", "maven.compiler.release"))
+        .isEqualTo(text(parent, "properties", "maven.compiler.release")).isEqualTo("17");
+    Map<String, Element> plugins = plugins(single(snippet, "build", "plugins"));
+    Map<String, Element> managed = plugins(single(parent, "build", "pluginManagement", "plugins"));
+    assertThat(plugins).containsOnlyKeys("maven-compiler-plugin", "maven-surefire-plugin");
+    plugins.forEach((artifact, plugin) -> {
+      assertThat(text(plugin, "groupId")).isEqualTo("org.apache.maven.plugins");
+      assertThat(text(plugin, "version")).as(artifact + "'s version, as registrykit's build")
+          .isEqualTo(text(managed.get(artifact), "version"));
+    });
+    assertThat(Integer.parseInt(text(plugins.get("maven-surefire-plugin"), "version").split("\\.")[0]))
+        .as("surefire 3 runs JUnit 5 without any other setting").isGreaterThanOrEqualTo(3);
+    Element reporter = single(plugins.get("maven-surefire-plugin"), "configuration", "statelessTestsetReporter");
+    Element ours = single(managed.get("maven-surefire-plugin"), "configuration", "statelessTestsetReporter");
+    assertThat(reporter.getAttribute("implementation")).isEqualTo(ours.getAttribute("implementation"));
+    assertThat(text(reporter, "usePhrasedTestCaseMethodName")).isEqualTo(text(ours, "usePhrasedTestCaseMethodName"))
+        .isEqualTo("true");
   }
 
   @Test
   void theMavenCoordinatesAreThoseOfTheBom() throws IOException {
-    Matcher block = Pattern.compile("<!-- snippet: maven[^>]*-->\\n```xml\\n(.*?)```", Pattern.DOTALL)
-        .matcher(Files.readString(README));
-    assertThat(block.find()).as("the README's maven snippet").isTrue();
-    String snippet = block.group(1);
+    String snippet = mavenSnippet();
     String bom = Files.readString(Path.of("..", "registrykit-bom", "pom.xml"));
     String version = between(bom, "<version>", "</version>");
 
@@ -141,6 +191,83 @@ class ReadmeTextTest {
   }
 
   // ------------------------------------------------------------------------------ parsing
+
+  private static String mavenSnippet() throws IOException {
+    Matcher block = Pattern.compile("<!-- snippet: maven[^>]*-->\\n```xml\\n(.*?)```", Pattern.DOTALL)
+        .matcher(Files.readString(README));
+    assertThat(block.find()).as("the README's maven snippet").isTrue();
+    return block.group(1);
+  }
+
+  private static Element xml(String text) throws Exception {
+    return DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(new InputSource(new StringReader(text))).getDocumentElement();
+  }
+
+  /** The one child element down {@code path}. */
+  private static Element single(Element from, String... path) {
+    Element current = from;
+    for (String name : path) {
+      List<Element> found = children(current, name);
+      assertThat(found).as("<" + name + "> in <" + current.getTagName() + ">").hasSize(1);
+      current = found.get(0);
+    }
+    return current;
+  }
+
+  private static String text(Element from, String... path) {
+    return single(from, path).getTextContent().strip();
+  }
+
+  private static List<Element> children(Element parent, String name) {
+    List<Element> found = new ArrayList<>();
+    for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
+      if (node instanceof Element element && element.getTagName().equals(name)) {
+        found.add(element);
+      }
+    }
+    return found;
+  }
+
+  private static Map<String, Element> plugins(Element plugins) {
+    Map<String, Element> byArtifact = new LinkedHashMap<>();
+    children(plugins, "plugin").forEach(plugin -> byArtifact.put(text(plugin, "artifactId"), plugin));
+    return byArtifact;
+  }
+
+  /** A snippet's code after its imports (and the blank line after them). */
+  static String withoutImports(String snippet) {
+    List<String> lines = snippet.lines().toList();
+    int start = 0;
+    while (start < lines.size() && lines.get(start).startsWith("import ")) {
+      start++;
+    }
+    if (start > 0 && start < lines.size() && lines.get(start).isEmpty()) {
+      start++;
+    }
+    return String.join("\n", lines.subList(start, lines.size()));
+  }
+
+  /** Whether {@code code} uses what the import line brings in: its simple name, or its static member. */
+  private static boolean uses(String code, String importLine) {
+    String imported = importLine.substring(0, importLine.length() - 1); // without ';'
+    String name = imported.substring(imported.lastIndexOf('.') + 1);
+    return Pattern.compile("\\b" + Pattern.quote(name) + "\\b").matcher(code).find();
+  }
+
+  /** The import lines of the source file of each tagged region. */
+  static Map<String, List<String>> regionImports() throws IOException {
+    Map<String, List<String>> imports = new LinkedHashMap<>();
+    Pattern region = Pattern.compile("// tag::([a-z-]+)\\[\\]");
+    try (Stream<Path> files = Files.list(SOURCES)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        String text = Files.readString(file);
+        List<String> lines = text.lines().filter(line -> line.startsWith("import ")).toList();
+        region.matcher(text).results().forEach(match -> imports.put(match.group(1), lines));
+      }
+    }
+    return imports;
+  }
 
   private static final Pattern README_SNIPPET =
       Pattern.compile("<!-- snippet: ([a-z-]+)[^>]*-->\\n```java\\n(.*?)```", Pattern.DOTALL);

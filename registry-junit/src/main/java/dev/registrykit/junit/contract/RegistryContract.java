@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.registrykit.Candidacy;
 import dev.registrykit.Election;
+import dev.registrykit.InvalidEntry;
 import dev.registrykit.Leader;
 import dev.registrykit.Registration;
 import dev.registrykit.RegistrationState;
@@ -732,5 +733,97 @@ public abstract class RegistryContract {
   public static long testCount() {
     return Arrays.stream(RegistryContract.class.getDeclaredMethods())
         .filter(method -> method.isAnnotationPresent(Test.class)).count();
+  }
+
+  // ------------------------------------------------------------------------------ limits, closed elections, invalid entries
+
+  @Test
+  public void rejectsATtlAboveEtcdsMaximumAtTheCallSite(Registry registry) {
+    Election election = registry.election("migrations");
+    for (Duration tooLong : List.of(Duration.ofSeconds(9_000_000_001L), Duration.ofDays(300 * 365L),
+        Duration.ofSeconds(Long.MAX_VALUE))) {
+      String message = "ttl must be at most PT2500000H (9000000000 s, etcd's maximum lease TTL) but was: " + tooLong;
+      assertThatThrownBy(() -> registry.register(ORDERS_1, tooLong))
+          .isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+      assertThatThrownBy(() -> election.campaign("a", tooLong))
+          .isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+    }
+    assertThat(registry.allInstances()).as("nothing half-written").isEmpty();
+    assertThat(election.leader()).as("no candidate half-made").isEmpty();
+  }
+
+  @Test
+  public void theLongestTtlEtcdGrantsIsGranted(Registry registry, RegistryTime time) {
+    Duration longest = Duration.ofSeconds(9_000_000_000L);
+
+    Registration registration = registry.register(ORDERS_1, longest);
+    Candidacy candidacy = registry.election("migrations").campaign("a", longest);
+
+    assertThat(registration.ttl()).isEqualTo(longest);
+    assertThat(registration).isActive();
+    assertThat(registry.instances("orders")).containsExactly(ORDERS_1);
+    assertThat(candidacy.ttl()).isEqualTo(longest);
+    time.eventually(() -> assertThat(candidacy).isLeading());
+    registration.close();
+    candidacy.close();
+    assertThat(registry.instances("orders")).isEmpty();
+  }
+
+  @Test
+  public void anElectionObtainedBeforeTheRegistryClosedRefusesLaterCalls(Registry registry) {
+    Election election = registry.election("migrations");
+
+    registry.close();
+
+    String refused = " refused: this " + registry.getClass().getSimpleName() + " is closed";
+    assertThatThrownBy(() -> election.campaign("a", LONG_TTL))
+        .isInstanceOf(RegistryClosedException.class).hasMessage("campaign" + refused);
+    assertThatThrownBy(election::leader)
+        .isInstanceOf(RegistryClosedException.class).hasMessage("leader" + refused);
+    assertThatThrownBy(() -> election.observe(leader -> { }))
+        .isInstanceOf(RegistryClosedException.class).hasMessage("observe" + refused);
+  }
+
+  @Test
+  public void anInvalidValueIsReportedOncePerKeyAndRevision(Registry registry, RegistryBackend backend,
+      RegistryTime time) {
+    String broken = backend.namespace() + "/orders/broken";
+    String partial = backend.namespace() + "/orders/partial";
+    backend.putRaw("orders", "broken", "{not json");
+    backend.putRaw("orders", "partial", "{\"Id\":\"partial\",\"Name\":\"orders\"}");
+
+    registry.instances("orders");
+    registry.allInstances();
+    registry.services();
+    RecordingListener events = watch(registry, "orders");
+    registry.instances("orders");
+    assertThat(backend.invalidEntries()).extracting(InvalidEntry::key).containsExactlyInAnyOrder(broken, partial);
+
+    backend.putRaw("orders", "broken", "{not json"); // the same bad value again, at a later revision
+    time.eventually(() -> assertThat(backend.invalidEntries()).extracting(InvalidEntry::key)
+        .containsExactlyInAnyOrder(broken, partial, broken));
+    registry.instances("orders");
+    registry.allInstances();
+
+    backend.putRaw("orders", "partial", "{\"Id\":\"partial\",\"Name\":\"orders\",\"Address\":\"http://h:1\"}");
+    registry.instances("orders");
+    backend.putRaw("orders", "partial", "{\"Id\":\"partial\"}"); // fixed, then broken again
+    time.eventually(() -> assertThat(events.events()).hasSize(2));
+    registry.instances("orders");
+    time.eventually(() -> assertThat(backend.invalidEntries()).extracting(InvalidEntry::key)
+        .containsExactlyInAnyOrder(broken, partial, broken, partial));
+    registry.allInstances();
+    assertThat(backend.invalidEntries()).hasSize(4);
+  }
+
+  @Test
+  public void readsAByteOrderMarkAndAnInternationalHostAsTheDotNetSideWritesThem(Registry registry,
+      RegistryBackend backend) {
+    backend.putRaw("orders", "i-1", "\uFEFF{\"Id\":\"i-1\",\"Name\":\"orders\",\"Address\":\"http://10.0.0.1:5000\"}");
+    backend.putRaw("orders", "i-2", "{\"Id\":\"i-2\",\"Name\":\"orders\",\"Address\":\"http://h\\u00E9te:5000/\"}");
+
+    assertThat(registry.instances("orders"))
+        .containsExactly(ORDERS_1, ServiceInstance.of("orders", "i-2", "http://h\u00E9te:5000/"));
+    assertThat(backend.invalidEntries()).isEmpty();
   }
 }

@@ -5,6 +5,7 @@ import dev.registrykit.internal.InstanceCodec;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.RegistryBackend;
 import dev.registrykit.Candidacy;
+import dev.registrykit.InvalidEntry;
 import dev.registrykit.Registration;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.options.CompactOption;
@@ -27,10 +28,14 @@ final class EtcdBackend implements RegistryBackend {
   private final DefaultEtcdHandle etcd;
   private final List<CuttableProxy> proxies;
   private final Duration callTimeout;
+  private final List<InvalidEntry> invalidEntries;
   private EtcdRegistry anotherClient; // guarded by this
 
-  EtcdBackend(EtcdRegistry registry, DefaultEtcdHandle etcd, List<CuttableProxy> proxies, Duration callTimeout) {
+  /** {@code invalidEntries}: the list {@code registry}'s invalid-entry listener adds to. */
+  EtcdBackend(EtcdRegistry registry, DefaultEtcdHandle etcd, List<CuttableProxy> proxies, Duration callTimeout,
+      List<InvalidEntry> invalidEntries) {
     this.registry = registry;
+    this.invalidEntries = invalidEntries;
     this.etcd = etcd;
     this.proxies = List.copyOf(proxies);
     this.callTimeout = callTimeout;
@@ -143,5 +148,10 @@ final class EtcdBackend implements RegistryBackend {
     if (made != null) {
       made.close();
     }
+  }
+
+  @Override
+  public List<InvalidEntry> invalidEntries() {
+    return List.copyOf(invalidEntries);
   }
 }

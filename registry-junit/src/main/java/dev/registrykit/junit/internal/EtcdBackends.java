@@ -1,6 +1,10 @@
 package dev.registrykit.junit.internal;
 
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.PullImageResultCallback;
+import com.github.dockerjava.api.exception.NotFoundException;
 import java.io.File;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -9,10 +13,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.utility.DockerImageName;
 
 /**
  * Decides where etcd comes from. {@code registrykit.etcd.backend} forces one; else, in this order:
@@ -20,13 +27,15 @@ import org.testcontainers.DockerClientFactory;
  *   <li>the endpoints the user gave ({@code REGISTRYKIT_ETCD_ENDPOINTS} or {@code
  *       -Dregistrykit.etcd.endpoints}): setting them says which etcd to use, so they win even where
  *       Docker runs, and Docker is not even asked;</li>
- *   <li>a container, when Docker answers;</li>
+ *   <li>a container, when Docker answers and has the image or pulls it at once (one pull, bounded by
+ *       {@link #PULL_BOUND}, not Testcontainers' minutes of retries);</li>
  *   <li>an etcd binary ({@code -Dregistrykit.etcd.binary}, else {@code etcd} on the {@code PATH})
  *       run as a process;</li>
  *   <li>nothing, with the reason and how to get Docker or etcd.</li>
  * </ol>
- * The probes (is Docker there, where is the binary) are parameters of {@link #choose(String,
- * Settings, BooleanSupplier, Supplier)}, so every branch can be tested on any machine.
+ * The probes (is Docker there, has it the image, where is the binary) are parameters of {@link
+ * #choose(String, Settings, BooleanSupplier, Function, Supplier)}, so every branch can be tested on any
+ * machine.
  */
 final class EtcdBackends {
 
@@ -62,40 +71,106 @@ final class EtcdBackends {
     }
   }
 
+  /** How long Docker may take to pull a missing image before the choice gives up on containers. */
+  static final Duration PULL_BOUND = Duration.ofSeconds(60);
+
   /** The choice for this JVM: its settings, its Docker, its {@code PATH}. */
   static Choice choose(String image) {
-    return choose(image, Settings.SYSTEM, EtcdBackends::dockerAvailable,
+    return choose(image, Settings.SYSTEM, EtcdBackends::dockerAvailable, EtcdBackends::imageProblem,
         () -> binary(Settings.SYSTEM, System.getenv("PATH")));
   }
 
+  /** {@link #choose(String, Settings, BooleanSupplier, Function, Supplier)} where every image can be had. */
+  static Choice choose(String image, Settings settings, BooleanSupplier dockerAvailable,
+      Supplier<Optional<Path>> etcdBinary) {
+    return choose(image, settings, dockerAvailable, any -> Optional.empty(), etcdBinary);
+  }
+
   /**
-   * The choice from {@code settings}, asking {@code dockerAvailable} and {@code etcdBinary} only
-   * when it gets that far.
+   * The choice from {@code settings}, asking {@code dockerAvailable}, {@code imageProblem} (empty when
+   * Docker has the image or pulled it, else why not) and {@code etcdBinary} only when it gets that far.
+   * Where Docker runs but cannot have the image (no registry access), {@code auto} goes on to the
+   * binary, and a forced {@code container} fails at once, naming the image and the ways out, instead of
+   * retrying the pull for minutes.
    *
    * @throws IllegalArgumentException if {@code registrykit.etcd.backend} or the endpoints are malformed
    */
   static Choice choose(String image, Settings settings, BooleanSupplier dockerAvailable,
-      Supplier<Optional<Path>> etcdBinary) {
+      Function<String, Optional<String>> imageProblem, Supplier<Optional<Path>> etcdBinary) {
     String forced = settings.value(Settings.BACKEND).map(v -> v.toLowerCase(Locale.ROOT)).orElse("auto");
     return switch (forced) {
-      case "auto" -> external(settings)
-          .or(() -> dockerAvailable.getAsBoolean() ? Optional.of(container(image)) : Optional.empty())
-          .or(() -> etcdBinary.get().map(EtcdBackends::process))
-          .orElseGet(() -> Choice.none("No etcd to test against: " + Settings.envName(Settings.ENDPOINTS)
-              + " is not set, Docker is not available, and no etcd binary was found (" + binaryHint(settings)
-              + "). To get one, " + HOW_TO_GET_DOCKER + ", or " + HOW_TO_GET_ETCD + ", or " + HOW_TO_USE_YOURS
-              + "."));
+      case "auto" -> {
+        Optional<Choice> external = external(settings);
+        if (external.isPresent()) {
+          yield external.get();
+        }
+        boolean docker = dockerAvailable.getAsBoolean();
+        Optional<String> noImage = docker ? imageProblem.apply(image) : Optional.empty();
+        if (docker && noImage.isEmpty()) {
+          yield container(image);
+        }
+        yield etcdBinary.get().map(EtcdBackends::process).orElseGet(() -> Choice.none(noImage
+            .map(problem -> noImage(image, problem) + " No etcd binary was found either (" + binaryHint(settings)
+                + ").")
+            .orElseGet(() -> "No etcd to test against: " + Settings.envName(Settings.ENDPOINTS)
+                + " is not set, Docker is not available, and no etcd binary was found (" + binaryHint(settings)
+                + "). To get one, " + HOW_TO_GET_DOCKER + ", or " + HOW_TO_GET_ETCD + ", or " + HOW_TO_USE_YOURS
+                + ".")));
+      }
       case "external" -> external(settings).orElseGet(() -> Choice.none(Settings.BACKEND
           + "=external but neither -D" + Settings.ENDPOINTS + " nor " + Settings.envName(Settings.ENDPOINTS)
           + " is set: set one to the etcd to use, such as http://127.0.0.1:2379."));
-      case "container" -> dockerAvailable.getAsBoolean() ? container(image) : Choice.none(Settings.BACKEND
+      case "container" -> !dockerAvailable.getAsBoolean() ? Choice.none(Settings.BACKEND
           + "=container but Docker is not available: " + HOW_TO_GET_DOCKER + ", or unset " + Settings.BACKEND
-          + " to use an etcd binary or " + Settings.envName(Settings.ENDPOINTS) + ".");
+          + " to use an etcd binary or " + Settings.envName(Settings.ENDPOINTS) + ".")
+          : imageProblem.apply(image).map(problem -> Choice.none(noImage(image, problem)))
+              .orElseGet(() -> container(image));
       case "process" -> etcdBinary.get().map(EtcdBackends::process).orElseGet(() -> Choice.none(Settings.BACKEND
           + "=process but no etcd binary was found (" + binaryHint(settings) + "): " + HOW_TO_GET_ETCD + "."));
       default -> throw new IllegalArgumentException(Settings.BACKEND
           + " must be one of auto, container, process, external but was: \"" + forced + "\"");
     };
+  }
+
+  /** Docker runs but has not got {@code image}: which image, why, and the ways out. */
+  private static String noImage(String image, String problem) {
+    return "Docker cannot run etcd: the image " + image + " is not in Docker and could not be pulled (" + problem
+        + "). Without access to its registry, use a local etcd image: build or load one (scripts/provision.sh in "
+        + "registrykit's sources builds one) and name it with " + Settings.envName(Settings.IMAGE) + " or -D"
+        + Settings.IMAGE + "; or run etcd from its binary (" + Settings.envName(Settings.BACKEND) + "=process): "
+        + HOW_TO_GET_ETCD + "; or " + HOW_TO_USE_YOURS + ".";
+  }
+
+  /**
+   * Empty when Docker has {@code image} or pulls it within {@link #PULL_BOUND}; else why not, in
+   * Docker's words. One pull, without Testcontainers' retries, which go on for minutes where no
+   * registry can be reached.
+   */
+  static Optional<String> imageProblem(String image) {
+    DockerClient docker = DockerClientFactory.instance().client();
+    try {
+      docker.inspectImageCmd(image).exec();
+      return Optional.empty();
+    } catch (NotFoundException e) {
+      // pulled below
+    } catch (RuntimeException e) {
+      return Optional.of("Docker said: " + e.getMessage());
+    }
+    DockerImageName name = DockerImageName.parse(image);
+    try (PullImageResultCallback pull = docker.pullImageCmd(name.getUnversionedPart())
+        .withTag(name.getVersionPart()).exec(new PullImageResultCallback())) {
+      if (!pull.awaitCompletion(PULL_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+        return Optional.of("the pull did not finish within " + PULL_BOUND.toSeconds() + " s");
+      }
+      docker.inspectImageCmd(image).exec();
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted while pulling");
+    } catch (IOException | RuntimeException e) {
+      String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+      return Optional.of("Docker said: " + said);
+    }
   }
 
   private static Choice container(String image) {

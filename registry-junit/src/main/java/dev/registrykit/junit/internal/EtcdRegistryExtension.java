@@ -1,5 +1,6 @@
 package dev.registrykit.junit.internal;
 
+import dev.registrykit.InvalidEntry;
 import dev.registrykit.Registry;
 import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.etcd.Recovery;
@@ -11,6 +12,7 @@ import dev.registrykit.junit.RegistryTime;
 import io.etcd.jetcd.Client;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.UUID;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -176,14 +178,16 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
     String namespace = "/registrykit-test/" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     EtcdResource.Connection connection = etcd.takeConnection();
     Duration callTimeout = Duration.ofMillis(Math.round(CALL_TIMEOUT.toMillis() * Settings.timeScale()));
+    List<InvalidEntry> invalidEntries = new CopyOnWriteArrayList<>();
     EtcdRegistry registry = EtcdRegistry.builder()
         .withClient(connection.client)
         .withNamespace(namespace)
         .withRecovery(Recovery.withBackoff(Duration.ofMillis(50), Duration.ofSeconds(1)))
         .withCallTimeout(callTimeout)
+        .withInvalidEntryListener(invalidEntries::add)
         .build();
     return new TestRegistry(registry, etcd, connection, new EtcdRegistryTime(registry, Settings.timeScale()),
-        new EtcdBackend(registry, handle, connection.proxies, callTimeout));
+        new EtcdBackend(registry, handle, connection.proxies, callTimeout, invalidEntries));
   }
 
   private EtcdResource etcd(ExtensionContext context) {

@@ -1,6 +1,7 @@
 package dev.registrykit.junit.internal;
 
 import dev.registrykit.Candidacy;
+import dev.registrykit.InvalidEntry;
 import dev.registrykit.Registration;
 import dev.registrykit.fake.FakeRegistry;
 import dev.registrykit.fake.Fault;
@@ -8,6 +9,7 @@ import dev.registrykit.fake.InjectedFault;
 import dev.registrykit.internal.InstanceCodec;
 import dev.registrykit.junit.RegistryBackend;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * {@link RegistryBackend} on the fake: raw writes through putRaw, a cut connection as {@code
@@ -17,11 +19,14 @@ import java.time.Duration;
 final class FakeBackend implements RegistryBackend {
 
   private final FakeRegistry registry;
+  private final List<InvalidEntry> invalidEntries;
   private InjectedFault outage;
   private InjectedFault down;
 
-  FakeBackend(FakeRegistry registry) {
+  /** {@code invalidEntries}: the list {@code registry}'s invalid-entry listener adds to. */
+  FakeBackend(FakeRegistry registry, List<InvalidEntry> invalidEntries) {
     this.registry = registry;
+    this.invalidEntries = invalidEntries;
   }
 
   @Override
@@ -92,5 +97,10 @@ final class FakeBackend implements RegistryBackend {
   @Override
   public Candidacy campaignFromAnotherClient(String election, String candidateId, Duration ttl) {
     return registry.campaignFromAnotherClient(election, candidateId, ttl);
+  }
+
+  @Override
+  public List<InvalidEntry> invalidEntries() {
+    return List.copyOf(invalidEntries);
   }
 }

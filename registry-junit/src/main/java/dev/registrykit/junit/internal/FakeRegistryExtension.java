@@ -1,5 +1,6 @@
 package dev.registrykit.junit.internal;
 
+import dev.registrykit.InvalidEntry;
 import dev.registrykit.Registry;
 import dev.registrykit.fake.FakeClock;
 import dev.registrykit.fake.FakeRegistry;
@@ -8,6 +9,7 @@ import dev.registrykit.junit.RegistryBackend;
 import dev.registrykit.junit.RegistryTime;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -57,12 +59,14 @@ public final class FakeRegistryExtension extends InjectingExtension {
 
   private static FakeResource create(ExtensionContext context) {
     FakeRegistryTest settings = Annotations.find(context, FakeRegistryTest.class).orElse(DEFAULTS);
+    List<InvalidEntry> invalidEntries = new CopyOnWriteArrayList<>();
     FakeRegistry registry = FakeRegistry.builder()
         .withMinimumTtl(positive("minimumTtlSeconds", settings.minimumTtlSeconds(), Duration::ofSeconds))
         .withExpiryCheckInterval(positive("expiryCheckIntervalMillis", settings.expiryCheckIntervalMillis(), Duration::ofMillis))
         .withElectionTimeout(positive("electionTimeoutMillis", settings.electionTimeoutMillis(), Duration::ofMillis))
+        .withInvalidEntryListener(invalidEntries::add)
         .build();
-    return new FakeResource(registry, new FakeRegistryTime(registry), new FakeBackend(registry));
+    return new FakeResource(registry, new FakeRegistryTime(registry), new FakeBackend(registry, invalidEntries));
   }
 
   private static Duration positive(String attribute, long value, java.util.function.LongFunction<Duration> unit) {

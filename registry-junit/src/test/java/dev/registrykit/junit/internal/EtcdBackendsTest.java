@@ -8,10 +8,12 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -264,5 +266,61 @@ class EtcdBackendsTest {
     assertThatThrownBy(() -> Needs.require(false, "Docker", true))
         .isInstanceOf(AssertionFailedError.class)
         .hasMessage("this test needs Docker, and registrykit.etcd.required=true forbids skipping it");
+  }
+
+  // ------------------------------------------------------------------------------ Docker without the image
+
+  private static final String NO_IMAGE = "Docker cannot run etcd: the image example/etcd:v0 is not in Docker and "
+      + "could not be pulled (Docker said: no such host). Without access to its registry, use a local etcd image: "
+      + "build or load one (scripts/provision.sh in registrykit's sources builds one) and name it with "
+      + "REGISTRYKIT_ETCD_IMAGE or -Dregistrykit.etcd.image; or run etcd from its binary "
+      + "(REGISTRYKIT_ETCD_BACKEND=process): install etcd (Debian/Ubuntu: apt-get install etcd-server; elsewhere: "
+      + "https://etcd.io/docs/latest/install/) and put it on the PATH or name it with "
+      + "-Dregistrykit.etcd.binary=/path/to/etcd; or point the tests at an etcd you run with "
+      + "REGISTRYKIT_ETCD_ENDPOINTS=http://host:2379.";
+
+  private static Function<String, Optional<String>> unpullable(List<String> asked) {
+    return image -> {
+      asked.add(image);
+      return Optional.of("Docker said: no such host");
+    };
+  }
+
+  @Test
+  void aForcedContainerWhoseImageCannotBeHadFailsNamingTheImageAndTheWaysOut() {
+    List<String> asked = new ArrayList<>();
+
+    EtcdBackends.Choice choice = EtcdBackends.choose(IMAGE, properties(Settings.BACKEND, "container"), DOCKER,
+        unpullable(asked), binaryNeverAsked());
+
+    assertThat(asked).containsExactly(IMAGE);
+    assertThat(choice.backend()).isEqualTo("none");
+    assertThat(choice.failureMessage()).isEqualTo(NO_IMAGE + FAILING);
+  }
+
+  @Test
+  void automaticallyTheBinaryServesWhereDockerCannotHaveTheImage() {
+    EtcdBackends.Choice choice = EtcdBackends.choose(IMAGE, NOTHING_SET, DOCKER, unpullable(new ArrayList<>()),
+        () -> Optional.of(Path.of("/usr/bin/etcd")));
+
+    assertThat(choice.backend()).isEqualTo("process");
+  }
+
+  @Test
+  void automaticallyWithoutTheImageOrABinaryTheMessageNamesTheImage() {
+    EtcdBackends.Choice choice = EtcdBackends.choose(IMAGE, NOTHING_SET, DOCKER, unpullable(new ArrayList<>()),
+        NO_BINARY);
+
+    assertThat(choice.skipMessage()).isEqualTo(NO_IMAGE + " No etcd binary was found either (none on the PATH, "
+        + "and -Dregistrykit.etcd.binary is not set)." + SKIPPED);
+  }
+
+  @Test
+  void theImageIsNotAskedForWithoutDocker() {
+    EtcdBackends.Choice choice = EtcdBackends.choose(IMAGE, NOTHING_SET, NO_DOCKER, image -> {
+      throw new AssertionError("the image was asked for without Docker");
+    }, () -> Optional.of(Path.of("/usr/bin/etcd")));
+
+    assertThat(choice.backend()).isEqualTo("process");
   }
 }
