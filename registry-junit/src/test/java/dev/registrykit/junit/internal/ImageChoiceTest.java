@@ -6,8 +6,8 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -29,8 +29,8 @@ class ImageChoiceTest {
 
   @Test
   void theAnnotationsImageWinsOverTheProperty() {
-    Assumptions.assumeTrue(LOCAL_IMAGE.equals(System.getenv("REGISTRYKIT_ETCD_IMAGE")),
-        "needs the local image that scripts/provision.sh builds");
+    Needs.require(LOCAL_IMAGE.equals(System.getenv("REGISTRYKIT_ETCD_IMAGE")),
+        "REGISTRYKIT_ETCD_IMAGE=" + LOCAL_IMAGE + ", the local image that scripts/provision.sh builds", Settings.required());
     SEEN.clear();
     System.setProperty("registrykit.fixture", "true");
     System.setProperty(Settings.IMAGE, "registrykit/no-such-image:never");
@@ -46,14 +46,13 @@ class ImageChoiceTest {
 
   @Test
   void thePropertyWinsOverTheEnvironment() {
-    Assumptions.assumeTrue(System.getenv("REGISTRYKIT_ETCD_IMAGE") != null, "needs REGISTRYKIT_ETCD_IMAGE set");
-    System.setProperty(Settings.IMAGE, "example/etcd:from-property");
-    try {
-      assertThat(Settings.get(Settings.IMAGE)).contains("example/etcd:from-property");
-    } finally {
-      System.clearProperty(Settings.IMAGE);
-    }
-    assertThat(Settings.get(Settings.IMAGE)).contains(System.getenv("REGISTRYKIT_ETCD_IMAGE"));
+    Map<String, String> environment = Map.of("REGISTRYKIT_ETCD_IMAGE", "example/etcd:from-environment");
+
+    assertThat(Settings.of(Map.of(Settings.IMAGE, "example/etcd:from-property"), environment).value(Settings.IMAGE))
+        .contains("example/etcd:from-property");
+    assertThat(Settings.of(Map.of(Settings.IMAGE, " "), environment).value(Settings.IMAGE)).as("a blank property")
+        .contains("example/etcd:from-environment");
+    assertThat(Settings.of(Map.of(), environment).value(Settings.IMAGE)).contains("example/etcd:from-environment");
   }
 
   @Test
