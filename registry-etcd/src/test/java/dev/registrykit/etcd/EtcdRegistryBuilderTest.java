@@ -68,7 +68,9 @@ class EtcdRegistryBuilderTest {
     assertThatThrownBy(() -> Recovery.withBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxBackoff must be at least minBackoff (PT2S) but was: PT1S");
-    assertThat(Recovery.disabled()).isInstanceOf(Recovery.Disabled.class);
+    assertThat(Recovery.withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(1))).as("equal bounds are allowed")
+        .isEqualTo(new Recovery.Reregister(Duration.ofSeconds(1), Duration.ofSeconds(1)));
+    assertThat(Recovery.defaults()).isEqualTo(new Recovery.Reregister(Duration.ofMillis(100), Duration.ofSeconds(5)));
   }
 
   @Test

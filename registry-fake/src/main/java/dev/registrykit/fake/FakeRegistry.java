@@ -548,6 +548,25 @@ public final class FakeRegistry implements Registry {
   }
 
   /**
+   * Reads {@code key} as another program would: its raw value, or empty if there is no such key.
+   * Like {@link #putRaw(String, String)}, it works while this registry is cut off and after it was
+   * closed.
+   *
+   * @param key the full key, under this registry's namespace, e.g. {@code /services/orders/i-1}
+   * @throws IllegalArgumentException     if {@code key} is not under the namespace
+   * @throws RegistryUnavailableException while etcd is down ({@link Fault#down()})
+   */
+  public Optional<String> getRaw(String key) {
+    Objects.requireNonNull(key, "key must not be null");
+    requireUnderNamespace(key);
+    synchronized (lock) {
+      checkOtherClient("getRaw");
+      Entry entry = store.get(key);
+      return entry == null ? Optional.empty() : Optional.of(entry.value);
+    }
+  }
+
+  /**
    * The events that happened in this registry, in revision order (watches' initial snapshots aside):
    * all of them, or the last {@link Builder#withHistoryLimit(int) historyLimit}.
    */

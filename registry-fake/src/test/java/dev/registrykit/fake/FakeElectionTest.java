@@ -197,10 +197,17 @@ class FakeElectionTest {
     Candidacy a = election.campaign("a", TTL);
     Candidacy b = election.campaign("b", TTL);
 
-    assertThat(a.awaitLeadership(Duration.ofSeconds(1))).isTrue();
-    assertThat(b.awaitLeadership(Duration.ofMillis(20))).isFalse();
-    a.close();
-    assertThat(b.awaitLeadership(Duration.ZERO)).isTrue();
+    // with the interrupt flag set, a call that waited would end in an exception: these do not wait
+    Thread.currentThread().interrupt();
+    try {
+      assertThat(a.awaitLeadership(Duration.ofDays(1))).as("the leader, asked with a day to wait").isTrue();
+      assertThat(b.awaitLeadership(Duration.ZERO)).as("a waiting candidate, with no time to wait").isFalse();
+      a.close();
+      assertThat(b.awaitLeadership(Duration.ofDays(1))).as("the next leader, asked with a day to wait").isTrue();
+      assertThat(Thread.currentThread().isInterrupted()).as("the interrupt flag, untouched").isTrue();
+    } finally {
+      Thread.interrupted();
+    }
   }
 
   @Test

@@ -3,7 +3,10 @@ package dev.registrykit.fake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.registrykit.Registration;
+import dev.registrykit.RegistrationState;
 import dev.registrykit.Registry;
+import dev.registrykit.RegistryEvent;
 import dev.registrykit.ServiceInstance;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -42,6 +45,18 @@ class FakeRegistryBuilderTest {
         .isEqualTo(Duration.ofSeconds(10));
     registry.putRaw("/tenants/a/orders/i-3", "{\"Id\":\"i-3\",\"Name\":\"orders\",\"Address\":\"http://h:3\"}");
     assertThat(registry.instances("orders")).hasSize(3);
+
+    Registration lost = registry.register(ServiceInstance.of("orders", "i-4", "http://h:4"), Duration.ofSeconds(5));
+    registry.loseLease(lost);
+    clock.advance(Duration.ofSeconds(60)); // many keep-alive ticks, each of which could register it again
+    assertThat(lost.state()).as("recovery NONE: a lost registration stays lost").isEqualTo(RegistrationState.LOST);
+    assertThat(registry.instances("orders")).hasSize(3);
+
+    for (int i = 0; i < 12; i++) {
+      registry.putRaw("/tenants/a/history/h-" + i, "{\"Id\":\"h-" + i + "\",\"Name\":\"history\",\"Address\":\"http://h:9\"}");
+    }
+    assertThat(registry.history()).as("history limit 10: the last ten events").hasSize(10)
+        .last().isEqualTo(new RegistryEvent.Added(ServiceInstance.of("history", "h-11", "http://h:9"), registry.revision()));
   }
 
   @Test

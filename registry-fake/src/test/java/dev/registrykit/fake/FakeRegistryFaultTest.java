@@ -228,10 +228,14 @@ class FakeRegistryFaultTest {
     Registration mine = registry.register(ORDERS_1, TTL);
     Registration foreign = FakeRegistry.create().register(ORDERS_1, TTL);
 
-    InjectedFault fault = registry.inject(Fault.keepAliveFailure(mine));
+    Registration other = registry.register(ORDERS_2, TTL);
 
-    assertThat(fault.fault()).isEqualTo(Fault.keepAliveFailure(mine));
-    assertThat(registry.faults()).containsExactly(Fault.keepAliveFailure(mine));
+    InjectedFault fault = registry.inject(Fault.keepAliveFailure(mine));
+    clock.advance(TTL);
+
+    assertThat(mine.state()).as("the registration the fault names").isEqualTo(RegistrationState.LOST);
+    assertThat(other.state()).as("another registration of the same registry").isEqualTo(RegistrationState.ACTIVE);
+    assertThat(registry.faults()).containsExactly(fault.fault()).containsExactly(Fault.keepAliveFailure(mine));
     assertThatThrownBy(() -> registry.inject(Fault.keepAliveFailure(foreign)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("inject needs a registration of this FakeRegistry but was: FakeRegistration[");

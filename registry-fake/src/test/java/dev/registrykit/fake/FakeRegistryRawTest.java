@@ -44,6 +44,25 @@ class FakeRegistryRawTest {
   }
 
   @Test
+  void getRawReadsTheStoredValueWhileCutOffAndAfterTheClose() {
+    registry.putRaw(KEY, DOTNET_JSON);
+    Registration registration = registry.register(ServiceInstance.of("orders", "i-1", "http://h:1"), TTL);
+
+    assertThat(registry.getRaw(KEY)).contains(DOTNET_JSON);
+    assertThat(registry.getRaw("/services/orders/i-1")).contains("{\"Id\":\"i-1\",\"Name\":\"orders\",\"Address\":\"http://h:1\"}");
+    assertThat(registry.getRaw("/services/orders/nobody")).isEmpty();
+    InjectedFault outage = registry.inject(Fault.unavailable());
+    assertThat(registry.getRaw(KEY)).as("while cut off").contains(DOTNET_JSON);
+    outage.heal();
+    registry.close();
+    assertThat(registry.getRaw("/services/orders/i-1")).as("the registration's key after the close").isEmpty();
+    assertThat(registry.getRaw(KEY)).as("another program's key after the close").contains(DOTNET_JSON);
+    assertThat(registration.state()).isEqualTo(RegistrationState.CLOSED);
+    assertThatThrownBy(() -> registry.getRaw("/elsewhere/orders/i-1")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("key must be under the namespace /services/ but was: \"/elsewhere/orders/i-1\"");
+  }
+
+  @Test
   void propertyNamesInAnyLetterCaseAndUnknownPropertiesAreAccepted() {
     registry.putRaw("/services/orders/upper", "{\"ID\":\"upper\",\"NAME\":\"orders\",\"ADDRESS\":\"http://u:1\"}");
     registry.putRaw("/services/orders/lower",

@@ -4,6 +4,7 @@ import static dev.registrykit.junit.RegistryAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registrykit.Registration;
+import dev.registrykit.RegistrationState;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.junit.EtcdHandle;
@@ -109,9 +110,10 @@ class EtcdLoadIntegrationTest {
           go.await();
           for (int c = 0; c < CYCLES; c++) {
             // 30 s: a lease left behind would still be listed when the test looks.
-            try (Registration registration = registry.register(instance, Duration.ofSeconds(30))) {
-              assertThat(registration.instance()).isEqualTo(instance);
-            }
+            Registration registration = registry.register(instance, Duration.ofSeconds(30));
+            registration.close();
+            assertThat(registration.state()).as("a registration of %s once closed", instance.instanceId())
+                .isEqualTo(RegistrationState.CLOSED);
           }
           return null;
         }));

@@ -6,17 +6,44 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 /**
- * Copies what is written to {@code System.err} (where slf4j-simple, the tests' logging backend,
- * writes every line) into a list of lines as well, until closed, so that a test can count the log
- * lines of an episode. slf4j-simple looks {@code System.err} up at each line, so replacing it works.
+ * Collects the log lines of an episode, until closed, from both logging systems of the test JVM:
+ * what is written to {@code System.err}, where slf4j-simple (the tests' backend for registrykit and
+ * jetcd) writes every line, and what goes through {@code java.util.logging}, which grpc-java and its
+ * shaded Netty use (no bridge to slf4j is on the classpath), seen by a handler on the root logger.
+ * slf4j-simple looks {@code System.err} up at each line, so replacing it works.
  */
 final class EtcdOutageLogCapture implements AutoCloseable {
 
   private final PrintStream original = System.err;
   private final List<String> lines = new ArrayList<>();
+  private final List<LogRecord> julRecords = new ArrayList<>();
   private final ByteArrayOutputStream current = new ByteArrayOutputStream();
+  /** Held so that the root logger, and its handler, stay as configured while capturing. */
+  private final Logger julRoot = Logger.getLogger("");
+  private final Handler julHandler = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      if (record != null && record.getLevel().intValue() >= Level.WARNING.intValue()) {
+        synchronized (EtcdOutageLogCapture.this) {
+          julRecords.add(record);
+        }
+      }
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+    }
+  };
 
   EtcdOutageLogCapture() {
     OutputStream tee = new OutputStream() {
@@ -35,6 +62,8 @@ final class EtcdOutageLogCapture implements AutoCloseable {
       }
     };
     System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
+    julHandler.setLevel(Level.WARNING);
+    julRoot.addHandler(julHandler);
   }
 
   private synchronized void record(int b) {
@@ -46,12 +75,16 @@ final class EtcdOutageLogCapture implements AutoCloseable {
     }
   }
 
-  /** The lines written so far. */
+  /** The lines written to {@code System.err} so far. */
   synchronized List<String> lines() {
     return List.copyOf(lines);
   }
 
-  /** Lines logged at WARN or above by a logger whose name starts with {@code loggerPrefix}. */
+  /**
+   * Warnings (or worse) logged by a logger whose name starts with {@code loggerPrefix}: the WARN and
+   * ERROR lines of slf4j-simple, then the WARNING and SEVERE records of {@code java.util.logging},
+   * as {@code "WARNING logger: message"}.
+   */
   List<String> warnings(String loggerPrefix) {
     List<String> found = new ArrayList<>();
     for (String line : lines()) {
@@ -59,11 +92,20 @@ final class EtcdOutageLogCapture implements AutoCloseable {
         found.add(line);
       }
     }
+    synchronized (this) {
+      for (LogRecord record : julRecords) {
+        String logger = record.getLoggerName() == null ? "" : record.getLoggerName();
+        if (logger.startsWith(loggerPrefix)) {
+          found.add(record.getLevel() + " " + logger + ": " + record.getMessage());
+        }
+      }
+    }
     return found;
   }
 
   @Override
   public void close() {
+    julRoot.removeHandler(julHandler);
     System.err.flush();
     System.setErr(original);
   }

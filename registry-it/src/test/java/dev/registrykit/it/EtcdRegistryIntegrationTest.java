@@ -110,7 +110,7 @@ class EtcdRegistryIntegrationTest {
   }
 
   @Test
-  void aCrashedInstanceIsGoneWithinItsTtlPlusOneSecondAndWatchersSeeRemoved(Registry registry, RegistryTime time) {
+  void aCrashedInstanceIsGoneWithinItsTtlPlusTheExpiryMarginAndWatchersSeeRemoved(Registry registry, RegistryTime time) {
     Registration registration = registry.register(ORDERS_1, ONE_SECOND);
     RecordingListener events = new RecordingListener();
     registry.watch("orders", events);
@@ -120,8 +120,9 @@ class EtcdRegistryIntegrationTest {
     time.awaitExpiry(registration);
     long millis = (System.nanoTime() - start) / 1_000_000;
 
-    System.out.println("crash -> gone after " + millis + " ms (TTL 1 s)");
-    assertThat(millis).as("ms from crash to gone, TTL 1 s").isLessThanOrEqualTo(2_000);
+    // the margin (1.5 s, times registrykit.time.scale) covers BENCHMARKS.md figure 5: p99 1,399-1,500 ms
+    System.out.println("crash -> gone after " + millis + " ms (TTL 1 s, margin " + time.expiryMargin().toMillis() + " ms)");
+    assertThat(millis).as("ms from crash to gone, TTL 1 s").isLessThanOrEqualTo(ONE_SECOND.plus(time.expiryMargin()).toMillis());
     time.eventually(() -> assertThat(events).sawAdded(ORDERS_1).sawRemoved(ORDERS_1).hasEventCount(2));
     time.eventually(() -> assertThat(registration).isLost());
   }
@@ -152,15 +153,15 @@ class EtcdRegistryIntegrationTest {
     ServiceInstance moved = ORDERS_1.withAddress("http://10.0.0.9:5000");
 
     Registration second = registry.register(moved, Duration.ofSeconds(30));
-    first.close();
 
-    assertThat(first).isClosed();
+    assertThat(first).as("the old registration, right after the second register").isClosed();
     assertThat(second).isActive();
+    first.close(); // harmless now: the key is on the second's lease
     assertThat(registry.instances("orders")).containsExactly(moved);
     KeyValue kv = client.getKVClient().get(bytes(namespace(registry) + "/orders/i-1")).get(5, TimeUnit.SECONDS).getKvs().get(0);
     assertThat(kv.getLease()).isEqualTo(((EtcdRegistry) registry).leaseId(second));
     time.eventually(() -> assertThat(events.events()).hasSize(2)
-        .satisfies(e -> assertThat(e.get(0)).isInstanceOf(Added.class))
+        .satisfies(e -> assertThat(e.get(0)).isEqualTo(new Added(ORDERS_1, e.get(0).revision())))
         .satisfies(e -> assertThat(e.get(1)).isEqualTo(new Updated(moved, ORDERS_1, e.get(1).revision()))));
   }
 

@@ -5,6 +5,7 @@ import dev.registrykit.InvalidEntry;
 import dev.registrykit.Registration;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a test can do to the store behind the injected registry, the same way on the fake and on
@@ -36,6 +37,13 @@ public interface RegistryBackend {
 
   /** Deletes {@code {namespace}/{serviceName}/{instanceId}}. */
   void deleteRaw(String serviceName, String instanceId);
+
+  /**
+   * Reads {@code {namespace}/{serviceName}/{instanceId}} as another program would: its raw value, or
+   * empty if there is no such key. It reads the store itself, so it works while the registry is cut
+   * off and after it was closed (to check what a close left behind).
+   */
+  Optional<String> getRaw(String serviceName, String instanceId);
 
   /**
    * Cuts the registry off (connection lost): its calls fail with {@code RegistryUnavailableException},

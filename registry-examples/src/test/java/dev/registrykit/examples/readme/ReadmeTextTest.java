@@ -180,7 +180,7 @@ class ReadmeTextTest {
     assertThat(defaults.namespace()).isEqualTo(code(rows.get("REGISTRYKIT_NAMESPACE").get(2)));
     assertThat(defaults.ttl()).isEqualTo(Duration.ofSeconds(Long.parseLong(code(rows.get("REGISTRYKIT_TTL").get(2)))));
     assertThat(rows.get("REGISTRYKIT_INSTANCE_ID").get(2)).isEqualTo("a random UUID");
-    assertThat(UUID.fromString(defaults.instance().instanceId())).isNotNull();
+    assertThat(UUID.fromString(defaults.instance().instanceId()).version()).as("a random (version 4) UUID").isEqualTo(4);
     for (String variable : required.keySet()) {
       assertThat(rows.get(variable).get(2)).isEqualTo("required");
       Map<String, String> without = new HashMap<>(required);

@@ -76,6 +76,10 @@ public abstract class RegistryContract {
   protected static final Duration LONG_TTL = Duration.ofSeconds(30);
   /** A TTL short enough to test expiry on etcd in about a second. */
   protected static final Duration SHORT_TTL = Duration.ofSeconds(1);
+  /** How much before its TTL from the call that granted it etcd may remove a key (README, expiry timing). */
+  private static final Duration ETCD_EARLY_EXPIRY = Duration.ofMillis(100);
+  /** {@link RegistryBackend#name()} of the fake, whose time stands still between calls. */
+  private static final String FAKE = "fake";
   /** How long the threads of {@link #severalThreadsRegisterAtOnce} may take for 100 registrations. */
   private static final Duration THREADS_TIMEOUT = Duration.ofSeconds(30);
 
@@ -222,23 +226,30 @@ public abstract class RegistryContract {
   }
 
   @Test
-  public void aCrashedInstanceExpiresAfterItsTtl(Registry registry, RegistryTime time) {
+  public void aCrashedInstanceExpiresAfterItsTtl(Registry registry, RegistryBackend backend, RegistryTime time) {
+    long beforeRegister = System.nanoTime();
     Registration registration = registry.register(ORDERS_1, SHORT_TTL);
 
     time.crash(registration);
+    elapseToJustBeforeTheTtl(backend, time, beforeRegister, SHORT_TTL);
+    assertThat(registry).as("just before its TTL").hasInstance(ORDERS_1);
+    requireLookedBeforeTheTtl(backend, beforeRegister, SHORT_TTL);
     time.awaitExpiry(registration);
 
     assertThat(registry).doesNotHaveInstance(ORDERS_1);
   }
 
   @Test
-  public void aCrashedInstanceIsStillListedBeforeItsTtl(Registry registry, RegistryTime time) {
-    Registration registration = registry.register(ORDERS_1, Duration.ofSeconds(5));
+  public void aCrashedInstanceIsStillListedBeforeItsTtl(Registry registry, RegistryBackend backend, RegistryTime time) {
+    Duration ttl = Duration.ofSeconds(5);
+    long beforeRegister = System.nanoTime();
+    Registration registration = registry.register(ORDERS_1, ttl);
 
     time.crash(registration);
-    time.elapse(Duration.ofSeconds(2));
+    elapseToJustBeforeTheTtl(backend, time, beforeRegister, ttl);
 
     assertThat(registry).hasInstance(ORDERS_1);
+    requireLookedBeforeTheTtl(backend, beforeRegister, ttl);
   }
 
   @Test
@@ -308,16 +319,22 @@ public abstract class RegistryContract {
     registration.close();
 
     time.eventually(() -> assertThat(states).containsExactly("ACTIVE->CLOSED"));
+    time.elapse(quietWindow(time));
+    assertThat(states).containsExactly("ACTIVE->CLOSED");
     assertThat(removedListener).isEmpty();
   }
 
   @Test
-  public void closingTheRegistryDeregistersEverythingAndRefusesLaterCalls(Registry registry) {
+  public void closingTheRegistryDeregistersEverythingAndRefusesLaterCalls(Registry registry, RegistryBackend backend) {
     Registration one = registry.register(ORDERS_1, LONG_TTL);
     Registration two = registry.register(BILLING_1, LONG_TTL);
+    assertThat(backend.getRaw("orders", "i-1")).as("the key of orders/i-1 before the close").isPresent();
 
     registry.close();
 
+    // read by another program: the keys are gone from the store, not only from this registry's view
+    assertThat(backend.getRaw("orders", "i-1")).as("the key of orders/i-1 after the close").isEmpty();
+    assertThat(backend.getRaw("billing", "b-1")).as("the key of billing/b-1 after the close").isEmpty();
     assertThat(one.state()).isEqualTo(RegistrationState.CLOSED);
     assertThat(two.state()).isEqualTo(RegistrationState.CLOSED);
     assertThatThrownBy(() -> registry.instances("orders")).isInstanceOf(RegistryClosedException.class);
@@ -338,7 +355,7 @@ public abstract class RegistryContract {
 
     registry.close();
     backend.putRaw("orders", "i-2", "{\"Id\":\"i-2\",\"Name\":\"orders\",\"Address\":\"http://10.0.0.2:5000\"}");
-    time.elapse(Duration.ofMillis(300));
+    time.elapse(quietWindow(time));
 
     assertThat(all.events()).as("what watchAll heard: nothing once close() began, neither the deregistrations "
         + "nor another program's write after it").containsExactly(
@@ -366,10 +383,14 @@ public abstract class RegistryContract {
   @Test
   public void registeringAnIdAgainRetiresTheOldRegistrationButKeepsTheKey(Registry registry, RegistryTime time) {
     Registration first = registry.register(ORDERS_1, SHORT_TTL);
+    List<String> states = recordStates(first);
     ServiceInstance moved = ORDERS_1.withAddress("http://10.0.0.9:5000");
     Registration second = registry.register(moved, SHORT_TTL);
 
-    first.close();
+    assertThat(first).as("the old registration, right after the second register").isClosed();
+    assertThat(second).isActive();
+    time.eventually(() -> assertThat(states).containsExactly("ACTIVE->CLOSED"));
+    first.close(); // harmless: the key is on the new lease now
     time.elapse(SHORT_TTL.multipliedBy(2).plusMillis(500));
 
     assertThat(first).isClosed();
@@ -400,8 +421,9 @@ public abstract class RegistryContract {
     registration.close();
 
     time.eventually(() -> assertThat(events).hasEventCount(2));
-    assertThat(events.events().get(0)).isInstanceOf(Added.class);
-    assertThat(events.events().get(1)).isEqualTo(new Removed(ORDERS_1, events.events().get(1).revision()));
+    assertThat(events.events()).containsExactly(
+        new Added(ORDERS_1, events.events().get(0).revision()), new Removed(ORDERS_1, events.events().get(1).revision()));
+    assertThat(events).hasIncreasingRevisions();
   }
 
   @Test
@@ -439,7 +461,7 @@ public abstract class RegistryContract {
 
     subscription.close();
     registry.register(ORDERS_2, LONG_TTL);
-    time.elapse(Duration.ofMillis(300));
+    time.elapse(quietWindow(time));
 
     assertThat(events).hasEventCount(1);
   }
@@ -453,7 +475,7 @@ public abstract class RegistryContract {
     registry.register(ORDERS_1, LONG_TTL);
 
     time.eventually(() -> assertThat(events).sawAdded(ORDERS_1));
-    time.elapse(Duration.ofMillis(200));
+    time.elapse(quietWindow(time));
     assertThat(events).hasEventCount(1);
   }
 
@@ -602,19 +624,19 @@ public abstract class RegistryContract {
   }
 
   @Test
-  public void aCrashedLeaderIsReplacedAfterItsTtl(Registry registry, RegistryTime time) {
+  public void aCrashedLeaderIsReplacedAfterItsTtl(Registry registry, RegistryBackend backend, RegistryTime time) {
     Duration ttl = SHORT_TTL.multipliedBy(2);
     Election election = registry.election("pollers");
+    long beforeCampaign = System.nanoTime();
     Candidacy a = election.campaign("a", ttl); // its lease, granted within this call, lasts at least its TTL from here
     Candidacy b = election.campaign("b", ttl);
     time.eventually(() -> assertThat(a).isLeading());
 
     time.crash(a);
-    // so b may not lead before a's TTL is over (500 ms of it left for the calls above, on etcd)
-    Duration safelyBefore = ttl.minusMillis(500);
-    time.elapse(safelyBefore);
+    // so b may not lead before a's TTL is over
+    elapseToJustBeforeTheTtl(backend, time, beforeCampaign, ttl);
     assertThat(b).isWaiting();
-    time.elapse(ttl.minus(safelyBefore).plus(time.expiryMargin()));
+    requireLookedBeforeTheTtl(backend, beforeCampaign, ttl);
 
     time.eventually(() -> assertThat(b).isLeading());
     time.eventually(() -> assertThat(a).isLost());
@@ -716,6 +738,51 @@ public abstract class RegistryContract {
   }
 
   // ------------------------------------------------------------------------------ helpers
+
+  /**
+   * How long a test waits to see that nothing more comes (no event, no state change): a fifth of
+   * {@link RegistryTime#expiryMargin()}. On etcd that is 300 ms times {@code registrykit.time.scale},
+   * three times the slowest watch delivery measured on a loaded machine (p99 100 ms, BENCHMARKS.md
+   * figure 4); on the fake, whose listeners run before the call returns, 100 ms of its clock.
+   */
+  private static Duration quietWindow(RegistryTime time) {
+    return time.expiryMargin().dividedBy(5);
+  }
+
+  /**
+   * Lets time pass until just before a lease granted after {@code startNanos} (a {@link System#nanoTime()}
+   * taken before the call that granted it) may run out. On the fake, whose clock has not moved since
+   * then: the TTL minus one tick (1 ns) exactly. On etcd, which never removes a key before TTL - 100 ms
+   * from the call ({@link #ETCD_EARLY_EXPIRY}, the clocks of the JVM and of etcd): until that point
+   * less a third of the scaled {@link RegistryTime#expiryMargin()} (500 ms at scale 1), left for the
+   * wait to end and the check to reach etcd; {@link #requireLookedBeforeTheTtl} then tells whether it did.
+   */
+  private static void elapseToJustBeforeTheTtl(RegistryBackend backend, RegistryTime time, long startNanos,
+      Duration ttl) {
+    if (FAKE.equals(backend.name())) {
+      time.elapse(ttl.minusNanos(1));
+      return;
+    }
+    Duration lookAt = ttl.minus(ETCD_EARLY_EXPIRY).minus(time.expiryMargin().dividedBy(3));
+    Duration left = lookAt.minusNanos(System.nanoTime() - startNanos);
+    if (!left.isNegative() && !left.isZero()) {
+      time.elapse(left);
+    }
+  }
+
+  /**
+   * On etcd, fails unless the check just made ended before TTL - 100 ms from {@code startNanos}: a
+   * check made later could not tell an early expiry from a timely one, and must not pass for one.
+   */
+  private static void requireLookedBeforeTheTtl(RegistryBackend backend, long startNanos, Duration ttl) {
+    if (FAKE.equals(backend.name())) {
+      return; // its clock stood still at TTL minus one tick during the check
+    }
+    long lookedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    assertThat(lookedMillis).as("ms from before the lease was granted until the check ended: too late to tell "
+        + "an expiry before the TTL (%s) from one after it; on a machine this slow raise registrykit.time.scale",
+        ttl).isLessThan(ttl.minus(ETCD_EARLY_EXPIRY).toMillis());
+  }
 
   private static RecordingListener watch(Registry registry, String service) {
     RecordingListener events = new RecordingListener();

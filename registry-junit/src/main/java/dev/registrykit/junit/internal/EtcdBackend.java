@@ -12,6 +12,7 @@ import io.etcd.jetcd.options.CompactOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +60,12 @@ final class EtcdBackend implements RegistryBackend {
   @Override
   public void deleteRaw(String serviceName, String instanceId) {
     await(etcd.client().getKVClient().delete(key(serviceName, instanceId)));
+  }
+
+  @Override
+  public Optional<String> getRaw(String serviceName, String instanceId) {
+    return await(etcd.client().getKVClient().get(key(serviceName, instanceId))).getKvs().stream().findFirst()
+        .map(kv -> kv.getValue().toString(StandardCharsets.UTF_8));
   }
 
   private ByteSequence key(String serviceName, String instanceId) {

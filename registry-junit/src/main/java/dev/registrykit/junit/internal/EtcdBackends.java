@@ -208,7 +208,8 @@ final class EtcdBackends {
         + settings.value(Settings.ENDPOINTS).orElse("") + "\"");
   }
 
-  private static boolean dockerAvailable() {
+  /** Whether Testcontainers reaches a Docker engine; false where it cannot even be asked. */
+  static boolean dockerAvailable() {
     try {
       return DockerClientFactory.instance().isDockerAvailable();
     } catch (RuntimeException | LinkageError e) {

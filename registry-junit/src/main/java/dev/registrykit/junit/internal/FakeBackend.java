@@ -10,6 +10,7 @@ import dev.registrykit.internal.InstanceCodec;
 import dev.registrykit.junit.RegistryBackend;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@link RegistryBackend} on the fake: raw writes through putRaw, a cut connection as {@code
@@ -47,6 +48,11 @@ final class FakeBackend implements RegistryBackend {
   @Override
   public void deleteRaw(String serviceName, String instanceId) {
     registry.deleteRaw(InstanceCodec.key(registry.namespace(), serviceName, instanceId));
+  }
+
+  @Override
+  public Optional<String> getRaw(String serviceName, String instanceId) {
+    return registry.getRaw(InstanceCodec.key(registry.namespace(), serviceName, instanceId));
   }
 
   @Override

@@ -6,8 +6,8 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -29,8 +29,9 @@ class ImageChoiceTest {
 
   @Test
   void theAnnotationsImageWinsOverTheProperty() {
-    Assumptions.assumeTrue(String.valueOf(System.getenv("REGISTRYKIT_ETCD_IMAGE")).startsWith("registrykit/etcd-local:"),
-        "needs the local images that scripts/provision.sh builds (it also tags " + LOCAL_IMAGE + ")");
+    Needs.require(String.valueOf(System.getenv("REGISTRYKIT_ETCD_IMAGE")).startsWith("registrykit/etcd-local:"),
+        "REGISTRYKIT_ETCD_IMAGE naming one of the local images that scripts/provision.sh builds (it also tags "
+            + LOCAL_IMAGE + ")", Settings.required());
     SEEN.clear();
     System.setProperty("registrykit.fixture", "true");
     System.setProperty(Settings.IMAGE, "registrykit/no-such-image:never");
@@ -46,14 +47,13 @@ class ImageChoiceTest {
 
   @Test
   void thePropertyWinsOverTheEnvironment() {
-    Assumptions.assumeTrue(System.getenv("REGISTRYKIT_ETCD_IMAGE") != null, "needs REGISTRYKIT_ETCD_IMAGE set");
-    System.setProperty(Settings.IMAGE, "example/etcd:from-property");
-    try {
-      assertThat(Settings.get(Settings.IMAGE)).contains("example/etcd:from-property");
-    } finally {
-      System.clearProperty(Settings.IMAGE);
-    }
-    assertThat(Settings.get(Settings.IMAGE)).contains(System.getenv("REGISTRYKIT_ETCD_IMAGE"));
+    Map<String, String> environment = Map.of("REGISTRYKIT_ETCD_IMAGE", "example/etcd:from-environment");
+
+    assertThat(Settings.of(Map.of(Settings.IMAGE, "example/etcd:from-property"), environment).value(Settings.IMAGE))
+        .contains("example/etcd:from-property");
+    assertThat(Settings.of(Map.of(Settings.IMAGE, " "), environment).value(Settings.IMAGE)).as("a blank property")
+        .contains("example/etcd:from-environment");
+    assertThat(Settings.of(Map.of(), environment).value(Settings.IMAGE)).contains("example/etcd:from-environment");
   }
 
   @Test

@@ -5,32 +5,37 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
-import org.testcontainers.DockerClientFactory;
 
 /**
  * What a test needs from the machine beyond what the extension would pick by itself: without it the
  * test is skipped, unless {@code registrykit.etcd.required=true} (as in CI), where a skip would hide
- * that the test never ran, so it fails instead.
+ * that the test never ran, so it fails instead. For registrykit's own tests (registry-junit's and
+ * registry-bench's), with the {@code registrykit.etcd.required} rule of the extension; not API.
  */
-final class Needs {
+public final class Needs {
 
   private Needs() {
   }
 
   /** The etcd binary the process backend would run. */
-  static Path etcdBinary() {
+  public static Path etcdBinary() {
     Optional<Path> binary = EtcdBackends.binary();
     require(binary.isPresent(), "an etcd binary (none on the PATH, or -D" + Settings.BINARY
         + " names no executable file)", Settings.required());
     return binary.orElseThrow();
   }
 
-  /** A Docker engine that Testcontainers reaches. */
-  static void docker() {
-    require(DockerClientFactory.instance().isDockerAvailable(), "Docker", Settings.required());
+  /** A Docker engine that Testcontainers reaches (the extension's own probe). */
+  public static void docker() {
+    require(EtcdBackends.dockerAvailable(), "Docker", Settings.required());
   }
 
-  static void require(boolean present, String what, boolean required) {
+  /**
+   * Returns if {@code present}; else skips the calling test, or fails it if {@code required}.
+   *
+   * @param what what the test needs, as in "this test needs {@code what}"
+   */
+  public static void require(boolean present, String what, boolean required) {
     if (present) {
       return;
     }
