@@ -39,6 +39,21 @@ class BenchmarkSmokeTest {
   }
 
   @Test
+  void theCacheBenchmarksRun() throws Exception {
+    Collection<RunResult> results = new Runner(new OptionsBuilder()
+        .include(CacheBenchmarks.class.getName())
+        .forks(0)
+        .warmupIterations(0)
+        .measurementIterations(1)
+        .measurementTime(TimeValue.milliseconds(200))
+        .shouldFailOnError(true)
+        .build()).run();
+
+    assertThat(results).hasSize(4);
+    assertThat(results).allSatisfy(result -> assertThat(result.getPrimaryResult().getScore()).isPositive());
+  }
+
+  @Test
   void theEtcdAndMemoryFiguresRun(EtcdHandle etcd) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
