@@ -51,10 +51,8 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class ServiceCacheContract {
 
-  /** A TTL long enough that nothing expires during a test unless it is crashed. */
-  protected static final Duration LONG_TTL = Duration.ofSeconds(30);
-  /** A TTL short enough to test expiry on etcd in about a second. */
-  protected static final Duration SHORT_TTL = Duration.ofSeconds(1);
+  private static final Duration LONG_TTL = RegistryContract.LONG_TTL;
+  private static final Duration SHORT_TTL = RegistryContract.SHORT_TTL;
 
   private static final ServiceInstance ORDERS_1 = ServiceInstance.of("orders", "i-1", "http://10.0.0.1:5000");
   private static final ServiceInstance ORDERS_2 = ServiceInstance.of("orders", "i-2", "http://10.0.0.2:5000");
