@@ -74,4 +74,15 @@ class ValidationTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("defaultTtl must be at most PT2500000H (9000000000 s, etcd's maximum lease TTL) but was: PT2628000H");
   }
+
+  @Test
+  void positiveDurationsNameTheSettingAndTheValue() {
+    assertThat(Validation.requirePositive(Duration.ofNanos(1), "period")).isEqualTo(Duration.ofNanos(1));
+    assertThatThrownBy(() -> Validation.requirePositive(Duration.ZERO, "period"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("period must be positive but was: PT0S");
+    assertThatThrownBy(() -> Validation.requirePositive(Duration.ofMillis(-5), "period"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("period must be positive but was: PT-0.005S");
+    assertThatThrownBy(() -> Validation.requirePositive(null, "period"))
+        .isInstanceOf(NullPointerException.class).hasMessage("period must not be null");
+  }
 }

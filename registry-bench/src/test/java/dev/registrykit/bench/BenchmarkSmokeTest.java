@@ -39,28 +39,44 @@ class BenchmarkSmokeTest {
 
   @Test
   void theFakeBenchmarksRun() throws Exception {
-    Collection<RunResult> results = new Runner(new OptionsBuilder()
-        .include(FakeBenchmarks.class.getName())
+    Collection<RunResult> results = runOnce(FakeBenchmarks.class);
+
+    assertThat(results).hasSize(3);
+    assertThat(results).allSatisfy(BenchmarkSmokeTest::isSane);
+  }
+
+  @Test
+  void theCacheBenchmarksRun() throws Exception {
+    Collection<RunResult> results = runOnce(CacheBenchmarks.class);
+
+    assertThat(results).hasSize(4);
+    assertThat(results).allSatisfy(BenchmarkSmokeTest::isSane);
+  }
+
+  /** A score a working benchmark can give: finite, positive, and within a wide range for its unit. */
+  private static void isSane(RunResult result) {
+    double score = result.getPrimaryResult().getScore();
+    String unit = result.getPrimaryResult().getScoreUnit();
+    assertThat(score).as("%s in %s", result.getParams().getBenchmark(), unit).isFinite().isPositive();
+    if (unit.equals("ops/s")) {
+      assertThat(score).as("%s: ops/s, fewer than one per ns", result.getParams().getBenchmark()).isLessThan(1e9);
+    } else {
+      assertThat(unit).isEqualTo("us/op");
+      assertThat(score).as("%s: µs per lease-expiry scenario, under a second", result.getParams().getBenchmark())
+          .isLessThan(1e6);
+    }
+  }
+
+  /** One short measurement of each benchmark of {@code benchmarks}, in this JVM. */
+  private static Collection<RunResult> runOnce(Class<?> benchmarks) throws Exception {
+    return new Runner(new OptionsBuilder()
+        .include(benchmarks.getName())
         .forks(0)
         .warmupIterations(0)
         .measurementIterations(1)
         .measurementTime(TimeValue.milliseconds(200))
         .shouldFailOnError(true)
         .build()).run();
-
-    assertThat(results).hasSize(3);
-    assertThat(results).allSatisfy(result -> {
-      double score = result.getPrimaryResult().getScore();
-      String unit = result.getPrimaryResult().getScoreUnit();
-      assertThat(score).as("%s in %s", result.getParams().getBenchmark(), unit).isFinite().isPositive();
-      if (unit.equals("ops/s")) {
-        assertThat(score).as("%s: ops/s, fewer than one per ns", result.getParams().getBenchmark()).isLessThan(1e9);
-      } else {
-        assertThat(unit).isEqualTo("us/op");
-        assertThat(score).as("%s: µs per lease-expiry scenario, under a second", result.getParams().getBenchmark())
-            .isLessThan(1e6);
-      }
-    });
   }
 
   /** The figures that need an etcd: where the extension can give one. */

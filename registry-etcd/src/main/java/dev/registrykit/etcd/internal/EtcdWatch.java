@@ -4,6 +4,7 @@ import dev.registrykit.RegistryEvent;
 import dev.registrykit.RegistryListener;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
+import dev.registrykit.WatchState;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
@@ -57,6 +58,10 @@ public final class EtcdWatch implements Subscription {
   /** Bumped for each new stream and each resync; callbacks of older streams are ignored. Events thread only. */
   private long generation;
   private boolean resyncing; // events thread only
+  /** It told its listener {@link WatchState#STALE} last. Events thread only. */
+  private boolean stale;
+  /** etcd confirmed the current stream (its created notification arrived). Events thread only. */
+  private boolean created;
   /** The resync waiting out its backoff, if any. Events thread only. */
   private ScheduledFuture<?> nextResync;
   /** Given to {@link Connectivity#await} while a resync waits out its backoff after etcd was out of reach. */
@@ -82,6 +87,7 @@ public final class EtcdWatch implements Subscription {
     GetResponse listing = context.calls().call(() -> watch.listAsync(), "watch " + prefix + "* (get)");
     watch.context.events().execute(() -> {
       watch.applyListing(listing, true);
+      watch.tell(WatchState.CURRENT);
       watch.watchFrom(listing.getHeader().getRevision() + 1);
     });
     return watch;
@@ -97,6 +103,7 @@ public final class EtcdWatch implements Subscription {
       return;
     }
     long stream = ++generation;
+    created = false;
     WatchOption option = WatchOption.builder().isPrefix(true).withRevision(revision).withPrevKV(true)
         .withCreateNotify(true).build();
     watcher = context.client().getWatchClient().watch(prefixBytes, option, Watch.listener(
@@ -107,6 +114,9 @@ public final class EtcdWatch implements Subscription {
         }),
         failure -> onEventsThread(() -> {
           if (stream == generation) {
+            if (Calls.isUnavailable(failure)) {
+              toStale(); // etcd out of reach: what the listener knows may be out of date from now on
+            }
             broken(Calls.unwrap(failure).toString());
           }
         }),
@@ -117,6 +127,26 @@ public final class EtcdWatch implements Subscription {
         })));
     if (!open) {
       watcher.close();
+      return;
+    }
+    awaitCreated(stream);
+  }
+
+  /**
+   * A stream asked for while the connection is down waits for it without a word (jetcd's calls wait
+   * for a connection): if etcd has not confirmed stream {@code stream} within the call timeout, the
+   * watch is stale, and is treated as broken (it lists again when it can).
+   */
+  private void awaitCreated(long stream) {
+    try {
+      context.scheduler().schedule(() -> onEventsThread(() -> {
+        if (open && stream == generation && !created) {
+          toStale();
+          broken("etcd did not confirm the watch within " + context.callTimeout());
+        }
+      }), context.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closing) {
+      LOG.debug("registry closed: no check of the watch stream of {}", prefix);
     }
   }
 
@@ -178,6 +208,7 @@ public final class EtcdWatch implements Subscription {
   /** Events thread: one response of the stream started at {@code startRevision}. */
   private void apply(WatchResponse response, long startRevision) {
     if (response.isCreatedNotify()) {
+      created = true;
       long now = response.getHeader().getRevision();
       if (now < startRevision - 1) {
         // etcd is behind the listing this stream follows: it lost its data between the two, and
@@ -263,9 +294,13 @@ public final class EtcdWatch implements Subscription {
       resyncing = false;
       resyncAttempts = 0;
       applyListing(listing, false);
+      if (stale) {
+        tell(WatchState.CURRENT); // after the differences
+      }
       watchFrom(listing.getHeader().getRevision() + 1);
       return;
     }
+    toStale();
     resyncAttempts++;
     long delayMillis = Math.min(5_000, 100L << Math.min(resyncAttempts, 6));
     failureLog.warn("resync of watch {}* failed (attempt {}), next in {} ms: {}", prefix, resyncAttempts,
@@ -298,6 +333,26 @@ public final class EtcdWatch implements Subscription {
         resync();
       }
     });
+  }
+
+  /** Events thread: tells the listener the watch cannot follow etcd now, unless it already did. */
+  private void toStale() {
+    if (!stale) {
+      tell(WatchState.STALE);
+    }
+  }
+
+  /** Events thread: a state change, in order with the events. */
+  private void tell(WatchState state) {
+    stale = state == WatchState.STALE;
+    if (!open) {
+      return;
+    }
+    try {
+      listener.onStateChange(state);
+    } catch (RuntimeException e) {
+      LOG.warn("watch listener failed on {}", state, e);
+    }
   }
 
   private void emit(RegistryEvent event) {
