@@ -97,6 +97,19 @@ public interface Registry extends AutoCloseable {
   Subscription watchAll(RegistryListener listener);
 
   /**
+   * A live cache of {@code serviceName}'s instances with the default settings (round-robin, no
+   * filter, a 30 s down period): {@code ServiceCache.builder(this, serviceName).build()}. Close it
+   * when done.
+   *
+   * @throws IllegalArgumentException     if {@code serviceName} is not a valid service name
+   * @throws RegistryUnavailableException if the registry cannot be reached
+   * @see ServiceCache#builder(Registry, String)
+   */
+  default ServiceCache cache(String serviceName) {
+    return ServiceCache.builder(this, serviceName).build();
+  }
+
+  /**
    * The leader election called {@code name} (1 to 128 characters of {@code [A-Za-z0-9._-]}), shared
    * by every candidate that names it on this registry's store.
    */

@@ -18,6 +18,7 @@ import dev.registrykit.RegistryListener;
 import dev.registrykit.RegistryUnavailableException;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
+import dev.registrykit.WatchState;
 import dev.registrykit.internal.InstanceCodec;
 import dev.registrykit.internal.Validation;
 import dev.registrykit.internal.Waits;
@@ -302,6 +303,7 @@ public final class FakeRegistry implements Registry {
         }
       }
       watches.add(watch);
+      watch.tell(WatchState.CURRENT); // the listing is delivered
     }
     report(invalid);
     deliver();
@@ -439,8 +441,15 @@ public final class FakeRegistry implements Registry {
     ActiveFault active = new ActiveFault(fault);
     synchronized (lock) {
       checkOpen("inject");
+      boolean wasUnavailable = unavailable();
       faults.add(active);
+      if (!wasUnavailable && unavailable()) {
+        for (Watch watch : watches) {
+          watch.tell(WatchState.STALE); // the watch stream broke
+        }
+      }
     }
+    deliver();
     return active;
   }
 
@@ -856,6 +865,9 @@ public final class FakeRegistry implements Registry {
         if (watch.relist) {
           watch.relist();
         }
+        if (watch.stale) {
+          watch.tell(WatchState.CURRENT); // after what it missed
+        }
       }
     }
   }
@@ -1186,6 +1198,8 @@ public final class FakeRegistry implements Registry {
     int held;
     /** It cannot resume where it stopped (compacted, wiped): it lists again when it can. Under lock. */
     boolean relist;
+    /** It told its listener {@link WatchState#STALE} last. Under lock. */
+    boolean stale;
 
     Watch(String prefix, RegistryListener listener) {
       this.prefix = prefix;
@@ -1217,6 +1231,16 @@ public final class FakeRegistry implements Registry {
       pending.add(() -> {
         if (open) {
           listener.onEvent(event);
+        }
+      });
+    }
+
+    /** Under lock: queues a state change for delivery, in order with the events. */
+    void tell(WatchState state) {
+      stale = state == WatchState.STALE;
+      pending.add(() -> {
+        if (open) {
+          listener.onStateChange(state);
         }
       });
     }

@@ -4,6 +4,7 @@ import dev.registrykit.RegistryEvent;
 import dev.registrykit.RegistryListener;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
+import dev.registrykit.WatchState;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
@@ -57,6 +58,8 @@ public final class EtcdWatch implements Subscription {
   /** Bumped for each new stream and each resync; callbacks of older streams are ignored. Events thread only. */
   private long generation;
   private boolean resyncing; // events thread only
+  /** It told its listener {@link WatchState#STALE} last. Events thread only. */
+  private boolean stale;
   /** The resync waiting out its backoff, if any. Events thread only. */
   private ScheduledFuture<?> nextResync;
   /** Given to {@link Connectivity#await} while a resync waits out its backoff after etcd was out of reach. */
@@ -82,6 +85,7 @@ public final class EtcdWatch implements Subscription {
     GetResponse listing = context.calls().call(() -> watch.listAsync(), "watch " + prefix + "* (get)");
     watch.context.events().execute(() -> {
       watch.applyListing(listing, true);
+      watch.tell(WatchState.CURRENT);
       watch.watchFrom(listing.getHeader().getRevision() + 1);
     });
     return watch;
@@ -107,6 +111,9 @@ public final class EtcdWatch implements Subscription {
         }),
         failure -> onEventsThread(() -> {
           if (stream == generation) {
+            if (Calls.isUnavailable(failure)) {
+              toStale(); // etcd out of reach: what the listener knows may be out of date from now on
+            }
             broken(Calls.unwrap(failure).toString());
           }
         }),
@@ -259,9 +266,13 @@ public final class EtcdWatch implements Subscription {
       resyncing = false;
       resyncAttempts = 0;
       applyListing(listing, false);
+      if (stale) {
+        tell(WatchState.CURRENT); // after the differences
+      }
       watchFrom(listing.getHeader().getRevision() + 1);
       return;
     }
+    toStale();
     resyncAttempts++;
     long delayMillis = Math.min(5_000, 100L << Math.min(resyncAttempts, 6));
     failureLog.warn("resync of watch {}* failed (attempt {}), next in {} ms: {}", prefix, resyncAttempts,
@@ -294,6 +305,26 @@ public final class EtcdWatch implements Subscription {
         resync();
       }
     });
+  }
+
+  /** Events thread: tells the listener the watch cannot follow etcd now, unless it already did. */
+  private void toStale() {
+    if (!stale) {
+      tell(WatchState.STALE);
+    }
+  }
+
+  /** Events thread: a state change, in order with the events. */
+  private void tell(WatchState state) {
+    stale = state == WatchState.STALE;
+    if (!open) {
+      return;
+    }
+    try {
+      listener.onStateChange(state);
+    } catch (RuntimeException e) {
+      LOG.warn("watch listener failed on {}", state, e);
+    }
   }
 
   private void emit(RegistryEvent event) {
