@@ -53,6 +53,17 @@ final class IdServers implements AutoCloseable {
     return this;
   }
 
+  /** Stops server {@code id} (its port stays known), as a process that shuts down does. */
+  void stop(String id) {
+    Server server = servers.get(id);
+    server.shutdownNow();
+    try {
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   int port(String id) {
     return servers.get(id).getPort();
   }

@@ -112,6 +112,31 @@ class ResolvedChannelTest {
     }
   }
 
+  /**
+   * grpc keeps a working connection when resolution turns empty (or fails): the last instance's
+   * calls end when its server does, as one that shuts down cleanly or crashes does.
+   */
+  @RegistryTest
+  void whenTheLastInstanceGoesAndItsServerStopsCallsAreUnavailableUntilAnotherRegisters(Registry registry,
+      RegistryTime time) {
+    try (IdServers servers = IdServers.start(2); Channels channels = new Channels(registry, time.eventuallyTimeout())) {
+      Registration last = registry.register(servers.instance(GREETER, "s-1"), TTL);
+      ManagedChannel channel = channels.roundRobin(GREETER);
+      channels.awaitAnswering(channel, ROUND, Set.of("s-1"));
+
+      last.close();
+      servers.stop("s-1");
+
+      channels.await(() -> assertThatThrownBy(() -> Channels.call(channel))
+          .isInstanceOfSatisfying(StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE)));
+      CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> Channels.call(channel,
+          CallOptions.DEFAULT.withWaitForReady().withDeadline(Deadline.after(30, TimeUnit.SECONDS))));
+      registry.register(servers.instance(GREETER, "s-2"), TTL);
+      channels.await(() -> assertThat(waiting).isCompletedWithValue("s-2"));
+    }
+  }
+
   @RegistryTest
   void theGrpcPortMetadataEntryWinsOverTheAddressPort(Registry registry, RegistryTime time) {
     try (IdServers servers = IdServers.start(1); Channels channels = new Channels(registry, time.eventuallyTimeout())) {

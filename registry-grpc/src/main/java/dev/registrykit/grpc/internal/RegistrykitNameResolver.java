@@ -72,13 +72,17 @@ public final class RegistrykitNameResolver extends NameResolver {
     startCache();
   }
 
-  /** grpc calls this after a failed resolution (with backoff) and on a reconnect: start what failed to start. */
+  /**
+   * grpc calls this after a failed resolution (with backoff) and when a connection fails: start
+   * what failed to start, or give the channel the instances again, even if unchanged.
+   */
   @Override
   public void refresh() {
     sync.throwIfNotInThisSynchronizationContext();
     if (cache == null) {
       startCache();
     } else {
+      published = null;
       update();
     }
   }
