@@ -63,8 +63,10 @@ public final class RegistrykitNameResolverProvider extends NameResolverProvider 
   /** The attribute of each resolved {@code EquivalentAddressGroup}: the instance it stands for. */
   public static final Attributes.Key<ServiceInstance> INSTANCE = Attributes.Key.create("dev.registrykit.instance");
 
-  private static final int LOADED_PRIORITY = 5;
-  private static final int GIVEN_REGISTRY_PRIORITY = 6;
+  // Below grpc's dns provider (5): grpc takes the default scheme, for targets without one such as
+  // "localhost:2379" (jetcd's among them), from the provider of the highest priority.
+  private static final int LOADED_PRIORITY = 3;
+  private static final int GIVEN_REGISTRY_PRIORITY = 4;
 
   private final RegistrySource source;
   private final int priority;

@@ -41,6 +41,8 @@ class ResolverLifecycleTest {
     NameResolverRegistry.getDefaultRegistry().register(given);
     try {
       assertThat(NameResolverRegistry.getDefaultRegistry().getProviderForScheme("registrykit")).isSameAs(given);
+      assertThat(NameResolverRegistry.getDefaultRegistry().getDefaultScheme())
+          .as("targets without a scheme (\"localhost:2379\") stay dns").isEqualTo("dns");
     } finally {
       NameResolverRegistry.getDefaultRegistry().deregister(given);
     }
