@@ -42,6 +42,7 @@ print(f"| 1. fake register + lookup, one thread | {f:,.0f} ops/s (± {float(fake
 print(f"| 2. fake lease-expiry scenario | {float(exp['Score']):.2f} µs/op (± {float(exp['Score Error (99.9%)']):.2f}) | - | - |")
 PY
   java_bench dev.registrykit.bench.EtcdFigures "http://127.0.0.1:$port" 400 10 | tail -n +3
+  java_bench dev.registrykit.bench.GrpcFigures "http://127.0.0.1:$port" 200 2>/dev/null
   java_bench dev.registrykit.bench.JunitFigures
   java_bench dev.registrykit.bench.MemoryFigures "http://127.0.0.1:$port"
 } | tee "$out"
