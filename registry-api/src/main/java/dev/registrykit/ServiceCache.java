@@ -151,7 +151,7 @@ public interface ServiceCache extends AutoCloseable {
      * @throws IllegalArgumentException if {@code downPeriod} is not positive
      */
     public Builder withDownPeriod(Duration downPeriod) {
-      this.downPeriod = requirePositive(downPeriod, "downPeriod");
+      this.downPeriod = Validation.requirePositive(downPeriod, "downPeriod");
       return this;
     }
 
@@ -162,7 +162,7 @@ public interface ServiceCache extends AutoCloseable {
      * @throws IllegalArgumentException if {@code startTimeout} is not positive
      */
     public Builder withStartTimeout(Duration startTimeout) {
-      this.startTimeout = requirePositive(startTimeout, "startTimeout");
+      this.startTimeout = Validation.requirePositive(startTimeout, "startTimeout");
       return this;
     }
 
@@ -186,14 +186,6 @@ public interface ServiceCache extends AutoCloseable {
     public ServiceCache build() {
       return WatchingServiceCache.start(registry, serviceName, strategy == null ? PickStrategy.roundRobin() : strategy,
           filter, downPeriod, startTimeout, clock);
-    }
-
-    private static Duration requirePositive(Duration value, String name) {
-      Objects.requireNonNull(value, () -> name + " must not be null");
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive but was: " + value);
-      }
-      return value;
     }
   }
 }

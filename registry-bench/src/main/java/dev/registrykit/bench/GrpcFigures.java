@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Figure 7 of BENCHMARKS.md: registration-to-channel latency, from the start of {@code register} on
+ * Figure 8 of BENCHMARKS.md: registration-to-channel latency, from the start of {@code register} on
  * etcd until a gRPC channel on {@code registrykit:///{service}} hands the new address to its load
  * balancer, beside the plain watch latency of the same registrations (a {@code Registry.watch}
  * listener in the same process, timed from the same start). The channel's policy is a probe that
@@ -91,7 +91,7 @@ public final class GrpcFigures {
           registration.close();
           awaitGone(delivered, id);
         }
-        out.printf(Locale.ROOT, "| 7. register -> the channel's resolver delivers the address (etcd, loopback) | %s | "
+        out.printf(Locale.ROOT, "| 8. register -> the channel's resolver delivers the address (etcd, loopback) | %s | "
                 + "register -> a watch listener, same registrations: %s | p50 %.2f, p99 %.2f |%n",
             toChannel.describe(), toWatch.describe(), toChannel.percentileMillis(50) / toWatch.percentileMillis(50),
             toChannel.percentileMillis(99) / toWatch.percentileMillis(99));

@@ -9,7 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** One short pass of figure 7 (registration-to-channel latency), so it cannot rot; the figure is not checked. */
+/** One short pass of figure 8 (registration-to-channel latency), so it cannot rot; the figure is not checked. */
 @EtcdRegistryTest
 class GrpcFiguresSmokeTest {
 
@@ -20,6 +20,6 @@ class GrpcFiguresSmokeTest {
     GrpcFigures.run(etcd.endpoints().get(0).toString(), 5, new PrintStream(bytes, true, StandardCharsets.UTF_8));
 
     assertThat(bytes.toString(StandardCharsets.UTF_8))
-        .contains("| 7. register -> the channel's resolver delivers the address", "(n=5)");
+        .contains("| 8. register -> the channel's resolver delivers the address", "(n=5)");
   }
 }
