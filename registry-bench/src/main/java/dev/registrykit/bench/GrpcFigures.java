@@ -63,7 +63,10 @@ public final class GrpcFigures {
     LoadBalancerProvider probe = new Probe(delivered);
     LoadBalancerRegistry.getDefaultRegistry().register(probe);
     String namespace = "/registrykit-bench-grpc-" + Long.toHexString(System.nanoTime());
-    try (EtcdRegistry registry = EtcdRegistry.builder().withEndpoints(endpoint).withNamespace(namespace).build();
+    // 15 s, not the default 5 s: on a cold JVM on a loaded machine the first call (connecting, loading
+    // gRPC and netty) has taken more than 5 s; the figure measures latencies, never this bound.
+    try (EtcdRegistry registry = EtcdRegistry.builder().withEndpoints(endpoint).withNamespace(namespace)
+             .withCallTimeout(Duration.ofSeconds(15)).build();
          var watch = registry.watch(SERVICE, event -> {
            if (event instanceof RegistryEvent.Added) {
              watched.put(event.instance().instanceId(), System.nanoTime());
