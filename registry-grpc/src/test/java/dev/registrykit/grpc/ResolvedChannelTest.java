@@ -178,6 +178,28 @@ class ResolvedChannelTest {
     }
   }
 
+  @RegistryTest
+  void aRegistryUnreachableWhenTheChannelStartsIsRetriedByGrpc(Registry registry, RegistryBackend backend,
+      RegistryTime time) {
+    try (IdServers servers = IdServers.start(1); Channels channels = new Channels(registry, time.eventuallyTimeout())) {
+      registry.register(servers.instance(GREETER, "s-1"), Duration.ofSeconds(30));
+      backend.makeUnavailable();
+      ManagedChannel channel;
+      try {
+        channel = channels.roundRobin(GREETER);
+        channels.await(() -> assertThatThrownBy(() -> Channels.call(channel))
+            .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+              assertThat(e.getStatus().getDescription()).contains("registrykit cannot follow greeter");
+            }));
+      } finally {
+        backend.heal();
+      }
+
+      channels.awaitAnswering(channel, ROUND, Set.of("s-1")); // grpc called refresh() after its backoff
+    }
+  }
+
   /** s-1 to s-3 registered, and calls on {@code channel} reaching all three; returns s-3's registration. */
   private static Registration registerThreeAndAwaitAll(Registry registry, IdServers servers, Channels channels,
       ManagedChannel channel) {
