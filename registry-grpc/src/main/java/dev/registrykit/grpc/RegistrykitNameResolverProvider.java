@@ -51,7 +51,9 @@ import java.util.List;
  *
  * <p><b>When nothing is there.</b> With no instance the channel gets {@code UNAVAILABLE} (calls fail
  * fast, wait-for-ready calls wait until an instance registers). While the registry cannot be reached
- * the channel keeps the last addresses it had. A registry that cannot be reached when the channel
+ * the channel keeps the last addresses it had. When the last instance goes, grpc keeps a working
+ * connection to it (it never drops one because resolution turned empty): calls fail once that server
+ * is gone. A registry that cannot be reached when the channel
  * starts also gives {@code UNAVAILABLE}, and grpc retries the resolution with its backoff.
  */
 public final class RegistrykitNameResolverProvider extends NameResolverProvider {
