@@ -35,7 +35,9 @@ import java.util.function.Predicate;
  * <p>Reads ({@link #instances()}, {@link #pick()}, {@link #require()}) never call the registry:
  * they read an immutable snapshot, so they are cheap and never block. Thread-safe. {@link #close()}
  * stops the watch; it is idempotent. After it, {@link #pick()} and {@link #require()} throw {@link
- * RegistryClosedException}; {@link #instances()} and {@link #state()} still answer.
+ * RegistryClosedException}; {@link #instances()} and {@link #state()} still answer. Close a cache
+ * before its registry: closing the registry ends the watch without telling the cache, which then
+ * keeps what it last knew.
  */
 public interface ServiceCache extends AutoCloseable {
 
