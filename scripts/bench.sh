@@ -47,6 +47,7 @@ print(f"| 7. ServiceCache.pick(), round-robin, 16 instances | {c:,.0f} ops/s (±
       f"AtomicInteger over a List: {l:,.0f} ops/s | {c/l:.2f} |")
 PY
   java_bench dev.registrykit.bench.EtcdFigures "http://127.0.0.1:$port" 400 10 | tail -n +3
+  java_bench dev.registrykit.bench.GrpcFigures "http://127.0.0.1:$port" 200 2>/dev/null
   java_bench dev.registrykit.bench.JunitFigures
   java_bench dev.registrykit.bench.MemoryFigures "http://127.0.0.1:$port"
 } | tee "$out"

@@ -15,6 +15,10 @@ import java.util.TreeMap;
  * <p>Reading is lenient where the contract says so (property names in any letter case, unknown
  * properties ignored, one leading UTF-8 byte order mark skipped) and strict elsewhere: a value that is not JSON, lacks Id/Name/Address, does
  * not make a valid {@link ServiceInstance}, or names another instance than its key is invalid.
+ *
+ * <p>Values written by etcd's Go {@code naming/endpoints} ({@code {"Op":0,"Addr":"host:port",
+ * "Metadata":…}}, no {@code Address}) are instances too: id and service from the key, address
+ * {@code grpc://host:port}, metadata from a {@code Metadata} object's string values.
  */
 public final class InstanceCodec {
 
@@ -61,8 +65,31 @@ public final class InstanceCodec {
     return namespace + '/';
   }
 
+  /**
+   * What a registry writes as a value. {@link #ORIGIN}: the origin's properties (and {@code
+   * Metadata}). {@link #WITH_GO_ADDR}: the same plus {@code "Addr":"host:port"}, the property etcd's Go
+   * {@code naming/endpoints} readers (and its gRPC resolver) take the address from; the port is the
+   * {@value #GRPC_PORT_METADATA_KEY} metadata entry when it is a port number, else the address's
+   * port. An address without a port (and no such entry) gets no {@code Addr}: there is no port to
+   * give.
+   */
+  public enum Format {
+    /** The origin's value. */
+    ORIGIN,
+    /** The origin's value plus etcd Go naming's {@code Addr}. */
+    WITH_GO_ADDR
+  }
+
+  /** The metadata entry that names a separate gRPC port (registry-grpc reads the same key). */
+  public static final String GRPC_PORT_METADATA_KEY = "grpc.port";
+
   /** The value the origin writes, plus {@code Metadata} when there is any. */
   public static String encode(ServiceInstance instance) {
+    return encode(instance, Format.ORIGIN);
+  }
+
+  /** The value of {@code instance} in {@code format}; see {@link Format}. */
+  public static String encode(ServiceInstance instance, Format format) {
     StringBuilder out = new StringBuilder(96);
     out.append("{\"Id\":");
     Json.writeString(out, instance.instanceId());
@@ -84,7 +111,32 @@ public final class InstanceCodec {
       }
       out.append('}');
     }
+    if (format == Format.WITH_GO_ADDR) {
+      goAddr(instance).ifPresent(addr -> Json.writeString(out.append(",\"Addr\":"), addr));
+    }
     return out.append('}').toString();
+  }
+
+  /** {@code host:port} for etcd's Go naming readers; see {@link Format#WITH_GO_ADDR}. */
+  static java.util.Optional<String> goAddr(ServiceInstance instance) {
+    String grpcPort = instance.metadata().get(GRPC_PORT_METADATA_KEY);
+    int port = grpcPort != null && grpcPort.matches("[0-9]{1,5}") && Integer.parseInt(grpcPort) <= 65535
+        ? Integer.parseInt(grpcPort) : instance.address().getPort();
+    return port > 0 ? java.util.Optional.of(instance.address().getHost() + ':' + port) : java.util.Optional.empty();
+  }
+
+  /**
+   * An etcd Go {@code naming/endpoints} value, {@code {"Op":0,"Addr":"10.0.0.7:50051","Metadata":…}},
+   * read as an instance: id and service from the key, address {@code grpc://} + {@code Addr}.
+   */
+  private static void readGoEndpoint(Map<String, Object> properties, String keyService, String keyId)
+      throws InvalidValueException {
+    if (!(properties.get("Addr") instanceof String addr) || !addr.matches("[^/?#@]+:[0-9]{1,5}")) {
+      throw new InvalidValueException("\"Addr\" (etcd Go naming) must be host:port but was: " + properties.get("Addr"));
+    }
+    properties.putIfAbsent("Id", keyId);
+    properties.putIfAbsent("Name", keyService);
+    properties.put("Address", "grpc://" + addr);
   }
 
   /**
@@ -118,6 +170,9 @@ public final class InstanceCodec {
     Map<String, Object> properties = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     for (Map.Entry<?, ?> entry : object.entrySet()) {
       properties.putIfAbsent((String) entry.getKey(), entry.getValue());
+    }
+    if (properties.get("Address") == null && properties.containsKey("Addr")) {
+      readGoEndpoint(properties, keyService, keyId);
     }
     String id = requiredString(properties, "Id");
     String name = requiredString(properties, "Name");

@@ -110,7 +110,8 @@ public final class EtcdRegistry implements Registry {
     this.context = new RegistryContext(client, builder.namespace, builder.defaultTtl, builder.callTimeout,
         builder.recovery, new InvalidEntryReports(reporting), scheduler, events,
         new Calls(builder.callTimeout, builder.describeEndpoints(), connectivity::retrying), connectivity,
-        new RateLimitedLog.PerMessage(LoggerFactory.getLogger(EtcdRegistration.class), Duration.ofSeconds(10)));
+        new RateLimitedLog.PerMessage(LoggerFactory.getLogger(EtcdRegistration.class), Duration.ofSeconds(10)),
+        builder.valueFormat);
   }
 
   /** A builder; at least the endpoints or a client must be given. */
@@ -355,8 +356,22 @@ public final class EtcdRegistry implements Registry {
     private Tls tls;
     private Recovery recovery = Recovery.defaults();
     private InvalidEntryListener invalidEntryListener = entry -> { };
+    private InstanceCodec.Format valueFormat = InstanceCodec.Format.ORIGIN;
 
     private Builder() {
+    }
+
+    /**
+     * Every registration also writes {@code "Addr":"host:port"} beside the origin's properties, so that
+     * Go programs on etcd's {@code naming/endpoints} (and its {@code etcd:///} gRPC resolver) find our
+     * instances: {@code {"Id":…,"Name":…,"Address":"http://10.0.0.7:5000","Addr":"10.0.0.7:5000"}}. The
+     * port is the {@code grpc.port} metadata entry when there is one, else the address's; an address
+     * without a port (and no {@code grpc.port}) gets no {@code Addr}. Readers ignore it (our own and
+     * the origin's). Off by default.
+     */
+    public Builder withGoNamingAddr() {
+      this.valueFormat = InstanceCodec.Format.WITH_GO_ADDR;
+      return this;
     }
 
     /**

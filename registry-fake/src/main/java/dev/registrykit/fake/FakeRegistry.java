@@ -110,6 +110,7 @@ public final class FakeRegistry implements Registry {
   private final InvalidEntryListener invalidEntryListener;
   private final Duration expiryCheckInterval;
   private final Duration electionTimeout;
+  private final InstanceCodec.Format valueFormat;
 
   private final Object lock = new Object();
   // --- "server" state, guarded by lock
@@ -152,6 +153,7 @@ public final class FakeRegistry implements Registry {
     this.invalidEntryListener = builder.invalidEntryListener;
     this.expiryCheckInterval = builder.expiryCheckInterval;
     this.electionTimeout = builder.electionTimeout;
+    this.valueFormat = builder.valueFormat;
   }
 
   /** A fake on a fresh {@link FakeClock}, with etcd's default minimum TTL of 2 s. */
@@ -922,7 +924,7 @@ public final class FakeRegistry implements Registry {
     Lease lease = new Lease(nextLeaseId++, registration.ttl);
     leases.put(lease.id, lease);
     lease.renew();
-    put(registration.key, InstanceCodec.encode(registration.instance), lease.id, registration.instance);
+    put(registration.key, InstanceCodec.encode(registration.instance, valueFormat), lease.id, registration.instance);
     return lease;
   }
 
@@ -1957,8 +1959,20 @@ public final class FakeRegistry implements Registry {
     private InvalidEntryListener invalidEntryListener = entry -> { };
     private Duration expiryCheckInterval = Duration.ofMillis(500);
     private Duration electionTimeout = Duration.ofSeconds(1);
+    private InstanceCodec.Format valueFormat = InstanceCodec.Format.ORIGIN;
 
     private Builder() {
+    }
+
+    /**
+     * Every registration also writes {@code "Addr":"host:port"} beside the origin's properties, as
+     * {@code EtcdRegistry.Builder.withGoNamingAddr()} does (for etcd's Go {@code naming/endpoints}
+     * readers): the port is the {@code grpc.port} metadata entry when there is one, else the
+     * address's; an address without a port (and no {@code grpc.port}) gets no {@code Addr}. Off by default.
+     */
+    public Builder withGoNamingAddr() {
+      this.valueFormat = InstanceCodec.Format.WITH_GO_ADDR;
+      return this;
     }
 
     /**

@@ -72,7 +72,7 @@ public final class EtcdRegistration implements Registration {
     this.instance = instance;
     this.key = InstanceCodec.key(context.namespace(), instance);
     this.keyBytes = ByteSequence.from(key, StandardCharsets.UTF_8);
-    this.valueBytes = ByteSequence.from(InstanceCodec.encode(instance), StandardCharsets.UTF_8);
+    this.valueBytes = ByteSequence.from(context.encode(instance), StandardCharsets.UTF_8);
     this.requestedTtl = requestedTtl;
     this.onClosed = onClosed;
     this.keeper = new LeaseKeeper(context, this, new LeaseKeeper.Holder() {

@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param connectivity         gets the connection and the waiting parts going again when etcd is back
  * @param registrationLog      the warnings of all the registry's registrations, each kind at most
  *                             once per 10 s, so that an outage logs a few lines, not a few per registration
+ * @param valueFormat          what registrations write: the origin's value, or with etcd Go naming's {@code Addr}
  */
 public record RegistryContext(
     Client client,
@@ -42,7 +43,21 @@ public record RegistryContext(
     ExecutorService events,
     Calls calls,
     Connectivity connectivity,
-    RateLimitedLog.PerMessage registrationLog) {
+    RateLimitedLog.PerMessage registrationLog,
+    InstanceCodec.Format valueFormat) {
+
+  /** A context that writes the origin's value. */
+  public RegistryContext(Client client, String namespace, Duration defaultTtl, Duration callTimeout, Recovery recovery,
+      InvalidEntryListener invalidEntryListener, ScheduledExecutorService scheduler, ExecutorService events,
+      Calls calls, Connectivity connectivity, RateLimitedLog.PerMessage registrationLog) {
+    this(client, namespace, defaultTtl, callTimeout, recovery, invalidEntryListener, scheduler, events, calls,
+        connectivity, registrationLog, InstanceCodec.Format.ORIGIN);
+  }
+
+  /** The value a registration of {@code instance} writes. */
+  public String encode(ServiceInstance instance) {
+    return InstanceCodec.encode(instance, valueFormat);
+  }
 
   /** The instance stored in {@code kv}, or empty (reported) if its value is not one. */
   public Optional<ServiceInstance> decode(KeyValue kv) {
