@@ -46,14 +46,6 @@ public record RegistryContext(
     RateLimitedLog.PerMessage registrationLog,
     InstanceCodec.Format valueFormat) {
 
-  /** A context that writes the origin's value. */
-  public RegistryContext(Client client, String namespace, Duration defaultTtl, Duration callTimeout, Recovery recovery,
-      InvalidEntryListener invalidEntryListener, ScheduledExecutorService scheduler, ExecutorService events,
-      Calls calls, Connectivity connectivity, RateLimitedLog.PerMessage registrationLog) {
-    this(client, namespace, defaultTtl, callTimeout, recovery, invalidEntryListener, scheduler, events, calls,
-        connectivity, registrationLog, InstanceCodec.Format.ORIGIN);
-  }
-
   /** The value a registration of {@code instance} writes. */
   public String encode(ServiceInstance instance) {
     return InstanceCodec.encode(instance, valueFormat);

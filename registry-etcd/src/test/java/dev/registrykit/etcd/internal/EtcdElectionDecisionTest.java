@@ -31,7 +31,8 @@ class EtcdElectionDecisionTest {
   private final RegistryContext context = new RegistryContext(null, "/services", Duration.ofSeconds(30),
       Duration.ofSeconds(5), Recovery.disabled(), new InvalidEntryReports(entry -> { }), scheduler, events,
       new Calls(Duration.ofSeconds(5), "nowhere"), new Connectivity(null, Runnable::run),
-      new RateLimitedLog.PerMessage(LoggerFactory.getLogger(EtcdElectionDecisionTest.class), Duration.ofSeconds(10)));
+      new RateLimitedLog.PerMessage(LoggerFactory.getLogger(EtcdElectionDecisionTest.class), Duration.ofSeconds(10)),
+      dev.registrykit.internal.InstanceCodec.Format.ORIGIN);
   private final EtcdElection election = new EtcdElection(context, "migrations");
 
   EtcdElectionDecisionTest() {
