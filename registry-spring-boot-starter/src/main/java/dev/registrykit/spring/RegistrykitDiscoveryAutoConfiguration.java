@@ -7,6 +7,7 @@ import dev.registrykit.spring.internal.ServiceCaches;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -76,14 +77,18 @@ public class RegistrykitDiscoveryAutoConfiguration {
     }
   }
 
-  /** Drops Spring Cloud LoadBalancer's cached instances of a service when it changes. */
+  /**
+   * Drops Spring Cloud LoadBalancer's cached instances of a service when it changes. The cache
+   * manager is looked up by type on the bean factory: Spring Cloud declares it as no default
+   * candidate, so an {@code ObjectProvider} would not see it.
+   */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "org.springframework.cloud.loadbalancer.cache.LoadBalancerCacheManager")
   static class LoadBalancerCacheEviction {
     @Bean
-    ServiceChangeListener registrykitLoadBalancerCacheEviction(ObjectProvider<LoadBalancerCacheManager> managers) {
-      return serviceName -> managers.forEach(manager ->
-          Optional.ofNullable(manager.getCache(CachingServiceInstanceListSupplier.SERVICE_INSTANCE_CACHE_NAME))
+    ServiceChangeListener registrykitLoadBalancerCacheEviction(ListableBeanFactory beans) {
+      return serviceName -> beans.getBeansOfType(LoadBalancerCacheManager.class, false, false).values()
+          .forEach(manager -> Optional.ofNullable(manager.getCache(CachingServiceInstanceListSupplier.SERVICE_INSTANCE_CACHE_NAME))
               .ifPresent(cache -> cache.evict(serviceName)));
     }
   }
