@@ -21,6 +21,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Real Spring Boot applications for the tests: providers of {@code OrderShippingService} that answer
@@ -107,6 +108,10 @@ final class OrderShippingApps implements AutoCloseable {
 
   /** A response: its status and body. */
   record Response(int statusCode, String body) {
+    /** The value at {@code pointer} (such as {@code /components/registrykit/status}) of the JSON body, as JSON text. */
+    String at(String pointer) {
+      return JsonMapper.builder().build().readTree(body).at(pointer).toString();
+    }
   }
 
   /** GET {@code path} of {@code app}'s own web server. */

@@ -67,7 +67,8 @@ class SpringAppsOnFakeTest {
     assertThat(crashed.state()).isEqualTo(RegistrationState.LOST);
     OrderShippingApps.Response health = get(a, "/actuator/health/registrykit");
     assertThat(health.statusCode()).isEqualTo(503);
-    assertThat(health.body()).contains("\"status\":\"DOWN\"", "\"state\":\"LOST\"");
+    assertThat(health.at("/status")).isEqualTo("\"DOWN\"");
+    assertThat(health.at("/details/registration/state")).isEqualTo("\"LOST\"");
   }
 
   @Test
@@ -77,8 +78,11 @@ class SpringAppsOnFakeTest {
     OrderShippingApps.Response health = get(a, "/actuator/health");
 
     assertThat(health.statusCode()).isEqualTo(200);
-    assertThat(health.body()).contains("\"registrykit\":{", "\"state\":\"ACTIVE\"", "\"instanceId\":\"provider-a\"",
-        "\"address\":\"http://127.0.0.1:" + a.getEnvironment().getProperty("local.server.port") + "\"");
+    assertThat(health.at("/components/registrykit/status")).isEqualTo("\"UP\"");
+    assertThat(health.at("/components/registrykit/details/registration/state")).isEqualTo("\"ACTIVE\"");
+    assertThat(health.at("/components/registrykit/details/registration/instanceId")).isEqualTo("\"provider-a\"");
+    assertThat(health.at("/components/registrykit/details/registration/address"))
+        .isEqualTo("\"http://127.0.0.1:" + a.getEnvironment().getProperty("local.server.port") + "\"");
     assertThat(registry.instances(SERVICE)).extracting(i -> i.address().toString())
         .isEqualTo(List.of("http://127.0.0.1:" + a.getEnvironment().getProperty("local.server.port")));
   }
