@@ -1,5 +1,7 @@
 package dev.registrykit.spring;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -77,6 +79,18 @@ final class OrderShippingApps implements AutoCloseable {
 
   ConfigurableApplicationContext provider(String instanceId) {
     return start(Provider.class, "spring.application.name=" + SERVICE, "registrykit.instance.id=" + instanceId);
+  }
+
+  /** Providers {@code provider-a} and {@code provider-b} and a consumer that is seen to reach both. */
+  Started twoProvidersAndAConsumer() {
+    Started started = new Started(provider("provider-a"), provider("provider-b"), consumer());
+    assertThat(reached(started.consumer(), 6)).containsExactlyInAnyOrder("provider-a", "provider-b");
+    return started;
+  }
+
+  /** The applications of {@link #twoProvidersAndAConsumer()}. */
+  record Started(ConfigurableApplicationContext a, ConfigurableApplicationContext b,
+      ConfigurableApplicationContext consumer) {
   }
 
   ConfigurableApplicationContext consumer() {

@@ -41,13 +41,10 @@ class SpringAppsOnEtcdTest {
 
   @Test
   void aClosedProviderIsNoLongerChosen(EtcdHandle etcd, EtcdRegistry registry, RegistryTime time) {
-    OrderShippingApps apps = apps(etcd, registry);
-    ConfigurableApplicationContext a = apps.provider("provider-a");
-    apps.provider("provider-b");
-    ConfigurableApplicationContext consumer = apps.consumer();
-    assertThat(reached(consumer, 6)).containsExactlyInAnyOrder("provider-a", "provider-b");
+    OrderShippingApps.Started started = apps(etcd, registry).twoProvidersAndAConsumer();
+    ConfigurableApplicationContext consumer = started.consumer();
 
-    a.close();                                         // deregisters at once
+    started.a().close();                                         // deregisters at once
 
     assertThat(registry.instances(SERVICE)).extracting(ServiceInstance::instanceId).containsExactly("provider-b");
     time.eventually(() -> assertThat(reached(consumer, 6)).containsExactly("provider-b"));
@@ -55,11 +52,9 @@ class SpringAppsOnEtcdTest {
 
   @Test
   void aCrashedProviderIsNoLongerChosenOnceItsLeaseRunsOut(EtcdHandle etcd, EtcdRegistry registry, RegistryTime time) {
-    OrderShippingApps apps = apps(etcd, registry);
-    ConfigurableApplicationContext a = apps.provider("provider-a");
-    apps.provider("provider-b");
-    ConfigurableApplicationContext consumer = apps.consumer();
-    assertThat(reached(consumer, 6)).containsExactlyInAnyOrder("provider-a", "provider-b");
+    OrderShippingApps.Started started = apps(etcd, registry).twoProvidersAndAConsumer();
+    ConfigurableApplicationContext a = started.a();
+    ConfigurableApplicationContext consumer = started.consumer();
     RegistrykitRegistration crashed = a.getBean(RegistrykitRegistration.class);
 
     a.getBean(EtcdRegistry.class).crash(crashed.handle().orElseThrow()); // keep-alive stops; it still answers HTTP

@@ -35,12 +35,10 @@ class SpringAppsOnFakeTest {
 
   @Test
   void aClosedProviderIsNoLongerChosen() {
-    ConfigurableApplicationContext a = apps.provider("provider-a");
-    apps.provider("provider-b");
-    ConfigurableApplicationContext consumer = apps.consumer();
-    assertThat(reached(consumer, 6)).containsExactlyInAnyOrder("provider-a", "provider-b");
+    OrderShippingApps.Started started = apps.twoProvidersAndAConsumer();
+    ConfigurableApplicationContext consumer = started.consumer();
 
-    a.close();                                   // deregisters at once: the key is deleted
+    started.a().close();                                   // deregisters at once: the key is deleted
 
     assertThat(registry.instances(SERVICE)).extracting(ServiceInstance::instanceId).containsExactly("provider-b");
     assertThat(consumer.getBean(DiscoveryClient.class).getInstances(SERVICE))
@@ -50,10 +48,9 @@ class SpringAppsOnFakeTest {
 
   @Test
   void aCrashedProviderIsNoLongerChosenOnceItsLeaseRunsOut() {
-    ConfigurableApplicationContext a = apps.provider("provider-a");
-    ConfigurableApplicationContext b = apps.provider("provider-b");
-    ConfigurableApplicationContext consumer = apps.consumer();
-    assertThat(reached(consumer, 6)).containsExactlyInAnyOrder("provider-a", "provider-b");
+    OrderShippingApps.Started started = apps.twoProvidersAndAConsumer();
+    ConfigurableApplicationContext a = started.a();
+    ConfigurableApplicationContext consumer = started.consumer();
     FakeClock clock = a.getBean(FakeClock.class);   // the shared registry's clock, a bean in each app
     assertThat(clock).isSameAs(registry.clock());
     var crashed = a.getBean(RegistrykitRegistration.class).handle().orElseThrow();
