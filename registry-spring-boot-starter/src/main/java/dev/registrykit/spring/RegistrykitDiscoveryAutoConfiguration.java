@@ -26,8 +26,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Spring Cloud's {@code DiscoveryClient} (and {@code ReactiveDiscoveryClient} when Reactor is on
- * the classpath) on registrykit. Each service asked for gets a live {@code ServiceCache}: the
+ * Spring Cloud's {@code DiscoveryClient} (and {@code ReactiveDiscoveryClient} where Spring Cloud
+ * turns reactive discovery on: WebClient on the classpath) on registrykit. Each service asked for gets a live {@code ServiceCache}: the
  * instances are read from memory, kept current by the registry's watch. Every change publishes
  * Spring Cloud's {@code HeartbeatEvent} (gateway routes and other listeners refresh on it) and drops
  * Spring Cloud LoadBalancer's cached list of that service, so the next call chooses among the
@@ -65,7 +65,7 @@ public class RegistrykitDiscoveryAutoConfiguration {
     }
   }
 
-  /** The reactive discovery client, when Reactor is there. */
+  /** The reactive discovery client, where Spring Cloud turns reactive discovery on (WebClient on the classpath). */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "reactor.core.publisher.Flux")
   @ConditionalOnReactiveDiscoveryEnabled
