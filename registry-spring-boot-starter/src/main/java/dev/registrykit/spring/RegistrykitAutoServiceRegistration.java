@@ -8,7 +8,11 @@ import org.springframework.context.ApplicationContext;
  * Registers the application when its web server is up (Spring Cloud's {@link
  * AbstractAutoServiceRegistration} listens for it and gives the port) and deregisters it when the
  * context closes, before the web server stops.
+ *
+ * <p>Spring Cloud 2025.1 deprecates {@code getConfiguration()} (still abstract, so it must be
+ * written) and {@code getPort()} (still where the base class keeps the port it was given).
  */
+@SuppressWarnings("deprecation")
 final class RegistrykitAutoServiceRegistration extends AbstractAutoServiceRegistration<RegistrykitRegistration> {
 
   private final RegistrykitRegistration registration;
