@@ -32,7 +32,7 @@ out=registry-bench/target/benchmarks.md
   echo "| figure | registrykit | baseline | ratio |"
   echo "| --- | --- | --- | --- |"
   java_bench org.openjdk.jmh.Main -f 2 -wi 5 -w 1s -i 10 -r 1s -rf csv -rff registry-bench/target/jmh.csv \
-    dev.registrykit.bench.FakeBenchmarks >registry-bench/target/jmh.log
+    'dev.registrykit.bench.(FakeBenchmarks|CacheBenchmarks)' >registry-bench/target/jmh.log
   python3 - <<'PY'
 import csv
 rows = {r["Benchmark"].split(".")[-1]: r for r in csv.DictReader(open("registry-bench/target/jmh.csv"))}
@@ -40,6 +40,11 @@ fake, base, exp = rows["fakeRegisterAndLookup"], rows["mapPutAndGet"], rows["lea
 f, b = float(fake["Score"]), float(base["Score"])
 print(f"| 1. fake register + lookup, one thread | {f:,.0f} ops/s (± {float(fake['Score Error (99.9%)']):,.0f}) | ConcurrentHashMap: {b:,.0f} ops/s | map is {b/f:.1f}x faster |")
 print(f"| 2. fake lease-expiry scenario | {float(exp['Score']):.2f} µs/op (± {float(exp['Score Error (99.9%)']):.2f}) | - | - |")
+rr, lst = rows["cachePickRoundRobin"], rows["listRoundRobin"]
+c, l = float(rr["Score"]), float(lst["Score"])
+print(f"| 7. ServiceCache.pick(), round-robin, 16 instances | {c:,.0f} ops/s (± {float(rr['Score Error (99.9%)']):,.0f}); "
+      f"random {float(rows['cachePickRandom']['Score']):,.0f}, sticky {float(rows['cachePickSticky']['Score']):,.0f} | "
+      f"AtomicInteger over a List: {l:,.0f} ops/s | {c/l:.2f} |")
 PY
   java_bench dev.registrykit.bench.EtcdFigures "http://127.0.0.1:$port" 400 10 | tail -n +3
   java_bench dev.registrykit.bench.JunitFigures

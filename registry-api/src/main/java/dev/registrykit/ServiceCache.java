@@ -35,7 +35,9 @@ import java.util.function.Predicate;
  * <p>Reads ({@link #instances()}, {@link #pick()}, {@link #require()}) never call the registry:
  * they read an immutable snapshot, so they are cheap and never block. Thread-safe. {@link #close()}
  * stops the watch; it is idempotent. After it, {@link #pick()} and {@link #require()} throw {@link
- * RegistryClosedException}; {@link #instances()} and {@link #state()} still answer.
+ * RegistryClosedException}; {@link #instances()} and {@link #state()} still answer. Close a cache
+ * before its registry: closing the registry ends the watch without telling the cache, which then
+ * keeps what it last knew.
  */
 public interface ServiceCache extends AutoCloseable {
 
@@ -151,7 +153,7 @@ public interface ServiceCache extends AutoCloseable {
      * @throws IllegalArgumentException if {@code downPeriod} is not positive
      */
     public Builder withDownPeriod(Duration downPeriod) {
-      this.downPeriod = requirePositive(downPeriod, "downPeriod");
+      this.downPeriod = Validation.requirePositive(downPeriod, "downPeriod");
       return this;
     }
 
@@ -162,7 +164,7 @@ public interface ServiceCache extends AutoCloseable {
      * @throws IllegalArgumentException if {@code startTimeout} is not positive
      */
     public Builder withStartTimeout(Duration startTimeout) {
-      this.startTimeout = requirePositive(startTimeout, "startTimeout");
+      this.startTimeout = Validation.requirePositive(startTimeout, "startTimeout");
       return this;
     }
 
@@ -186,14 +188,6 @@ public interface ServiceCache extends AutoCloseable {
     public ServiceCache build() {
       return WatchingServiceCache.start(registry, serviceName, strategy == null ? PickStrategy.roundRobin() : strategy,
           filter, downPeriod, startTimeout, clock);
-    }
-
-    private static Duration requirePositive(Duration value, String name) {
-      Objects.requireNonNull(value, () -> name + " must not be null");
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive but was: " + value);
-      }
-      return value;
     }
   }
 }

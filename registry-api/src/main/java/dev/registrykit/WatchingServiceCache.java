@@ -95,7 +95,11 @@ final class WatchingServiceCache implements ServiceCache, RegistryListener {
 
   @Override
   public Optional<ServiceInstance> pick() {
-    Snapshot now = current();
+    return pick("pick");
+  }
+
+  private Optional<ServiceInstance> pick(String call) {
+    Snapshot now = current(call);
     List<ServiceInstance> candidates = now.available;
     if (candidates.isEmpty()) {
       return Optional.empty();
@@ -110,7 +114,7 @@ final class WatchingServiceCache implements ServiceCache, RegistryListener {
 
   @Override
   public ServiceInstance require() {
-    Optional<ServiceInstance> chosen = pick();
+    Optional<ServiceInstance> chosen = pick("require");
     if (chosen.isPresent()) {
       return chosen.get();
     }
@@ -121,10 +125,10 @@ final class WatchingServiceCache implements ServiceCache, RegistryListener {
   }
 
   /** The snapshot, rebuilt first if a down period has run out since; refuses a closed cache. */
-  private Snapshot current() {
+  private Snapshot current(String call) {
     Snapshot now = snapshot;
     if (now.state == CacheState.CLOSED) {
-      throw new RegistryClosedException("pick failed: the cache of " + serviceName + " was closed");
+      throw new RegistryClosedException(call + " failed: the cache of " + serviceName + " was closed");
     }
     if (now.nextReturn != null && !clock.instant().isBefore(now.nextReturn)) {
       synchronized (lock) {

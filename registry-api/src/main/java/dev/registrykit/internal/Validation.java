@@ -113,6 +113,19 @@ public final class Validation {
     return value;
   }
 
+  /**
+   * A duration that must be positive, such as a period or a timeout; {@code name} names it.
+   *
+   * @return {@code value}
+   */
+  public static Duration requirePositive(Duration value, String name) {
+    Objects.requireNonNull(value, () -> name + " must not be null");
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive but was: " + value);
+    }
+    return value;
+  }
+
   /** A non-null listener (or other callback), named in the message. */
   public static <T> T requireNonNull(T value, String name) {
     return Objects.requireNonNull(value, () -> name + " must not be null");

@@ -54,4 +54,15 @@ class ValidationTest {
     assertThatThrownBy(() -> Validation.requireServiceName(null))
         .isInstanceOf(NullPointerException.class).hasMessage("serviceName must not be null");
   }
+
+  @Test
+  void positiveDurationsNameTheSettingAndTheValue() {
+    assertThat(Validation.requirePositive(Duration.ofNanos(1), "period")).isEqualTo(Duration.ofNanos(1));
+    assertThatThrownBy(() -> Validation.requirePositive(Duration.ZERO, "period"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("period must be positive but was: PT0S");
+    assertThatThrownBy(() -> Validation.requirePositive(Duration.ofMillis(-5), "period"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("period must be positive but was: PT-0.005S");
+    assertThatThrownBy(() -> Validation.requirePositive(null, "period"))
+        .isInstanceOf(NullPointerException.class).hasMessage("period must not be null");
+  }
 }

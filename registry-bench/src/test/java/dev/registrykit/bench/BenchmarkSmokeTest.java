@@ -25,17 +25,30 @@ class BenchmarkSmokeTest {
 
   @Test
   void theFakeBenchmarksRun() throws Exception {
-    Collection<RunResult> results = new Runner(new OptionsBuilder()
-        .include(FakeBenchmarks.class.getName())
+    Collection<RunResult> results = runOnce(FakeBenchmarks.class);
+
+    assertThat(results).hasSize(3);
+    assertThat(results).allSatisfy(result -> assertThat(result.getPrimaryResult().getScore()).isPositive());
+  }
+
+  @Test
+  void theCacheBenchmarksRun() throws Exception {
+    Collection<RunResult> results = runOnce(CacheBenchmarks.class);
+
+    assertThat(results).hasSize(4);
+    assertThat(results).allSatisfy(result -> assertThat(result.getPrimaryResult().getScore()).isPositive());
+  }
+
+  /** One short measurement of each benchmark of {@code benchmarks}, in this JVM. */
+  private static Collection<RunResult> runOnce(Class<?> benchmarks) throws Exception {
+    return new Runner(new OptionsBuilder()
+        .include(benchmarks.getName())
         .forks(0)
         .warmupIterations(0)
         .measurementIterations(1)
         .measurementTime(TimeValue.milliseconds(200))
         .shouldFailOnError(true)
         .build()).run();
-
-    assertThat(results).hasSize(3);
-    assertThat(results).allSatisfy(result -> assertThat(result.getPrimaryResult().getScore()).isPositive());
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.registrykit.Candidacy;
 import dev.registrykit.Election;
 import dev.registrykit.Registration;
 import dev.registrykit.Registry;
+import dev.registrykit.ServiceCache;
 
 /**
  * The one entry point of registrykit's AssertJ assertions.
@@ -16,6 +17,7 @@ import dev.registrykit.Registry;
  * assertThat(events).sawAdded(orders).sawRemoved(orders);
  * assertThat(election).hasLeader("i-1");
  * assertThat(candidacy).isLost();
+ * assertThat(cache).isCurrent().hasInstances(orders);
  * }</pre>
  */
 public final class RegistryAssertions {
@@ -43,7 +45,12 @@ public final class RegistryAssertions {
     return new CandidacyAssert(actual);
   }
 
-  /** Assertions on the events a watcher recorded. */
+  /** Assertions on what a service cache holds and its state. */
+  public static ServiceCacheAssert assertThat(ServiceCache actual) {
+    return new ServiceCacheAssert(actual);
+  }
+
+    /** Assertions on the events a watcher recorded. */
   public static RecordingListenerAssert assertThat(RecordingListener actual) {
     return new RecordingListenerAssert(actual);
   }

@@ -3,6 +3,7 @@ package dev.registrykit.junit;
 import dev.registrykit.Candidacy;
 import dev.registrykit.Registration;
 import java.time.Duration;
+import java.time.InstantSource;
 import org.junit.jupiter.api.function.Executable;
 
 /**
@@ -74,4 +75,13 @@ public interface RegistryTime {
    * registrykit.time.scale}; on the fake in fake time.
    */
   Duration eventuallyTimeout();
+
+  /**
+   * The time the registry lives by, for time-based settings that must follow {@link
+   * #elapse(Duration)} on both backends (such as {@code ServiceCache.Builder.withClock}): the
+   * fake's {@code FakeClock}; on etcd, the system clock.
+   */
+  default InstantSource clock() {
+    return InstantSource.system();
+  }
 }

@@ -60,6 +60,8 @@ public final class EtcdWatch implements Subscription {
   private boolean resyncing; // events thread only
   /** It told its listener {@link WatchState#STALE} last. Events thread only. */
   private boolean stale;
+  /** etcd confirmed the current stream (its created notification arrived). Events thread only. */
+  private boolean created;
   /** The resync waiting out its backoff, if any. Events thread only. */
   private ScheduledFuture<?> nextResync;
   /** Given to {@link Connectivity#await} while a resync waits out its backoff after etcd was out of reach. */
@@ -101,6 +103,7 @@ public final class EtcdWatch implements Subscription {
       return;
     }
     long stream = ++generation;
+    created = false;
     WatchOption option = WatchOption.builder().isPrefix(true).withRevision(revision).withPrevKV(true)
         .withCreateNotify(true).build();
     watcher = context.client().getWatchClient().watch(prefixBytes, option, Watch.listener(
@@ -124,6 +127,26 @@ public final class EtcdWatch implements Subscription {
         })));
     if (!open) {
       watcher.close();
+      return;
+    }
+    awaitCreated(stream);
+  }
+
+  /**
+   * A stream asked for while the connection is down waits for it without a word (jetcd's calls wait
+   * for a connection): if etcd has not confirmed stream {@code stream} within the call timeout, the
+   * watch is stale, and is treated as broken (it lists again when it can).
+   */
+  private void awaitCreated(long stream) {
+    try {
+      context.scheduler().schedule(() -> onEventsThread(() -> {
+        if (open && stream == generation && !created) {
+          toStale();
+          broken("etcd did not confirm the watch within " + context.callTimeout());
+        }
+      }), context.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closing) {
+      LOG.debug("registry closed: no check of the watch stream of {}", prefix);
     }
   }
 
@@ -184,6 +207,7 @@ public final class EtcdWatch implements Subscription {
   /** Events thread: one response of the stream started at {@code startRevision}. */
   private void apply(WatchResponse response, long startRevision) {
     if (response.isCreatedNotify()) {
+      created = true;
       long now = response.getHeader().getRevision();
       if (now < startRevision - 1) {
         // etcd is behind the listing this stream follows: it lost its data between the two, and

@@ -6,6 +6,7 @@ import dev.registrykit.ServiceInstance;
 import dev.registrykit.fake.FakeRegistry;
 import dev.registrykit.junit.RegistryTime;
 import java.time.Duration;
+import java.time.InstantSource;
 import org.junit.jupiter.api.function.Executable;
 
 /** {@link RegistryTime} on the fake: the clock moves, nothing waits. */
@@ -83,5 +84,10 @@ final class FakeRegistryTime implements RegistryTime {
   @Override
   public Duration eventuallyTimeout() {
     return EVENTUALLY;
+  }
+
+  @Override
+  public InstantSource clock() {
+    return registry.clock();
   }
 }
