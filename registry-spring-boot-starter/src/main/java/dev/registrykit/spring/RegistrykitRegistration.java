@@ -43,7 +43,7 @@ public final class RegistrykitRegistration implements org.springframework.cloud.
     this.metadata = Map.copyOf(metadata);
     this.port = this.fixedAddress == null ? 0 : this.fixedAddress.getPort();
     ServiceInstance.builder().withServiceName(serviceId).withInstanceId(instanceId) // fail now, not at registration
-        .withAddress(this.fixedAddress != null ? this.fixedAddress : URI.create(scheme + "://" + host)).build();
+        .withAddress(this.fixedAddress != null ? this.fixedAddress : URI.create(scheme + "://" + uriHost())).build();
   }
 
   /** Sets the port when the web server is up (unless an address was given); 0 means not yet known. */
@@ -111,7 +111,12 @@ public final class RegistrykitRegistration implements org.springframework.cloud.
     if (fixedAddress != null) {
       return fixedAddress;
     }
-    return URI.create(scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + (port > 0 ? ":" + port : ""));
+    return URI.create(scheme + "://" + uriHost() + (port > 0 ? ":" + port : ""));
+  }
+
+  /** The host as a URI writes it: an IPv6 address in brackets. */
+  private String uriHost() {
+    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
   }
 
   @Override
