@@ -40,6 +40,10 @@ class ReadmeTextTest {
   private static final Path README = Path.of("..", "README.md");
   private static final Path CI = Path.of("..", ".ci", "run");
   private static final Path SOURCES = Path.of("src", "test", "java", "dev", "registrykit", "examples", "readme");
+  /** The Spring example's snippets live in its own module, which has Spring's dependencies. */
+  private static final List<Path> SPRING_SOURCES = List.of(
+      Path.of("..", "registry-spring-example", "src", "main", "java", "dev", "registrykit", "spring", "example"),
+      Path.of("..", "registry-spring-example", "src", "test", "java", "dev", "registrykit", "spring", "example"));
 
   @Test
   void everyJavaSnippetInTheReadmeIsATaggedRegionOfCompiledCode() throws IOException {
@@ -287,15 +291,17 @@ class ReadmeTextTest {
   static Map<String, String> taggedRegions() throws IOException {
     Map<String, String> regions = new LinkedHashMap<>();
     Pattern region = Pattern.compile("// tag::([a-z-]+)\\[\\]\\n(.*?)\\n\\s*// end::\\1\\[\\]", Pattern.DOTALL);
-    try (Stream<Path> files = Files.list(SOURCES)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-        Matcher matcher = region.matcher(Files.readString(file));
-        while (matcher.find()) {
-          regions.put(matcher.group(1), normalize(matcher.group(2)));
+    for (Path directory : Stream.concat(Stream.of(SOURCES), SPRING_SOURCES.stream()).toList()) {
+      try (Stream<Path> files = Files.list(directory)) {
+        for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+          Matcher matcher = region.matcher(Files.readString(file));
+          while (matcher.find()) {
+            regions.put(matcher.group(1), normalize(matcher.group(2)));
+          }
         }
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
       }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
     }
     return regions;
   }

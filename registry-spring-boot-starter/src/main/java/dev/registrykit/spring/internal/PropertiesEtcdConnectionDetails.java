@@ -1,0 +1,18 @@
+package dev.registrykit.spring.internal;
+
+import dev.registrykit.spring.EtcdConnectionDetails;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * The endpoints of {@code registrykit.endpoints}.
+ *
+ * @param endpoints the endpoints, checked by the properties
+ */
+public record PropertiesEtcdConnectionDetails(List<URI> endpoints) implements EtcdConnectionDetails {
+
+  /** Copies the endpoints. */
+  public PropertiesEtcdConnectionDetails {
+    endpoints = List.copyOf(endpoints);
+  }
+}

@@ -1,0 +1,2 @@
+/** The implementation of the starter; not API. */
+package dev.registrykit.spring.internal;
