@@ -145,6 +145,17 @@ public final class Calls {
   }
 
   /** Whether {@code failure} means etcd could not be reached (or did not answer), so a retry may work. */
+  /**
+   * Whether etcd refused {@code failure}'s call for its auth token ("invalid auth token", "auth store
+   * is old"): an expired JWT, for example. jetcd renews its token for unary calls, not for
+   * {@code keepAliveOnce}, which etcd 3.5 token-checks (3.4 did not).
+   */
+  static boolean isInvalidAuthToken(Throwable failure) {
+    Throwable cause = unwrap(failure);
+    String message = cause == null ? null : cause.getMessage();
+    return message != null && (message.contains("invalid auth token") || message.contains("auth store is old"));
+  }
+
   static boolean isUnavailable(Throwable failure) {
     Throwable cause = unwrap(failure);
     if (cause instanceof TimeoutException) {

@@ -312,6 +312,9 @@ final class LeaseKeeper {
       }
       lastFailure = Calls.unwrap(failure);
       holder.keepAliveFailed(lastFailure);
+      if (Calls.isInvalidAuthToken(failure)) {
+        context.renewAuthToken(); // before the retry below: etcd 3.5 checks a keep-alive's token
+      }
       // Retry soon: in a cluster the next call goes to another member (jetcd balances round robin),
       // which answers if the failed one met a member cut off from its peers. Back off from 10 ms,
       // doubling up to half the keep-alive interval, so an etcd out of reach costs little.

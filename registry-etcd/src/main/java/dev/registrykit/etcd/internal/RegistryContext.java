@@ -4,8 +4,10 @@ import dev.registrykit.InvalidEntry;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.Recovery;
 import dev.registrykit.internal.InstanceCodec;
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.options.GetOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -45,6 +47,17 @@ public record RegistryContext(
     Connectivity connectivity,
     RateLimitedLog.PerMessage registrationLog,
     InstanceCodec.Format valueFormat) {
+
+  /**
+   * Makes jetcd renew its auth token: one count-only read of the namespace, a unary call, which
+   * jetcd retries with a fresh token when etcd refuses the old one. Keep-alives need it on etcd 3.5,
+   * which checks their token while jetcd does not renew it for them. Best effort, not awaited.
+   */
+  public void renewAuthToken() {
+    client.getKVClient().get(ByteSequence.from(namespace + "/", StandardCharsets.UTF_8),
+        GetOption.builder().isPrefix(true).withCountOnly(true).build())
+        .exceptionally(failure -> null);
+  }
 
   /** The value a registration of {@code instance} writes. */
   public String encode(ServiceInstance instance) {
