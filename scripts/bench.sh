@@ -27,7 +27,7 @@ for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && 
 
 out=registry-bench/target/benchmarks.md
 {
-  echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1), etcd $(etcd --version | head -1 | awk '{print $3}')"
+  echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1), etcd $(etcd --version | awk 'NR == 1 {print $3}')"
   echo
   echo "| figure | registrykit | baseline | ratio |"
   echo "| --- | --- | --- | --- |"

@@ -82,7 +82,7 @@ PINS
   for deb in "$work"/*.deb; do dpkg-deb -x "$deb" "$etcd35_dir"; done
   rm -rf "$work"
 fi
-log "etcd 3.5 binary: $etcd35_dir/usr/bin/etcd ($("$etcd35_dir/usr/bin/etcd" --version | head -1))"
+log "etcd 3.5 binary: $etcd35_dir/usr/bin/etcd ($("$etcd35_dir/usr/bin/etcd" --version | awk 'NR == 1'))"
 
 if ! docker info >/dev/null 2>&1; then
   log "starting dockerd"
@@ -127,7 +127,11 @@ DOCKERFILE
     docker build -q -t "$image" "$ctx" >&2
     rm -rf "$ctx"
   fi
-  docker run --rm "$image" etcd --version | head -1 >&2
+  # The image must run; its first line of output is shown. Under pipefail, "| head -1" could fail
+  # the script: head may exit before docker has written the rest (write: broken pipe).
+  local shown
+  shown=$(docker run --rm "$image" etcd --version)
+  awk 'NR == 1' <<<"$shown" >&2
   echo "$image"
 }
 
