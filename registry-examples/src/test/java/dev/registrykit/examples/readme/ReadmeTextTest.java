@@ -44,6 +44,9 @@ class ReadmeTextTest {
   private static final List<Path> SPRING_SOURCES = List.of(
       Path.of("..", "registry-spring-example", "src", "main", "java", "dev", "registrykit", "spring", "example"),
       Path.of("..", "registry-spring-example", "src", "test", "java", "dev", "registrykit", "spring", "example"));
+  /** Every folder whose sources hold README snippets as tagged regions. */
+  private static final List<Path> SNIPPET_SOURCES =
+      Stream.concat(Stream.of(SOURCES), SPRING_SOURCES.stream()).toList();
 
   @Test
   void everyJavaSnippetInTheReadmeIsATaggedRegionOfCompiledCode() throws IOException {
@@ -259,16 +262,25 @@ class ReadmeTextTest {
     return Pattern.compile("\\b" + Pattern.quote(name) + "\\b").matcher(code).find();
   }
 
+  /** The Java files of {@link #SNIPPET_SOURCES}: both the snippets' imports and their regions come from these. */
+  private static List<Path> snippetSourceFiles() throws IOException {
+    List<Path> sources = new ArrayList<>();
+    for (Path directory : SNIPPET_SOURCES) {
+      try (Stream<Path> files = Files.list(directory)) {
+        files.filter(f -> f.toString().endsWith(".java")).sorted().forEach(sources::add);
+      }
+    }
+    return sources;
+  }
+
   /** The import lines of the source file of each tagged region. */
   static Map<String, List<String>> regionImports() throws IOException {
     Map<String, List<String>> imports = new LinkedHashMap<>();
     Pattern region = Pattern.compile("// tag::([a-z-]+)\\[\\]");
-    try (Stream<Path> files = Files.list(SOURCES)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-        String text = Files.readString(file);
-        List<String> lines = text.lines().filter(line -> line.startsWith("import ")).toList();
-        region.matcher(text).results().forEach(match -> imports.put(match.group(1), lines));
-      }
+    for (Path file : snippetSourceFiles()) {
+      String text = Files.readString(file);
+      List<String> lines = text.lines().filter(line -> line.startsWith("import ")).toList();
+      region.matcher(text).results().forEach(match -> imports.put(match.group(1), lines));
     }
     return imports;
   }
@@ -291,16 +303,10 @@ class ReadmeTextTest {
   static Map<String, String> taggedRegions() throws IOException {
     Map<String, String> regions = new LinkedHashMap<>();
     Pattern region = Pattern.compile("// tag::([a-z-]+)\\[\\]\\n(.*?)\\n\\s*// end::\\1\\[\\]", Pattern.DOTALL);
-    for (Path directory : Stream.concat(Stream.of(SOURCES), SPRING_SOURCES.stream()).toList()) {
-      try (Stream<Path> files = Files.list(directory)) {
-        for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-          Matcher matcher = region.matcher(Files.readString(file));
-          while (matcher.find()) {
-            regions.put(matcher.group(1), normalize(matcher.group(2)));
-          }
-        }
-      } catch (UncheckedIOException e) {
-        throw e.getCause();
+    for (Path file : snippetSourceFiles()) {
+      Matcher matcher = region.matcher(Files.readString(file));
+      while (matcher.find()) {
+        regions.put(matcher.group(1), normalize(matcher.group(2)));
       }
     }
     return regions;
