@@ -41,9 +41,15 @@ import org.junit.jupiter.api.Test;
 @EtcdRegistryTest(members = 3, lifecycle = EtcdLifecycle.PER_CLASS)
 class EtcdClusterIntegrationTest {
 
-  private static final Duration TTL = Duration.ofSeconds(1);
-  /** Several TTLs: a keep-alive stuck on the faulty member would have lost its lease by then. */
-  private static final Duration FAULT = Duration.ofMillis(3500);
+  /**
+   * 2 s: a registration turns LOST when no keep-alive succeeds for a TTL, and a leader kill costs an
+   * election (about 0.4-0.5 s here) plus the client's move to another member; with 1 s the margin
+   * was gone whenever the machine was busy (CI 2026-12-05: three of four registrations LOST, then
+   * ACTIVE again, after a leader kill on etcd 3.5).
+   */
+  private static final Duration TTL = Duration.ofSeconds(2);
+  /** More than two TTLs: a keep-alive stuck on the faulty member would have lost its lease by then. */
+  private static final Duration FAULT = Duration.ofMillis(4500);
   private static Function<EtcdHandle, EtcdMember> leader() {
     return EtcdHandle::leader;
   }
