@@ -1,0 +1,148 @@
+package dev.registrykit.fake;
+
+import dev.registrykit.Candidacy;
+import dev.registrykit.CandidacyState;
+import dev.registrykit.Election;
+import dev.registrykit.Leader;
+import dev.registrykit.LeaderListener;
+import dev.registrykit.Subscription;
+import dev.registrykit.internal.Validation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** One election: its candidacies of this registry, its observers, and who leads. */
+final class FakeElection implements Election {
+
+  private final FakeContext context;
+  final String name;
+  private final String prefix;
+  /** Under lock. */
+  final List<FakeCandidacy> candidacies = new ArrayList<>();
+  private final List<Observer> observers = new ArrayList<>();
+  private Optional<Leader> current = Optional.empty();
+
+  FakeElection(FakeContext context, String name, String prefix) {
+    this.context = context;
+    this.name = name;
+    this.prefix = prefix;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Candidacy campaign(String candidateId, Duration ttl) {
+    return campaign(candidateId, ttl, FakeCandidacy.Connection.THIS_CLIENT);
+  }
+
+  Candidacy campaign(String candidateId, Duration ttl, FakeCandidacy.Connection connection) {
+    Validation.requireName("candidateId", candidateId);
+    Validation.requireTtl(ttl);
+    FakeCandidacy candidacy;
+    synchronized (context.lock) {
+      if (connection == FakeCandidacy.Connection.THIS_CLIENT) {
+        context.checkUsable("campaign");
+      } else {
+        context.checkOtherClient("campaignFromAnotherClient");
+      }
+      Duration granted = context.settings.granted(ttl);
+      Lessor.Lease lease = context.lessor.grant(granted);
+      candidacy = new FakeCandidacy(context, this, candidateId, granted, lease,
+          prefix + String.format("%016x", lease.id), connection);
+      candidacies.add(candidacy);
+      context.store.put(candidacy.key, candidateId, lease.id);
+      candidacy.renewed();
+      candidacy.scheduleKeepAlive();
+    }
+    context.callbacks.deliver();
+    return candidacy;
+  }
+
+  @Override
+  public Optional<Leader> leader() {
+    synchronized (context.lock) {
+      context.checkUsable("leader");
+      return current;
+    }
+  }
+
+  @Override
+  public Subscription observe(LeaderListener listener) {
+    Validation.requireNonNull(listener, "listener");
+    Observer observer = new Observer(listener);
+    synchronized (context.lock) {
+      context.checkUsable("observe");
+      observers.add(observer);
+      observer.tell(current);
+    }
+    context.callbacks.deliver();
+    return observer;
+  }
+
+  /** The leader is the key with the smallest create revision. Under lock. */
+  void decide() {
+    Map.Entry<String, Store.Entry> first = null;
+    for (Map.Entry<String, Store.Entry> e : context.store.subMap(prefix).entrySet()) {
+      if (first == null || e.getValue().createRevision < first.getValue().createRevision) {
+        first = e;
+      }
+    }
+    String leaderKey = first == null ? null : first.getKey();
+    Optional<Leader> next = first == null ? Optional.empty()
+        : Optional.of(new Leader(name, first.getValue().value, first.getValue().createRevision));
+    for (FakeCandidacy candidacy : new ArrayList<>(candidacies)) {
+      if (!context.store.contains(candidacy.key)) {
+        candidacy.end(CandidacyState.LOST, false);
+      } else if (candidacy.key.equals(leaderKey) && candidacy.state == CandidacyState.WAITING) {
+        candidacy.token = first.getValue().createRevision;
+        candidacy.changeState(CandidacyState.LEADING);
+      }
+    }
+    if (!next.equals(current)) {
+      current = next;
+      for (Observer observer : observers) {
+        observer.tell(next);
+      }
+    }
+  }
+
+  /** Under lock, when the registry closes. */
+  void closeObservers() {
+    for (Observer observer : observers) {
+      observer.open = false;
+    }
+    observers.clear();
+  }
+
+  /** One {@link Election#observe} subscription; silent once closed, even for changes already queued. */
+  private final class Observer implements Subscription {
+    final LeaderListener listener;
+    volatile boolean open = true;
+
+    Observer(LeaderListener listener) {
+      this.listener = listener;
+    }
+
+    /** Under lock: queues the leader for delivery (held back while the fake is unavailable). */
+    void tell(Optional<Leader> leader) {
+      context.callbacks.toWatchers(() -> {
+        if (open) {
+          listener.leaderChanged(leader);
+        }
+      });
+    }
+
+    @Override
+    public void close() {
+      open = false;
+      synchronized (context.lock) {
+        observers.remove(this);
+      }
+    }
+  }
+}
