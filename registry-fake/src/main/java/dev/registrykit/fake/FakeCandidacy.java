@@ -5,12 +5,10 @@ import dev.registrykit.CandidacyListener;
 import dev.registrykit.CandidacyState;
 import dev.registrykit.RegistryUnavailableException;
 import dev.registrykit.Subscription;
-import dev.registrykit.internal.Validation;
+import dev.registrykit.internal.Listeners;
 import dev.registrykit.internal.Waits;
 import java.time.Duration;
-import java.util.List;
 import java.util.OptionalLong;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /** One candidate's key on its own lease, kept alive every TTL/3 of fake time. */
 final class FakeCandidacy implements Candidacy {
@@ -28,7 +26,7 @@ final class FakeCandidacy implements Candidacy {
   private final Lessor.Lease lease;
   final String key;
   private final Connection connection;
-  private final List<CandidacyListener> listeners = new CopyOnWriteArrayList<>();
+  private final Listeners<CandidacyListener> listeners = new Listeners<>();
   volatile CandidacyState state = CandidacyState.WAITING;
   volatile long token;
   boolean crashed;
@@ -94,9 +92,7 @@ final class FakeCandidacy implements Candidacy {
 
   @Override
   public Subscription addListener(CandidacyListener listener) {
-    Validation.requireNonNull(listener, "listener");
-    listeners.add(listener);
-    return () -> listeners.remove(listener);
+    return listeners.add(listener);
   }
 
   void scheduleKeepAlive() {
@@ -176,9 +172,7 @@ final class FakeCandidacy implements Candidacy {
     synchronized (this) {
       notifyAll();
     }
-    for (CandidacyListener listener : listeners) {
-      context.callbacks.queue(() -> listener.stateChanged(this, previous, next));
-    }
+    listeners.forEach(listener -> context.callbacks.queue(() -> listener.stateChanged(this, previous, next)));
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.registrykit.Election;
 import dev.registrykit.Leader;
 import dev.registrykit.LeaderListener;
 import dev.registrykit.Subscription;
+import dev.registrykit.internal.Listeners;
 import dev.registrykit.internal.Validation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ final class FakeElection implements Election {
   private final String prefix;
   /** Under lock. */
   final List<FakeCandidacy> candidacies = new ArrayList<>();
-  private final List<Observer> observers = new ArrayList<>();
+  private final Listeners<LeaderListener> observers = new Listeners<>();
   private Optional<Leader> current = Optional.empty();
 
   FakeElection(FakeContext context, String name, String prefix) {
@@ -74,11 +75,11 @@ final class FakeElection implements Election {
   @Override
   public Subscription observe(LeaderListener listener) {
     Validation.requireNonNull(listener, "listener");
-    Observer observer = new Observer(listener);
+    Listeners.Entry<LeaderListener> observer;
     synchronized (context.lock) {
       context.checkUsable("observe");
-      observers.add(observer);
-      observer.tell(current);
+      observer = observers.add(listener);
+      tell(observer, current);
     }
     context.callbacks.deliver();
     return observer;
@@ -105,44 +106,26 @@ final class FakeElection implements Election {
     }
     if (!next.equals(current)) {
       current = next;
-      for (Observer observer : observers) {
-        observer.tell(next);
+      for (Listeners.Entry<LeaderListener> observer : observers.subscriptions()) {
+        tell(observer, next);
       }
     }
   }
 
   /** Under lock, when the registry closes. */
   void closeObservers() {
-    for (Observer observer : observers) {
-      observer.open = false;
-    }
-    observers.clear();
+    observers.closeAll();
   }
 
-  /** One {@link Election#observe} subscription; silent once closed, even for changes already queued. */
-  private final class Observer implements Subscription {
-    final LeaderListener listener;
-    volatile boolean open = true;
-
-    Observer(LeaderListener listener) {
-      this.listener = listener;
-    }
-
-    /** Under lock: queues the leader for delivery (held back while the fake is unavailable). */
-    void tell(Optional<Leader> leader) {
-      context.callbacks.toWatchers(() -> {
-        if (open) {
-          listener.leaderChanged(leader);
-        }
-      });
-    }
-
-    @Override
-    public void close() {
-      open = false;
-      synchronized (context.lock) {
-        observers.remove(this);
+  /**
+   * Under lock: queues the leader for delivery to one {@link Election#observe} subscription (held back
+   * while the fake is unavailable); silent once closed, even for changes already queued.
+   */
+  private void tell(Listeners.Entry<LeaderListener> observer, Optional<Leader> leader) {
+    context.callbacks.toWatchers(() -> {
+      if (observer.isOpen()) {
+        observer.listener().leaderChanged(leader);
       }
-    }
+    });
   }
 }

@@ -7,10 +7,8 @@ import dev.registrykit.RegistryUnavailableException;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
 import dev.registrykit.internal.InstanceCodec;
-import dev.registrykit.internal.Validation;
+import dev.registrykit.internal.Listeners;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One registration: its key on its lease, kept alive every TTL/3 of fake time as jetcd does,
@@ -23,7 +21,7 @@ final class FakeRegistration implements Registration {
   final ServiceInstance instance;
   final Duration ttl;
   final String key;
-  private final List<RegistrationListener> listeners = new CopyOnWriteArrayList<>();
+  private final Listeners<RegistrationListener> listeners = new Listeners<>();
   volatile RegistrationState state = RegistrationState.ACTIVE;
   boolean crashed;
   Lessor.Lease lease;
@@ -87,9 +85,7 @@ final class FakeRegistration implements Registration {
 
   @Override
   public Subscription addListener(RegistrationListener listener) {
-    Validation.requireNonNull(listener, "listener");
-    listeners.add(listener);
-    return () -> listeners.remove(listener);
+    return listeners.add(listener);
   }
 
   /** Keep-alive, as jetcd does it: every TTL/3. Under lock. */
@@ -208,9 +204,7 @@ final class FakeRegistration implements Registration {
       return;
     }
     state = next;
-    for (RegistrationListener listener : listeners) {
-      context.callbacks.queue(() -> listener.stateChanged(this, previous, next));
-    }
+    listeners.forEach(listener -> context.callbacks.queue(() -> listener.stateChanged(this, previous, next)));
   }
 
   /**

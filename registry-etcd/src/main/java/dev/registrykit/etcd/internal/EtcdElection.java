@@ -7,6 +7,7 @@ import dev.registrykit.Leader;
 import dev.registrykit.LeaderListener;
 import dev.registrykit.RegistryClosedException;
 import dev.registrykit.Subscription;
+import dev.registrykit.internal.Listeners;
 import dev.registrykit.internal.Validation;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
@@ -50,7 +51,7 @@ public final class EtcdElection implements Election {
   private final String prefix;
   private final ByteSequence prefixBytes;
   private final List<EtcdCandidacy> candidacies = new CopyOnWriteArrayList<>();
-  private final List<Observer> observers = new CopyOnWriteArrayList<>();
+  private final Listeners<LeaderListener> observers = new Listeners<>();
   private final RateLimitedLog failureLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
   /** Numbers the listings in the order they are sent. */
   private final AtomicLong listingsSent = new AtomicLong();
@@ -122,10 +123,10 @@ public final class EtcdElection implements Election {
     checkOpen("observe");
     watch();
     decide(list("observe " + name));
-    Observer observer = new Observer(listener);
+    Listeners.Entry<LeaderListener> observer;
     synchronized (this) {
-      observers.add(observer);
-      observer.tell(current);
+      observer = observers.add(listener);
+      tell(observer, current);
     }
     return observer;
   }
@@ -203,8 +204,8 @@ public final class EtcdElection implements Election {
         : Optional.of(new Leader(name, first.candidateId(), first.createRevision()));
     if (!next.equals(current)) {
       current = next;
-      for (Observer observer : observers) {
-        observer.tell(next);
+      for (Listeners.Entry<LeaderListener> observer : observers.subscriptions()) {
+        tell(observer, next);
       }
     }
   }
@@ -214,36 +215,21 @@ public final class EtcdElection implements Election {
     return current;
   }
 
-  /** One {@link #observe} subscription; silent once closed, even for changes already queued. */
-  private final class Observer implements Subscription {
-    private final LeaderListener listener;
-    private volatile boolean open = true;
-
-    Observer(LeaderListener listener) {
-      this.listener = listener;
-    }
-
-    void tell(Optional<Leader> leader) {
-      try {
-        context.events().execute(() -> {
-          if (!open) {
-            return;
-          }
-          try {
-            listener.leaderChanged(leader);
-          } catch (RuntimeException e) {
-            LOG.warn("leader listener of {} failed", name, e);
-          }
-        });
-      } catch (RejectedExecutionException e) {
-        LOG.debug("registry closed: not telling an observer of {}", name);
-      }
-    }
-
-    @Override
-    public void close() {
-      open = false;
-      observers.remove(this);
+  /** Tells one {@link #observe} subscription on the events thread; silent once closed, even for changes already queued. */
+  private void tell(Listeners.Entry<LeaderListener> observer, Optional<Leader> leader) {
+    try {
+      context.events().execute(() -> {
+        if (!observer.isOpen()) {
+          return;
+        }
+        try {
+          observer.listener().leaderChanged(leader);
+        } catch (RuntimeException e) {
+          LOG.warn("leader listener of {} failed", name, e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      LOG.debug("registry closed: not telling an observer of {}", name);
     }
   }
 
@@ -320,9 +306,7 @@ public final class EtcdElection implements Election {
         LOG.warn("could not resign {} from {} while closing: {}", candidacy.candidateId(), name, e.getMessage());
       }
     }
-    for (Observer observer : observers) {
-      observer.close();
-    }
+    observers.closeAll();
     synchronized (this) {
       if (watcher != null) {
         watcher.close();
