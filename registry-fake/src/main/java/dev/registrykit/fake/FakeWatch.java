@@ -2,15 +2,12 @@ package dev.registrykit.fake;
 
 import dev.registrykit.RegistryEvent;
 import dev.registrykit.RegistryListener;
-import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
 import dev.registrykit.WatchState;
-import java.util.ArrayList;
-import java.util.Comparator;
+import dev.registrykit.internal.Resync;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /** One watch of a prefix, and what it has passed on to its listener. */
 final class FakeWatch implements Subscription {
@@ -20,7 +17,7 @@ final class FakeWatch implements Subscription {
   private final RegistryListener listener;
   volatile boolean open = true;
   /** What this watch has passed on to its listener (delivered or queued), by key. Under lock. */
-  private final TreeMap<String, Known> known = new TreeMap<>();
+  private final TreeMap<String, Resync.Known> known = new TreeMap<>();
   /** How many of its events an outage holds back now. Under lock. */
   int held;
   /** It cannot resume where it stopped (compacted, wiped): it lists again when it can. Under lock. */
@@ -32,10 +29,6 @@ final class FakeWatch implements Subscription {
     this.context = context;
     this.prefix = prefix;
     this.listener = listener;
-  }
-
-  /** An instance a watch has passed on: its value, and the revision and epoch of that value's write. */
-  private record Known(ServiceInstance instance, long modRevision, long epoch) {
   }
 
   /**
@@ -58,8 +51,13 @@ final class FakeWatch implements Subscription {
     if (event instanceof RegistryEvent.Removed) {
       known.remove(key);
     } else {
-      known.put(key, new Known(event.instance(), event.revision(), context.store.epoch()));
+      known.put(key, new Resync.Known(event.instance(), event.revision()));
     }
+    deliver(event);
+  }
+
+  /** Under lock: queues the delivery of {@code event}. */
+  private void deliver(RegistryEvent event) {
     context.callbacks.queue(() -> {
       if (open) {
         listener.onEvent(event);
@@ -79,45 +77,24 @@ final class FakeWatch implements Subscription {
 
   /**
    * Under lock: lists the store again, as a watch that cannot resume from its revision does, and
-   * passes on the differences from what it last passed on, in key order, at the current revision:
-   * nothing for an instance that came and went meanwhile.
+   * passes on the differences from what it last passed on, as EtcdWatch resynchronises ({@link
+   * Resync#differences}), Removed at the current revision: nothing for an instance that came and
+   * went meanwhile.
    */
   void relist() {
     relist = false;
     held = 0;
-    long epoch = context.store.epoch();
-    long revision = context.store.revision();
-    TreeMap<String, ServiceInstance> now = new TreeMap<>();
-    TreeMap<String, Store.Entry> entries = new TreeMap<>();
+    TreeMap<String, Resync.Known> listed = new TreeMap<>();
     for (Map.Entry<String, Store.Entry> e : context.store.subMap(prefix).entrySet()) {
       if (e.getValue().instance != null) {
-        now.put(e.getKey(), e.getValue().instance);
-        entries.put(e.getKey(), e.getValue());
+        listed.put(e.getKey(), new Resync.Known(e.getValue().instance, e.getValue().modRevision));
       }
     }
-    // As EtcdWatch resynchronises: Added and Updated at the write's own revision, Removed at the
-    // listing's, in revision order (ties in key order); Updated only where the instance changed.
-    TreeSet<String> keys = new TreeSet<>(known.keySet());
-    keys.addAll(now.keySet());
-    List<Map.Entry<String, RegistryEvent>> differences = new ArrayList<>();
-    for (String key : keys) {
-      Known before = known.get(key);
-      Store.Entry after = entries.get(key);
-      if (before == null) {
-        differences.add(Map.entry(key, new RegistryEvent.Added(after.instance, after.modRevision)));
-        known.put(key, new Known(after.instance, after.modRevision, epoch));
-      } else if (after == null) {
-        differences.add(Map.entry(key, new RegistryEvent.Removed(before.instance, revision)));
-      } else if (before.modRevision != after.modRevision || before.epoch != epoch) {
-        if (!before.instance.equals(after.instance)) {
-          differences.add(Map.entry(key, new RegistryEvent.Updated(after.instance, before.instance, after.modRevision)));
-        }
-        known.put(key, new Known(after.instance, after.modRevision, epoch));
-      }
-    }
-    differences.sort(Comparator.comparingLong(e -> e.getValue().revision()));
-    for (Map.Entry<String, RegistryEvent> difference : differences) {
-      pass(difference.getKey(), difference.getValue());
+    List<Resync.Difference> differences = Resync.differences(known, listed, context.store.revision());
+    known.clear();
+    known.putAll(listed);
+    for (Resync.Difference difference : differences) {
+      deliver(difference.event());
     }
   }
 

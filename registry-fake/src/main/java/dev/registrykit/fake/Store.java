@@ -24,8 +24,6 @@ final class Store {
   /** Under lock, as everything here. */
   private final TreeMap<String, Entry> entries = new TreeMap<>();
   private long revision = 1;
-  /** Bumped by {@link #wipe()}: a key written after a wipe differs from one before, whatever its revision. */
-  private long epoch;
   private final ArrayDeque<RegistryEvent> history = new ArrayDeque<>();
 
   Store(FakeContext context) {
@@ -58,11 +56,6 @@ final class Store {
   /** The store revision now: that of the last write. Under lock. */
   long revision() {
     return revision;
-  }
-
-  /** The store's epoch: bumped by each wipe. Under lock. */
-  long epoch() {
-    return epoch;
   }
 
   /** Takes the next revision, for a delete or a revoke. Under lock. */
@@ -259,7 +252,6 @@ final class Store {
       List<Entry> gone = new ArrayList<>(entries.values());
       entries.clear();
       revision = 1;
-      epoch++;
       for (Entry entry : gone) {
         if (entry.instance != null) {
           record(new RegistryEvent.Removed(entry.instance, revision));
