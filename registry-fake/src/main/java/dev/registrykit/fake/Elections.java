@@ -3,6 +3,7 @@ package dev.registrykit.fake;
 import dev.registrykit.Candidacy;
 import dev.registrykit.CandidacyState;
 import dev.registrykit.Election;
+import dev.registrykit.internal.ElectionRule;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +25,7 @@ final class Elections {
 
   /** The root of every election's keys. */
   String root() {
-    return context.settings.namespace() + "-elections/";
+    return ElectionRule.root(context.settings.namespace());
   }
 
   /** See {@link FakeRegistry#election(String)}; {@code name} is checked already. */
@@ -46,7 +47,7 @@ final class Elections {
   }
 
   private FakeElection create(String name) {
-    return new FakeElection(context, name, root() + name + "/");
+    return new FakeElection(context, name, ElectionRule.prefix(context.settings.namespace(), name));
   }
 
   /** If {@code key} belongs to an election, re-decides who leads it; whether it did. Under lock. */

@@ -6,6 +6,7 @@ import dev.registrykit.Election;
 import dev.registrykit.Leader;
 import dev.registrykit.LeaderListener;
 import dev.registrykit.Subscription;
+import dev.registrykit.internal.ElectionRule;
 import dev.registrykit.internal.Listeners;
 import dev.registrykit.internal.Validation;
 import java.time.Duration;
@@ -54,7 +55,7 @@ final class FakeElection implements Election {
       Duration granted = context.settings.granted(ttl);
       Lessor.Lease lease = context.lessor.grant(granted);
       candidacy = new FakeCandidacy(context, this, candidateId, granted, lease,
-          prefix + String.format("%016x", lease.id), connection);
+          ElectionRule.candidateKey(prefix, lease.id), connection);
       candidacies.add(candidacy);
       context.store.put(candidacy.key, candidateId, lease.id);
       candidacy.renewed();
@@ -85,22 +86,20 @@ final class FakeElection implements Election {
     return observer;
   }
 
-  /** The leader is the key with the smallest create revision. Under lock. */
+  /** The leader is the key with the smallest create revision ({@link ElectionRule#leader}). Under lock. */
   void decide() {
-    Map.Entry<String, Store.Entry> first = null;
+    List<ElectionRule.Candidate> keys = new ArrayList<>();
     for (Map.Entry<String, Store.Entry> e : context.store.subMap(prefix).entrySet()) {
-      if (first == null || e.getValue().createRevision < first.getValue().createRevision) {
-        first = e;
-      }
+      keys.add(new ElectionRule.Candidate(e.getKey(), e.getValue().value, e.getValue().createRevision));
     }
-    String leaderKey = first == null ? null : first.getKey();
-    Optional<Leader> next = first == null ? Optional.empty()
-        : Optional.of(new Leader(name, first.getValue().value, first.getValue().createRevision));
+    Optional<ElectionRule.Candidate> first = ElectionRule.leader(keys);
+    String leaderKey = first.map(ElectionRule.Candidate::key).orElse(null);
+    Optional<Leader> next = first.map(candidate -> candidate.asLeader(name));
     for (FakeCandidacy candidacy : new ArrayList<>(candidacies)) {
       if (!context.store.contains(candidacy.key)) {
         candidacy.end(CandidacyState.LOST, false);
       } else if (candidacy.key.equals(leaderKey) && candidacy.state == CandidacyState.WAITING) {
-        candidacy.token = first.getValue().createRevision;
+        candidacy.token = first.get().createRevision();
         candidacy.changeState(CandidacyState.LEADING);
       }
     }
