@@ -1,5 +1,6 @@
 package dev.registrykit.fake;
 
+import dev.registrykit.Recovery;
 import dev.registrykit.Registration;
 import dev.registrykit.RegistrationListener;
 import dev.registrykit.RegistrationState;
@@ -111,7 +112,7 @@ final class FakeRegistration implements Registration {
       if (state == RegistrationState.CLOSED || crashed) {
         return;
       }
-      boolean reregister = context.settings.recovery() == Recovery.REREGISTER;
+      boolean reregister = context.settings.recovery() instanceof Recovery.Reregister;
       if (!context.faults.keepAliveFails(this)) {
         if (state == RegistrationState.ACTIVE && lease.alive()) {
           lease.renew();

@@ -3,6 +3,7 @@ package dev.registrykit.fake;
 import dev.registrykit.Candidacy;
 import dev.registrykit.Election;
 import dev.registrykit.InvalidEntryListener;
+import dev.registrykit.Recovery;
 import dev.registrykit.Registration;
 import dev.registrykit.RegistrationState;
 import dev.registrykit.Registry;
@@ -58,7 +59,7 @@ import java.util.TreeSet;
  *   <li><b>Minimum TTL</b> (etcd grants at least 2 s with its default flags): {@link
  *       Builder#withMinimumTtl(Duration)}, default 2 s; {@code Duration.ofSeconds(1)} grants what is asked.
  *   <li><b>Recovery after a lost lease</b> (EtcdRegistry's default): {@link Builder#withRecovery(Recovery)},
- *       default {@link Recovery#REREGISTER}; {@link Recovery#NONE} leaves it {@code LOST}.
+ *       default {@link Recovery#defaults()}; {@link Recovery#disabled()} leaves it {@code LOST}.
  *   <li><b>Keep-alive every TTL/3</b> (jetcd's): not a setting.
  * </ul>
  * etcd then revokes an expired lease a moment after its check, so a crashed instance vanishes there up
@@ -429,7 +430,7 @@ public final class FakeRegistry implements Registry {
    * The server forgets {@code registration}'s lease, as an administrator's revoke, or a lease that
    * ran out while the client believed it alive: its key is deleted at once (watchers see {@link
    * RegistryEvent.Removed}). At its next keep-alive tick the registration hears "lease not found": it
-   * turns {@link RegistrationState#LOST LOST} and, with {@link Recovery#REREGISTER}, registers again
+   * turns {@link RegistrationState#LOST LOST} and, with {@link Recovery.Reregister}, registers again
    * with a new lease <em>in that same tick</em> (listeners hear {@code ACTIVE -> LOST -> ACTIVE} at one
    * instant), as {@code EtcdRegistration} does, whose first recovery attempt follows at once (its
    * backoff applies only to failed attempts). Recovery off, it stays {@code LOST}. A {@code LOST}
@@ -482,7 +483,7 @@ public final class FakeRegistry implements Registry {
     private Duration minimumTtl = Duration.ofSeconds(2);
     private Duration defaultTtl = Registry.DEFAULT_TTL;
     private String namespace = "/services";
-    private Recovery recovery = Recovery.REREGISTER;
+    private Recovery recovery = Recovery.defaults();
     private int historyLimit = 100_000;
     private InvalidEntryListener invalidEntryListener = entry -> { };
     private Duration expiryCheckInterval = Duration.ofMillis(500);
@@ -559,7 +560,13 @@ public final class FakeRegistry implements Registry {
       return this;
     }
 
-    /** What happens when a lease runs out while the process lives; {@link Recovery#REREGISTER} by default. */
+    /**
+     * What happens when a lease runs out while the process lives; {@link Recovery#defaults()} by default.
+     * With {@link Recovery.Reregister} the registration registers again at its first keep-alive tick
+     * (every TTL/3) that reaches the server, in that very tick when the server says the lease is gone;
+     * an attempt never fails on the fake, so the backoff bounds (which {@code EtcdRegistry} spaces its
+     * failed attempts by) change nothing here. {@link Recovery#disabled()} leaves it {@code LOST}.
+     */
     public Builder withRecovery(Recovery recovery) {
       this.recovery = Objects.requireNonNull(recovery, "recovery must not be null");
       return this;

@@ -1,6 +1,7 @@
 package dev.registrykit.fake;
 
 import dev.registrykit.InvalidEntryListener;
+import dev.registrykit.Recovery;
 import dev.registrykit.internal.InstanceCodec;
 import java.time.Duration;
 

@@ -1,5 +1,6 @@
 package dev.registrykit.etcd.internal;
 
+import dev.registrykit.Recovery;
 import dev.registrykit.Registration;
 import dev.registrykit.RegistrationListener;
 import dev.registrykit.RegistrationState;
@@ -7,7 +8,6 @@ import dev.registrykit.RegistryException;
 import dev.registrykit.RegistryUnavailableException;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
-import dev.registrykit.etcd.Recovery;
 import dev.registrykit.internal.InstanceCodec;
 import dev.registrykit.internal.Listeners;
 import dev.registrykit.internal.Validation;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registrykit.CandidacyState;
 import dev.registrykit.Leader;
-import dev.registrykit.etcd.Recovery;
+import dev.registrykit.Recovery;
 import dev.registrykit.internal.ElectionRule;
 import java.time.Duration;
 import java.util.List;
