@@ -376,11 +376,7 @@ public final class FakeRegistry implements Registry {
    * @throws RegistryClosedException if this registry was closed
    */
   public void changeLeader() {
-    synchronized (context.lock) {
-      context.checkOpen("changeLeader");
-      context.lessor.promote();
-    }
-    context.callbacks.deliver();
+    context.lessor.changeLeader();
   }
 
   /**
@@ -562,10 +558,8 @@ public final class FakeRegistry implements Registry {
 
     /**
      * What happens when a lease runs out while the process lives; {@link Recovery#defaults()} by default.
-     * With {@link Recovery.Reregister} the registration registers again at its first keep-alive tick
-     * (every TTL/3) that reaches the server, in that very tick when the server says the lease is gone;
-     * an attempt never fails on the fake, so the backoff bounds (which {@code EtcdRegistry} spaces its
-     * failed attempts by) change nothing here. {@link Recovery#disabled()} leaves it {@code LOST}.
+     * A {@link Recovery.Reregister} registers again at the first keep-alive tick (every TTL/3) that
+     * reaches the server; an attempt never fails on the fake, so its backoff bounds change nothing here.
      */
     public Builder withRecovery(Recovery recovery) {
       this.recovery = Objects.requireNonNull(recovery, "recovery must not be null");

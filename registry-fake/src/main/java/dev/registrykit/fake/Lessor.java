@@ -69,6 +69,15 @@ final class Lessor {
     }
   }
 
+  /** See {@link FakeRegistry#changeLeader()}. */
+  void changeLeader() {
+    synchronized (context.lock) {
+      context.checkOpen("changeLeader");
+      promote();
+    }
+    context.callbacks.deliver();
+  }
+
   /** Under lock: renews every lease to its TTL plus the election timeout from now, as etcd's {@code Promote}. */
   void promote() {
     Instant now = context.clock.instant();
