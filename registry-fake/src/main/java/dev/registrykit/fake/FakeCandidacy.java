@@ -30,7 +30,7 @@ final class FakeCandidacy implements Candidacy {
   volatile CandidacyState state = CandidacyState.WAITING;
   volatile long token;
   boolean crashed;
-  private FakeClock.Timer keepAlive;
+  private final KeepAliveTimer keepAlive;
   private final ClientDeadline deadline;
 
   FakeCandidacy(FakeContext context, FakeElection election, String candidateId, Duration ttl, Lessor.Lease lease,
@@ -43,6 +43,7 @@ final class FakeCandidacy implements Candidacy {
     this.key = key;
     this.connection = connection;
     this.deadline = new ClientDeadline(context.clock, this::deadlinePassed);
+    this.keepAlive = new KeepAliveTimer(context.clock, ttl, this::tick);
   }
 
   /** Whether its connection is cut now. Under lock. */
@@ -96,20 +97,13 @@ final class FakeCandidacy implements Candidacy {
   }
 
   void scheduleKeepAlive() {
-    keepAlive = context.clock.schedule(context.clock.instant().plus(FakeSettings.keepAliveInterval(ttl)), this::tick);
+    keepAlive.schedule();
   }
 
   /** Under lock: its process dies; keep-alive stops and it keeps its place until its lease runs out. */
   void crash() {
     crashed = true;
-    cancelKeepAlive();
-  }
-
-  private void cancelKeepAlive() {
-    if (keepAlive != null) {
-      keepAlive.cancel();
-      keepAlive = null;
-    }
+    keepAlive.cancel();
   }
 
   private void tick() {
@@ -157,7 +151,7 @@ final class FakeCandidacy implements Candidacy {
     if (state == CandidacyState.LOST || state == CandidacyState.RESIGNED) {
       return;
     }
-    cancelKeepAlive();
+    keepAlive.cancel();
     deadline.cancel();
     election.candidacies.remove(this);
     changeState(how);

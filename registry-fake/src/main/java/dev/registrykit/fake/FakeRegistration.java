@@ -26,7 +26,7 @@ final class FakeRegistration implements Registration {
   volatile RegistrationState state = RegistrationState.ACTIVE;
   boolean crashed;
   Lessor.Lease lease;
-  private FakeClock.Timer keepAlive;
+  private final KeepAliveTimer keepAlive;
   private final ClientDeadline deadline;
 
   FakeRegistration(FakeContext context, ServiceInstance instance, Duration ttl) {
@@ -35,6 +35,7 @@ final class FakeRegistration implements Registration {
     this.ttl = ttl;
     this.key = InstanceCodec.key(context.settings.namespace(), instance);
     this.deadline = new ClientDeadline(context.clock, this::deadlinePassed);
+    this.keepAlive = new KeepAliveTimer(context.clock, ttl, this::tick);
   }
 
   /** Whether it belongs to the registry of {@code other}. */
@@ -91,20 +92,13 @@ final class FakeRegistration implements Registration {
 
   /** Keep-alive, as jetcd does it: every TTL/3. Under lock. */
   void scheduleKeepAlive() {
-    keepAlive = context.clock.schedule(context.clock.instant().plus(FakeSettings.keepAliveInterval(ttl)), this::tick);
+    keepAlive.schedule();
   }
 
   /** Under lock: its process dies; keep-alive stops and the key stays until the lease runs out. */
   void crash() {
     crashed = true;
-    cancelKeepAlive();
-  }
-
-  private void cancelKeepAlive() {
-    if (keepAlive != null) {
-      keepAlive.cancel();
-      keepAlive = null;
-    }
+    keepAlive.cancel();
   }
 
   private void tick() {
@@ -169,7 +163,7 @@ final class FakeRegistration implements Registration {
 
   /** Replaced by a newer registration of the same key: revoke our lease, which holds no key now. */
   void closeWithoutDelete() {
-    cancelKeepAlive();
+    keepAlive.cancel();
     Lessor.Lease mine = lease;
     if (mine != null) {
       context.lessor.revoke(mine);
@@ -180,7 +174,7 @@ final class FakeRegistration implements Registration {
 
   /** Stop keep-alive and let go, without reaching the server. Under lock. */
   void abandon() {
-    cancelKeepAlive();
+    keepAlive.cancel();
     deadline.cancel();
     changeState(RegistrationState.CLOSED);
     forget();
@@ -191,7 +185,7 @@ final class FakeRegistration implements Registration {
     if (state == RegistrationState.CLOSED) {
       return;
     }
-    cancelKeepAlive();
+    keepAlive.cancel();
     if (lease != null) {
       context.lessor.revoke(lease);
     }
