@@ -1,6 +1,6 @@
 package dev.registrykit;
 
-import dev.registrykit.internal.Validation;
+import dev.registrykit.internal.Listeners;
 import dev.registrykit.internal.Waits;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /**
@@ -32,7 +31,7 @@ final class WatchingServiceCache implements ServiceCache, RegistryListener {
   private final Duration downPeriod;
   private final InstantSource clock;
   private final Object lock = new Object();
-  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final Listeners<CacheListener> listeners = new Listeners<>();
   /** Every instance of the service, filtered out or not, by id. Under lock. */
   private final TreeMap<String, Entry> registered = new TreeMap<>();
   /** Until when each instance marked down is skipped, by id. Under lock. */
@@ -282,37 +281,20 @@ final class WatchingServiceCache implements ServiceCache, RegistryListener {
 
   @Override
   public Subscription addListener(CacheListener listener) {
-    Listener added = new Listener(Validation.requireNonNull(listener, "listener"));
-    listeners.add(added);
-    return added;
+    return listeners.add(listener);
   }
 
   private void tell(CacheChange change) {
-    for (Listener listener : listeners) {
-      if (!listener.open || snapshot.state == CacheState.CLOSED) {
-        continue;
+    listeners.forEach(listener -> {
+      if (snapshot.state == CacheState.CLOSED) {
+        return;
       }
       try {
-        listener.listener.onChange(change);
+        listener.onChange(change);
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "a listener of the cache of " + serviceName + " failed on " + change, e);
       }
-    }
-  }
-
-  private final class Listener implements Subscription {
-    final CacheListener listener;
-    volatile boolean open = true;
-
-    Listener(CacheListener listener) {
-      this.listener = listener;
-    }
-
-    @Override
-    public void close() {
-      open = false;
-      listeners.remove(this);
-    }
+    });
   }
 
   // ------------------------------------------------------------------------------------ close
@@ -327,7 +309,7 @@ final class WatchingServiceCache implements ServiceCache, RegistryListener {
       rebuild();
       lock.notifyAll();
     }
-    listeners.clear();
+    listeners.closeAll();
     Subscription started = watch;
     if (started != null) {
       started.close();

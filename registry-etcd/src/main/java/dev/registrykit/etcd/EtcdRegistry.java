@@ -4,6 +4,7 @@ import dev.registrykit.Candidacy;
 import dev.registrykit.Election;
 import dev.registrykit.InvalidEntry;
 import dev.registrykit.InvalidEntryListener;
+import dev.registrykit.Recovery;
 import dev.registrykit.Registration;
 import dev.registrykit.Registry;
 import dev.registrykit.RegistryClosedException;

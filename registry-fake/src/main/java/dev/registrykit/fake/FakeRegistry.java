@@ -1,15 +1,10 @@
 package dev.registrykit.fake;
 
 import dev.registrykit.Candidacy;
-import dev.registrykit.CandidacyListener;
-import dev.registrykit.CandidacyState;
 import dev.registrykit.Election;
-import dev.registrykit.InvalidEntry;
-import dev.registrykit.Leader;
-import dev.registrykit.LeaderListener;
 import dev.registrykit.InvalidEntryListener;
+import dev.registrykit.Recovery;
 import dev.registrykit.Registration;
-import dev.registrykit.RegistrationListener;
 import dev.registrykit.RegistrationState;
 import dev.registrykit.Registry;
 import dev.registrykit.RegistryClosedException;
@@ -18,29 +13,16 @@ import dev.registrykit.RegistryListener;
 import dev.registrykit.RegistryUnavailableException;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
-import dev.registrykit.WatchState;
 import dev.registrykit.internal.InstanceCodec;
 import dev.registrykit.internal.Validation;
-import dev.registrykit.internal.Waits;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An in-memory {@link Registry} that behaves like etcd, driven by a {@link FakeClock}: no thread, no
@@ -77,7 +59,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li><b>Minimum TTL</b> (etcd grants at least 2 s with its default flags): {@link
  *       Builder#withMinimumTtl(Duration)}, default 2 s; {@code Duration.ofSeconds(1)} grants what is asked.
  *   <li><b>Recovery after a lost lease</b> (EtcdRegistry's default): {@link Builder#withRecovery(Recovery)},
- *       default {@link Recovery#REREGISTER}; {@link Recovery#NONE} leaves it {@code LOST}.
+ *       default {@link Recovery#defaults()}; {@link Recovery#disabled()} leaves it {@code LOST}.
  *   <li><b>Keep-alive every TTL/3</b> (jetcd's): not a setting.
  * </ul>
  * etcd then revokes an expired lease a moment after its check, so a crashed instance vanishes there up
@@ -100,60 +82,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class FakeRegistry implements Registry {
 
-  private static final System.Logger LOG = System.getLogger(FakeRegistry.class.getName());
-
-  private final FakeClock clock;
-  private final Duration minimumTtl;
-  private final Duration defaultTtl;
-  private final String namespace;
-  private final Recovery recovery;
-  private final InvalidEntryListener invalidEntryListener;
-  private final Duration expiryCheckInterval;
-  private final Duration electionTimeout;
-  private final InstanceCodec.Format valueFormat;
-
-  private final Object lock = new Object();
-  // --- "server" state, guarded by lock
-  private final TreeMap<String, Entry> store = new TreeMap<>();
-  private final Map<Long, Lease> leases = new LinkedHashMap<>();
-  private long revision = 1;
-  private long nextLeaseId = 1;
-  /** Counts renewals, so that leases expiring at one check go in the order they were renewed. */
-  private long renewals;
-  /** Pending expiry checks by instant, each with the leases due at it. */
-  private final TreeMap<Instant, Check> checks = new TreeMap<>();
-  /** Bumped by {@link #wipe()}: a key written after a wipe differs from one before, whatever its revision. */
-  private long epoch;
-
-  private final ArrayDeque<RegistryEvent> history = new ArrayDeque<>();
-  private final int historyLimit;
-  // --- "client" state, guarded by lock
-  private final Set<FakeRegistration> registrations = new LinkedHashSet<>();
-  private final Map<String, FakeRegistration> liveByKey = new java.util.HashMap<>();
-  private final List<Watch> watches = new ArrayList<>();
-  private final List<ActiveFault> faults = new ArrayList<>();
-  private final Map<String, FakeElection> elections = new LinkedHashMap<>();
-  private long registrationOrder;
-  private boolean closed;
-
-  // --- delivery of callbacks outside the lock, in order
-  private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
-  /** Watch events and leader changes that happen during an outage, released when it heals. Under lock. */
-  private final ArrayDeque<Runnable> held = new ArrayDeque<>();
-  private Thread deliveringThread;
-  private final List<Throwable> listenerFailures = new CopyOnWriteArrayList<>();
+  private final FakeContext context;
 
   private FakeRegistry(Builder builder) {
-    this.clock = builder.clock != null ? builder.clock : FakeClock.create();
-    this.minimumTtl = builder.minimumTtl;
-    this.defaultTtl = builder.defaultTtl;
-    this.namespace = builder.namespace;
-    this.historyLimit = builder.historyLimit;
-    this.recovery = builder.recovery;
-    this.invalidEntryListener = builder.invalidEntryListener;
-    this.expiryCheckInterval = builder.expiryCheckInterval;
-    this.electionTimeout = builder.electionTimeout;
-    this.valueFormat = builder.valueFormat;
+    this.context = new FakeContext(new FakeSettings(builder.clock != null ? builder.clock : FakeClock.create(),
+        builder.minimumTtl, builder.defaultTtl, builder.namespace, builder.recovery, builder.historyLimit,
+        builder.invalidEntryListener, builder.expiryCheckInterval, builder.electionTimeout, builder.valueFormat));
   }
 
   /** A fake on a fresh {@link FakeClock}, with etcd's default minimum TTL of 2 s. */
@@ -168,81 +102,54 @@ public final class FakeRegistry implements Registry {
 
   /** The clock that drives this registry. */
   public FakeClock clock() {
-    return clock;
+    return context.clock;
   }
 
   /** The key root, {@code /services} unless configured. */
   public String namespace() {
-    return namespace;
+    return context.settings.namespace();
   }
 
   /** The least TTL this fake grants. */
   public Duration minimumTtl() {
-    return minimumTtl;
+    return context.settings.minimumTtl();
   }
 
   @Override
   public Duration defaultTtl() {
-    return defaultTtl;
+    return context.settings.defaultTtl();
   }
 
   /** How often expired leases are removed; see {@link Builder#withExpiryCheckInterval(Duration)}. */
   public Duration expiryCheckInterval() {
-    return expiryCheckInterval;
+    return context.settings.expiryCheckInterval();
   }
 
   /** What a leader change adds to every lease; see {@link Builder#withElectionTimeout(Duration)}. */
   public Duration electionTimeout() {
-    return electionTimeout;
+    return context.settings.electionTimeout();
   }
 
-  // ------------------------------------------------------------------------------------ registry
+  // ------------------------------------------------------------------------------------- registry
 
   @Override
   public Registration register(ServiceInstance instance, Duration ttl) {
     Objects.requireNonNull(instance, "instance must not be null");
     Validation.requireTtl(ttl);
-    FakeRegistration registration;
-    synchronized (lock) {
-      checkUsable("register");
-      Duration granted = ttl.compareTo(minimumTtl) < 0 ? minimumTtl : ttl;
-      registration = new FakeRegistration(instance, granted, registrationOrder++);
-      String key = InstanceCodec.key(namespace, instance);
-      FakeRegistration replaced = liveByKey.put(key, registration);
-      registrations.add(registration);
-      registration.attach(grantAndPut(registration));
-      if (replaced != null) {
-        replaced.closeWithoutDelete();
-      }
-      registration.scheduleKeepAlive();
-    }
-    deliver();
-    return registration;
+    return context.clients.register(instance, ttl);
   }
 
   @Override
   public List<ServiceInstance> instances(String serviceName) {
     Validation.requireServiceName(serviceName);
-    List<ServiceInstance> result = new ArrayList<>();
-    List<InvalidEntry> invalid = new ArrayList<>();
-    synchronized (lock) {
-      checkUsable("instances");
-      // key order is id order here: one prefix, and ids are ASCII without '/'
-      for (Map.Entry<String, Entry> e : subMap(InstanceCodec.servicePrefix(namespace, serviceName)).entrySet()) {
-        ServiceInstance instance = instanceOf(e.getKey(), e.getValue(), invalid);
-        if (instance != null) {
-          result.add(instance);
-        }
-      }
-    }
-    report(invalid);
-    return Collections.unmodifiableList(result);
+    // key order is id order here: one prefix, and ids are ASCII without '/'
+    return Collections.unmodifiableList(context.store.list(InstanceCodec.servicePrefix(namespace(), serviceName), "instances"));
   }
 
   @Override
   public SortedSet<String> services() {
     SortedSet<String> result = new TreeSet<>();
-    for (ServiceInstance instance : listAll("services")) {
+    for (ServiceInstance instance : context.store.list(InstanceCodec.namespacePrefix(namespace()), "services")) {
       result.add(instance.serviceName());
     }
     return Collections.unmodifiableSortedSet(result);
@@ -256,58 +163,20 @@ public final class FakeRegistry implements Registry {
    */
   @Override
   public List<ServiceInstance> allInstances() {
-    List<ServiceInstance> result = listAll("allInstances");
+    List<ServiceInstance> result = context.store.list(InstanceCodec.namespacePrefix(namespace()), "allInstances");
     result.sort(InstanceCodec.LISTING_ORDER);
     return Collections.unmodifiableList(result);
-  }
-
-  private List<ServiceInstance> listAll(String call) {
-    List<ServiceInstance> result = new ArrayList<>();
-    List<InvalidEntry> invalid = new ArrayList<>();
-    synchronized (lock) {
-      checkUsable(call);
-      for (Map.Entry<String, Entry> e : subMap(InstanceCodec.namespacePrefix(namespace)).entrySet()) {
-        ServiceInstance instance = instanceOf(e.getKey(), e.getValue(), invalid);
-        if (instance != null) {
-          result.add(instance);
-        }
-      }
-    }
-    report(invalid);
-    return result;
   }
 
   @Override
   public Subscription watch(String serviceName, RegistryListener listener) {
     Validation.requireServiceName(serviceName);
-    return startWatch(InstanceCodec.servicePrefix(namespace, serviceName), listener, "watch");
+    return context.watches.start(InstanceCodec.servicePrefix(namespace(), serviceName), listener, "watch");
   }
 
   @Override
   public Subscription watchAll(RegistryListener listener) {
-    return startWatch(InstanceCodec.namespacePrefix(namespace), listener, "watchAll");
-  }
-
-  private Subscription startWatch(String prefix, RegistryListener listener, String call) {
-    Validation.requireNonNull(listener, "listener");
-    Watch watch = new Watch(prefix, listener);
-    List<InvalidEntry> invalid = new ArrayList<>();
-    synchronized (lock) {
-      checkUsable(call);
-      List<Map.Entry<String, Entry>> present = new ArrayList<>(subMap(prefix).entrySet());
-      present.sort(Comparator.comparingLong(e -> e.getValue().modRevision));
-      for (Map.Entry<String, Entry> e : present) {
-        ServiceInstance instance = instanceOf(e.getKey(), e.getValue(), invalid);
-        if (instance != null) {
-          watch.enqueue(e.getKey(), new RegistryEvent.Added(instance, e.getValue().modRevision));
-        }
-      }
-      watches.add(watch);
-      watch.tell(WatchState.CURRENT); // the listing is delivered
-    }
-    report(invalid);
-    deliver();
-    return watch;
+    return context.watches.start(InstanceCodec.namespacePrefix(namespace()), listener, "watchAll");
   }
 
   /**
@@ -322,38 +191,10 @@ public final class FakeRegistry implements Registry {
    */
   @Override
   public void close() {
-    synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      for (Watch watch : watches) {
-        watch.open = false;
-      }
-      watches.clear();
-      boolean reachable = !unavailable();
-      for (FakeRegistration registration : new ArrayList<>(registrations)) {
-        if (reachable) {
-          registration.deregister();
-        } else {
-          registration.abandon(); // as over a broken connection: the keys go when their leases run out
-        }
-      }
-      for (FakeElection election : elections.values()) {
-        for (FakeCandidacy candidacy : new ArrayList<>(election.candidacies)) {
-          candidacy.end(CandidacyState.RESIGNED, !candidacy.cutOff());
-        }
-        for (Observer observer : election.observers) {
-          observer.open = false;
-        }
-        election.observers.clear();
-      }
-      held.clear(); // for closed watches and observers only
-      closed = true;
-    }
-    deliver();
+    context.close();
   }
 
-  // ------------------------------------------------------------------------------------ test controls
+  // -------------------------------------------------------------------------------- test controls
 
   /**
    * Makes {@code registration}'s process die without deregistering: keep-alive stops, the key stays
@@ -367,12 +208,7 @@ public final class FakeRegistry implements Registry {
    * @throws RegistryClosedException  if this registry was closed
    */
   public void crash(Registration registration) {
-    FakeRegistration own = own(registration, "crash");
-    synchronized (lock) {
-      checkOpen("crash");
-      own.crashed = true;
-      own.cancelKeepAlive();
-    }
+    context.clients.crash(registration);
   }
 
   /**
@@ -383,24 +219,13 @@ public final class FakeRegistry implements Registry {
    * @throws RegistryClosedException  if this registry was closed
    */
   public void crash(Candidacy candidacy) {
-    Objects.requireNonNull(candidacy, "candidacy must not be null");
-    if (!(candidacy instanceof FakeCandidacy own) || own.registry() != this) {
-      throw new IllegalArgumentException("crash needs a candidacy of this FakeRegistry but was: " + candidacy);
-    }
-    synchronized (lock) {
-      checkOpen("crash");
-      own.crashed = true;
-      own.cancelKeepAlive();
-    }
+    context.clients.crash(candidacy);
   }
 
   @Override
   public Election election(String name) {
     Validation.requireName("name", name);
-    synchronized (lock) {
-      checkUsable("election");
-      return elections.computeIfAbsent(name, FakeElection::new);
-    }
+    return context.elections.election(name);
   }
 
   /**
@@ -416,12 +241,7 @@ public final class FakeRegistry implements Registry {
    */
   public Candidacy campaignFromAnotherClient(String election, String candidateId, Duration ttl) {
     Validation.requireName("election", election);
-    FakeElection own;
-    synchronized (lock) {
-      checkOtherClient("campaignFromAnotherClient");
-      own = elections.computeIfAbsent(election, FakeElection::new);
-    }
-    return own.campaign(candidateId, ttl, Connection.ANOTHER_CLIENT);
+    return context.elections.campaignFromAnotherClient(election, candidateId, ttl);
   }
 
   /**
@@ -436,42 +256,19 @@ public final class FakeRegistry implements Registry {
   public InjectedFault inject(Fault fault) {
     Objects.requireNonNull(fault, "fault must not be null");
     if (fault instanceof Fault.KeepAliveFailure failure) {
-      own(failure.registration(), "inject");
+      context.clients.own(failure.registration(), "inject");
     }
-    ActiveFault active = new ActiveFault(fault);
-    synchronized (lock) {
-      checkOpen("inject");
-      boolean wasUnavailable = unavailable();
-      faults.add(active);
-      if (!wasUnavailable && unavailable()) {
-        for (Watch watch : watches) {
-          watch.tell(WatchState.STALE); // the watch stream broke
-        }
-      }
-    }
-    deliver();
-    return active;
+    return context.faults.inject(fault);
   }
 
   /** The faults in force now, in the order they were injected. */
   public List<Fault> faults() {
-    synchronized (lock) {
-      List<Fault> result = new ArrayList<>();
-      for (ActiveFault active : faults) {
-        result.add(active.fault);
-      }
-      return List.copyOf(result);
-    }
+    return context.faults.list();
   }
 
   /** Heals every fault in force (what watchers missed during an outage reaches them now). */
   public void healAll() {
-    synchronized (lock) {
-      boolean wasDown = down();
-      faults.clear();
-      healed(wasDown);
-    }
-    deliver();
+    context.faults.healAll();
   }
 
   /**
@@ -497,11 +294,7 @@ public final class FakeRegistry implements Registry {
     Objects.requireNonNull(key, "key must not be null");
     Objects.requireNonNull(value, "value must not be null");
     requireUnderNamespace(key);
-    synchronized (lock) {
-      checkOtherClient("putRaw");
-      put(key, value, 0);
-    }
-    deliver();
+    context.store.putRaw(key, value);
   }
 
   /**
@@ -520,15 +313,8 @@ public final class FakeRegistry implements Registry {
     Objects.requireNonNull(value, "value must not be null");
     requireUnderNamespace(key);
     Validation.requireTtl(ttl);
-    Duration granted = ttl.compareTo(minimumTtl) < 0 ? minimumTtl : ttl;
-    synchronized (lock) {
-      checkOtherClient("putRaw");
-      Lease lease = new Lease(nextLeaseId++, granted);
-      leases.put(lease.id, lease);
-      lease.renew();
-      put(key, value, lease.id);
-    }
-    deliver();
+    Duration granted = context.settings.granted(ttl);
+    context.store.putRaw(key, value, granted);
     return granted;
   }
 
@@ -545,17 +331,7 @@ public final class FakeRegistry implements Registry {
   public boolean deleteRaw(String key) {
     Objects.requireNonNull(key, "key must not be null");
     requireUnderNamespace(key);
-    boolean existed;
-    synchronized (lock) {
-      checkOtherClient("deleteRaw");
-      existed = store.containsKey(key);
-      if (existed) {
-        revision++;
-        delete(key);
-      }
-    }
-    deliver();
-    return existed;
+    return context.store.deleteRaw(key);
   }
 
   /**
@@ -570,11 +346,7 @@ public final class FakeRegistry implements Registry {
   public Optional<String> getRaw(String key) {
     Objects.requireNonNull(key, "key must not be null");
     requireUnderNamespace(key);
-    synchronized (lock) {
-      checkOtherClient("getRaw");
-      Entry entry = store.get(key);
-      return entry == null ? Optional.empty() : Optional.of(entry.value);
-    }
+    return context.store.getRaw(key);
   }
 
   /**
@@ -582,9 +354,7 @@ public final class FakeRegistry implements Registry {
    * all of them, or the last {@link Builder#withHistoryLimit(int) historyLimit}.
    */
   public List<RegistryEvent> history() {
-    synchronized (lock) {
-      return List.copyOf(history);
-    }
+    return context.store.history();
   }
 
   /**
@@ -592,9 +362,7 @@ public final class FakeRegistry implements Registry {
    * (say, after a test's setup). Revisions go on from where they were.
    */
   public void clearHistory() {
-    synchronized (lock) {
-      history.clear();
-    }
+    context.store.clearHistory();
   }
 
   /**
@@ -608,19 +376,7 @@ public final class FakeRegistry implements Registry {
    * @throws RegistryClosedException if this registry was closed
    */
   public void changeLeader() {
-    synchronized (lock) {
-      checkOpen("changeLeader");
-      promote();
-    }
-    deliver();
-  }
-
-  /** Under lock: renews every lease to its TTL plus the election timeout from now. */
-  private void promote() {
-    Instant now = clock.instant();
-    for (Lease lease : leases.values()) {
-      lease.renewUntil(now.plus(lease.ttl).plus(electionTimeout));
-    }
+    context.lessor.changeLeader();
   }
 
   /**
@@ -646,34 +402,7 @@ public final class FakeRegistry implements Registry {
    * @throws RegistryClosedException if this registry was closed
    */
   public void wipe() {
-    synchronized (lock) {
-      checkOpen("wipe");
-      for (Lease lease : leases.values()) {
-        lease.leaveCheck();
-      }
-      leases.clear();
-      List<Entry> gone = new ArrayList<>(store.values());
-      store.clear();
-      revision = 1;
-      epoch++;
-      for (Entry entry : gone) {
-        if (entry.instance != null) {
-          record(new RegistryEvent.Removed(entry.instance, revision));
-        }
-      }
-      for (FakeElection election : elections.values()) {
-        election.decide();
-      }
-      boolean cutOff = unavailable();
-      for (Watch watch : watches) {
-        if (cutOff) {
-          watch.relist = true;
-        } else {
-          watch.relist();
-        }
-      }
-    }
-    deliver();
+    context.store.wipe();
   }
 
   /**
@@ -690,21 +419,14 @@ public final class FakeRegistry implements Registry {
    * @throws RegistryClosedException if this registry was closed
    */
   public void compact() {
-    synchronized (lock) {
-      checkOpen("compact");
-      for (Watch watch : watches) {
-        if (watch.held > 0) {
-          watch.relist = true;
-        }
-      }
-    }
+    context.watches.compact();
   }
 
   /**
    * The server forgets {@code registration}'s lease, as an administrator's revoke, or a lease that
    * ran out while the client believed it alive: its key is deleted at once (watchers see {@link
    * RegistryEvent.Removed}). At its next keep-alive tick the registration hears "lease not found": it
-   * turns {@link RegistrationState#LOST LOST} and, with {@link Recovery#REREGISTER}, registers again
+   * turns {@link RegistrationState#LOST LOST} and, with {@link Recovery.Reregister}, registers again
    * with a new lease <em>in that same tick</em> (listeners hear {@code ACTIVE -> LOST -> ACTIVE} at one
    * instant), as {@code EtcdRegistration} does, whose first recovery attempt follows at once (its
    * backoff applies only to failed attempts). Recovery off, it stays {@code LOST}. A {@code LOST}
@@ -715,1236 +437,39 @@ public final class FakeRegistry implements Registry {
    * @throws RegistryClosedException  if this registry was closed
    */
   public void loseLease(Registration registration) {
-    FakeRegistration own = own(registration, "loseLease");
-    synchronized (lock) {
-      checkOpen("loseLease");
-      if (own.state == RegistrationState.CLOSED) {
-        throw new IllegalArgumentException("loseLease needs a registration that is not closed but was: " + own);
-      }
-      if (own.lease.alive()) {
-        revoke(own.lease);
-      }
-    }
-    deliver();
+    context.clients.loseLease(registration);
   }
 
   /** The id of {@code registration}'s lease now; for tests of this package. */
   long leaseId(Registration registration) {
-    FakeRegistration own = own(registration, "leaseId");
-    synchronized (lock) {
-      return own.lease.id;
-    }
+    return context.clients.leaseId(registration);
   }
 
   /** Every key now with the id of its lease (0: none), in key order; for tests of this package. */
   SortedMap<String, Long> keysWithLeases() {
-    synchronized (lock) {
-      SortedMap<String, Long> result = new TreeMap<>();
-      store.forEach((key, entry) -> result.put(key, entry.leaseId));
-      return result;
-    }
+    return context.store.keysWithLeases();
   }
 
   /** Whether the server has a lease of this id; for tests of this package. */
   boolean hasLease(long id) {
-    synchronized (lock) {
-      return leases.containsKey(id);
-    }
+    return context.lessor.has(id);
   }
 
   /** The store revision now: that of the last write. */
   public long revision() {
-    synchronized (lock) {
-      return revision;
+    synchronized (context.lock) {
+      return context.store.revision();
     }
   }
 
   /** Exceptions thrown by listeners (logged and otherwise ignored), for tests that check them. */
   public List<Throwable> listenerFailures() {
-    return List.copyOf(listenerFailures);
-  }
-
-  // ------------------------------------------------------------------------------------ internals
-
-  private FakeRegistration own(Registration registration, String call) {
-    Objects.requireNonNull(registration, "registration must not be null");
-    if (registration instanceof FakeRegistration own && own.registry() == this) {
-      return own;
-    }
-    throw new IllegalArgumentException(call + " needs a registration of this FakeRegistry but was: " + registration);
+    return context.callbacks.listenerFailures();
   }
 
   private void requireUnderNamespace(String key) {
-    if (!key.startsWith(InstanceCodec.namespacePrefix(namespace))) {
-      throw new IllegalArgumentException("key must be under the namespace " + namespace + "/ but was: \"" + key + "\"");
-    }
-  }
-
-  /** Under lock. */
-  private void checkOpen(String call) {
-    if (closed) {
-      throw new RegistryClosedException(call + " refused: this FakeRegistry is closed");
-    }
-  }
-
-  /**
-   * Another program's call: its own connection works during {@link Fault#unavailable()} and after
-   * this registry was closed, but not while etcd is {@link Fault#down() down}. Under lock.
-   */
-  private void checkOtherClient(String call) {
-    if (down()) {
-      throw downFailure(call);
-    }
-  }
-
-  private static RegistryUnavailableException downFailure(String call) {
-    return new RegistryUnavailableException(call + " failed: the fake registry is unavailable (injected "
-        + "Fault.down(); heal it to start etcd again)");
-  }
-
-  /** This registry's own call. Under lock. */
-  private void checkUsable(String call) {
-    checkOpen(call);
-    if (down()) {
-      throw downFailure(call);
-    }
-    if (unavailable()) {
-      throw new RegistryUnavailableException(call + " failed: the fake registry is unavailable (injected "
-          + "Fault.unavailable(); heal it to reconnect)");
-    }
-  }
-
-  /** Whether this client cannot reach etcd: {@link Fault.Unavailable} or {@link Fault.Down} in force. Under lock. */
-  private boolean unavailable() {
-    for (ActiveFault fault : faults) {
-      if (fault.fault instanceof Fault.Unavailable || fault.fault instanceof Fault.Down) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Whether etcd is stopped: no lease expires. Under lock. */
-  private boolean down() {
-    for (ActiveFault fault : faults) {
-      if (fault.fault instanceof Fault.Down) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private boolean keepAliveFails(FakeRegistration registration) {
-    for (ActiveFault fault : faults) {
-      if (fault.fault instanceof Fault.Unavailable || fault.fault instanceof Fault.Down
-          || (fault.fault instanceof Fault.KeepAliveFailure k && k.registration() == registration)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Under lock: queues a notification that reaches this client over a watch stream (a watch event,
-   * a leader change). During an outage it is held back, as a broken etcd watch delivers nothing;
-   * {@link #healed()} hands it on when the outage heals, as the watch resumes from its last
-   * revision and catches up, in order.
-   */
-  private void toWatchers(Runnable notification) {
-    (unavailable() ? held : pending).add(notification);
-  }
-
-  /**
-   * Under lock, after a fault healed: failing keep-alives that may work now renew at once, and
-   * once no outage is in force what was held back during it is queued for delivery.
-   */
-  private void healed(boolean downHealed) {
-    if (downHealed && !down()) {
-      promote(); // etcd started again and elected a leader
-    }
-    for (FakeRegistration registration : registrations) {
-      registration.resumeKeepAlive();
-    }
-    for (FakeElection election : elections.values()) {
-      for (FakeCandidacy candidacy : election.candidacies) {
-        candidacy.resumeKeepAlive();
-      }
-    }
-    if (!unavailable()) {
-      for (Runnable notification : held) {
-        if (!(notification instanceof HeldEvent event)) {
-          pending.add(notification);
-        } else if (!event.watch.relist) {
-          event.watch.pass(event.key, event.event);
-        }
-      }
-      held.clear();
-      for (Watch watch : watches) {
-        watch.held = 0;
-        if (watch.relist) {
-          watch.relist();
-        }
-        if (watch.stale) {
-          watch.tell(WatchState.CURRENT); // after what it missed
-        }
-      }
-    }
-  }
-
-  private SortedMap<String, Entry> subMap(String prefix) {
-    return store.subMap(prefix, prefix + Character.MAX_VALUE);
-  }
-
-  /**
-   * The instance stored in {@code entry}, or null if its value is not one; added to {@code invalid} the
-   * first time only, so that each key and revision is reported once. Under lock.
-   */
-  private static ServiceInstance instanceOf(String key, Entry entry, List<InvalidEntry> invalid) {
-    if (entry.instance == null && entry.invalidReason != null && invalid != null && !entry.reported) {
-      entry.reported = true;
-      invalid.add(new InvalidEntry(key, entry.value, entry.invalidReason));
-    }
-    return entry.instance;
-  }
-
-  private void report(List<InvalidEntry> invalid) {
-    for (InvalidEntry entry : invalid) {
-      LOG.log(System.Logger.Level.WARNING, "skipping {0}: {1}", entry.key(), entry.reason());
-      try {
-        invalidEntryListener.invalidEntry(entry);
-      } catch (RuntimeException e) {
-        listenerFailures.add(e);
-        LOG.log(System.Logger.Level.WARNING, "invalid-entry listener failed", e);
-      }
-    }
-  }
-
-  /** Grants a lease for {@code registration} and puts its key on it. Under lock. */
-  private Lease grantAndPut(FakeRegistration registration) {
-    Lease lease = new Lease(nextLeaseId++, registration.ttl);
-    leases.put(lease.id, lease);
-    lease.renew();
-    put(registration.key, InstanceCodec.encode(registration.instance, valueFormat), lease.id, registration.instance);
-    return lease;
-  }
-
-  /** One write: a put at a new revision. Under lock. */
-  private void put(String key, String value, long leaseId) {
-    put(key, value, leaseId, null);
-  }
-
-  /** One write; {@code known} is the instance {@code value} encodes, when the caller has it. Under lock. */
-  private void put(String key, String value, long leaseId, ServiceInstance known) {
-    revision++;
-    Entry previous = store.get(key);
-    if (previous != null && previous.leaseId != 0) {
-      Lease old = leases.get(previous.leaseId);
-      if (old != null) {
-        old.keys.remove(key);
-      }
-    }
-    boolean election = key.startsWith(electionsRoot());
-    ServiceInstance after = null;
-    String invalidReason = null;
-    if (!election) {
-      if (known != null) {
-        after = known;
-      } else {
-        try {
-          after = InstanceCodec.decode(namespace, key, value);
-        } catch (InstanceCodec.InvalidValueException e) {
-          invalidReason = e.getMessage();
-          if (!closed) { // a closed registry reads nothing, so it reports nothing
-            InvalidEntry entry = new InvalidEntry(key, value, invalidReason);
-            pending.add(() -> report(List.of(entry)));
-          }
-        }
-      }
-    }
-    Entry written = new Entry(value, leaseId, previous == null ? revision : previous.createRevision, revision,
-        after, invalidReason);
-    written.reported = invalidReason != null && !closed; // reported above, when written
-    store.put(key, written);
-    if (leaseId != 0) {
-      leases.get(leaseId).keys.add(key);
-    }
-    if (electionChanged(key)) {
-      return;
-    }
-    ServiceInstance before = previous == null ? null : previous.instance;
-    RegistryEvent event = null;
-    if (after != null) {
-      event = before == null
-          ? new RegistryEvent.Added(after, revision)
-          : new RegistryEvent.Updated(after, before, revision);
-    } else if (before != null) {
-      event = new RegistryEvent.Removed(before, revision);
-    }
-    publish(key, event);
-  }
-
-  /** Deletes {@code key} at the current revision (the caller bumped it). Under lock. */
-  private void delete(String key) {
-    Entry previous = store.remove(key);
-    if (previous == null) {
-      return;
-    }
-    if (previous.leaseId != 0) {
-      Lease lease = leases.get(previous.leaseId);
-      if (lease != null) {
-        lease.keys.remove(key);
-      }
-    }
-    if (electionChanged(key)) {
-      return;
-    }
-    if (previous.instance != null) {
-      publish(key, new RegistryEvent.Removed(previous.instance, revision));
-    }
-  }
-
-  private void publish(String key, RegistryEvent event) {
-    if (event == null) {
-      return;
-    }
-    record(event);
-    for (Watch watch : watches) {
-      if (key.startsWith(watch.prefix)) {
-        watch.enqueue(key, event);
-      }
-    }
-  }
-
-  /** Adds {@code event} to the history, dropping the oldest beyond the limit. Under lock. */
-  private void record(RegistryEvent event) {
-    history.addLast(event);
-    if (history.size() > historyLimit) {
-      history.removeFirst();
-    }
-  }
-
-  /** Revokes a lease: its keys go in one revision, as in etcd. Under lock. */
-  private void revoke(Lease lease) {
-    if (!lease.alive()) {
-      return;
-    }
-    leases.remove(lease.id);
-    lease.leaveCheck();
-    if (!lease.keys.isEmpty()) {
-      revision++;
-      for (String key : new ArrayList<>(lease.keys)) {
-        delete(key);
-      }
-    }
-  }
-
-  /**
-   * A third of {@code ttl}, rounded down to the nanosecond as {@code ttl.dividedBy(3)} is, without the
-   * BigDecimal arithmetic that made it a visible part of every register.
-   */
-  private static Duration keepAliveInterval(Duration ttl) {
-    return Duration.ofNanos(ttl.toNanos() / 3);
-  }
-
-  /** Runs the queued callbacks outside the lock, one at a time, in order. */
-  private void deliver() {
-    synchronized (pending) {
-      if (deliveringThread != null) {
-        return; // the thread delivering now (maybe this one, re-entered from a listener) drains it
-      }
-      deliveringThread = Thread.currentThread();
-    }
-    try {
-      while (true) {
-        Runnable next;
-        synchronized (lock) {
-          next = pending.poll();
-        }
-        if (next == null) {
-          synchronized (pending) {
-            synchronized (lock) {
-              if (pending.isEmpty()) {
-                deliveringThread = null;
-                return;
-              }
-            }
-          }
-          continue;
-        }
-        try {
-          next.run();
-        } catch (RuntimeException | Error e) {
-          listenerFailures.add(e);
-          LOG.log(System.Logger.Level.WARNING, "a registrykit listener failed", e);
-        }
-      }
-    } catch (RuntimeException | Error e) {
-      synchronized (pending) {
-        deliveringThread = null;
-      }
-      throw e;
-    }
-  }
-
-  // ------------------------------------------------------------------------------------ types
-
-  private static final class Entry {
-    final String value;
-    final long leaseId;
-    final long createRevision;
-    final long modRevision;
-    /** The value decoded once when written: the instance, or null with the reason it is not one. */
-    final ServiceInstance instance;
-    final String invalidReason;
-    /** Whether the invalid-entry listener has heard of this value (once per key and revision). */
-    boolean reported;
-
-    Entry(String value, long leaseId, long createRevision, long modRevision, ServiceInstance instance,
-        String invalidReason) {
-      this.value = value;
-      this.leaseId = leaseId;
-      this.createRevision = createRevision;
-      this.modRevision = modRevision;
-      this.instance = instance;
-      this.invalidReason = invalidReason;
-    }
-  }
-
-  /** A lease on the "server". Guarded by the registry's lock. */
-  private final class Lease {
-    final long id;
-    final Duration ttl;
-    final Set<String> keys = new LinkedHashSet<>();
-    Instant expiresAt;
-    long renewal;
-    Check check;
-    FakeRegistration owner;
-
-    Lease(long id, Duration ttl) {
-      this.id = id;
-      this.ttl = ttl;
-    }
-
-    /** Pushes expiry to now + ttl, as a keep-alive does. */
-    void renew() {
-      renewUntil(clock.instant().plus(ttl));
-    }
-
-    /** Sets the expiry and joins the expiry check that will remove the lease if it is not renewed. */
-    void renewUntil(Instant expiry) {
-      expiresAt = expiry;
-      renewal = renewals++;
-      Instant due = checkAt(expiry);
-      if (check != null && check.due.equals(due)) {
-        return;
-      }
-      leaveCheck();
-      check = checks.computeIfAbsent(due, Check::new);
-      check.leases.add(this);
-    }
-
-    void leaveCheck() {
-      if (check != null) {
-        check.leases.remove(this);
-        if (check.leases.isEmpty()) {
-          check.timer.cancel();
-          checks.remove(check.due, check);
-        }
-        check = null;
-      }
-    }
-
-    /** Whether the server still has this lease. */
-    boolean alive() {
-      return leases.get(id) == this;
-    }
-
-    /** Under lock: the lease ran out; its keys go in one revision and its owner learns it. */
-    void expire() {
-      revoke(this);
-      if (owner != null && owner.lease == this) {
-        owner.leaseExpired();
-      }
-    }
-  }
-
-  /** The first expiry check at or after {@code expiry}. */
-  private Instant checkAt(Instant expiry) {
-    if (expiryCheckInterval.isZero()) {
-      return expiry;
-    }
-    Duration between = Duration.between(clock.start(), expiry);
-    if (between.getSeconds() >= LONG_NANOS_SECONDS || expiryCheckInterval.getSeconds() >= LONG_NANOS_SECONDS) {
-      // a TTL of up to etcd's 285 years, years after the clock started: past what a long of nanoseconds holds
-      Duration checks = expiryCheckInterval.multipliedBy(between.dividedBy(expiryCheckInterval));
-      Instant check = clock.start().plus(checks);
-      return check.isBefore(expiry) ? check.plus(expiryCheckInterval) : check;
-    }
-    long interval = expiryCheckInterval.toNanos();
-    long since = between.toNanos();
-    long checks = Math.floorDiv(since, interval) + (Math.floorMod(since, interval) == 0 ? 0 : 1);
-    return clock.start().plusNanos(checks * interval);
-  }
-
-  /** Below this many seconds, two durations' sum in nanoseconds fits in a long. */
-  private static final long LONG_NANOS_SECONDS = 4_000_000_000L;
-
-  /** One expiry check of the lessor, at {@link #due}: removes the leases that ran out by then. */
-  private final class Check {
-    final Instant due;
-    final Set<Lease> leases = new LinkedHashSet<>();
-    final FakeClock.Timer timer;
-
-    Check(Instant due) {
-      this.due = due;
-      this.timer = clock.schedule(due, this::run);
-    }
-
-    private void run() {
-      synchronized (lock) {
-        if (checks.get(due) != this) {
-          return;
-        }
-        checks.remove(due);
-        List<Lease> expiring = new ArrayList<>(leases);
-        leases.clear();
-        for (Lease lease : expiring) {
-          lease.check = null;
-        }
-        if (down()) {
-          return; // no server runs to expire them; the leader elected when it heals renews them all
-        }
-        expiring.sort(Comparator.comparing((Lease l) -> l.expiresAt).thenComparingLong(l -> l.renewal));
-        for (Lease lease : expiring) {
-          if (lease.alive() && !lease.expiresAt.isAfter(clock.instant())) {
-            lease.expire();
-          }
-        }
-      }
-      deliver();
-    }
-  }
-
-  private final class Watch implements Subscription {
-    final String prefix;
-    final RegistryListener listener;
-    volatile boolean open = true;
-    /** What this watch has passed on to its listener (delivered or queued), by key. Under lock. */
-    final TreeMap<String, Known> known = new TreeMap<>();
-    /** How many of its events an outage holds back now. Under lock. */
-    int held;
-    /** It cannot resume where it stopped (compacted, wiped): it lists again when it can. Under lock. */
-    boolean relist;
-    /** It told its listener {@link WatchState#STALE} last. Under lock. */
-    boolean stale;
-
-    Watch(String prefix, RegistryListener listener) {
-      this.prefix = prefix;
-      this.listener = listener;
-    }
-
-    /**
-     * Under lock: queues {@code event} of {@code key} for delivery; during an outage holds it back, as
-     * a broken etcd watch delivers nothing (or drops it if this watch will list again anyway).
-     */
-    void enqueue(String key, RegistryEvent event) {
-      if (unavailable()) {
-        if (!relist) {
-          held++;
-          FakeRegistry.this.held.add(new HeldEvent(this, key, event));
-        }
-        return;
-      }
-      pass(key, event);
-    }
-
-    /** Under lock: records {@code event} as passed on and queues its delivery. */
-    void pass(String key, RegistryEvent event) {
-      if (event instanceof RegistryEvent.Removed) {
-        known.remove(key);
-      } else {
-        known.put(key, new Known(event.instance(), event.revision(), epoch));
-      }
-      pending.add(() -> {
-        if (open) {
-          listener.onEvent(event);
-        }
-      });
-    }
-
-    /** Under lock: queues a state change for delivery, in order with the events. */
-    void tell(WatchState state) {
-      stale = state == WatchState.STALE;
-      pending.add(() -> {
-        if (open) {
-          listener.onStateChange(state);
-        }
-      });
-    }
-
-    /**
-     * Under lock: lists the store again, as a watch that cannot resume from its revision does, and
-     * passes on the differences from what it last passed on, in key order, at the current revision:
-     * nothing for an instance that came and went meanwhile.
-     */
-    void relist() {
-      relist = false;
-      held = 0;
-      TreeMap<String, ServiceInstance> now = new TreeMap<>();
-      TreeMap<String, Entry> entries = new TreeMap<>();
-      for (Map.Entry<String, Entry> e : subMap(prefix).entrySet()) {
-        if (e.getValue().instance != null) {
-          now.put(e.getKey(), e.getValue().instance);
-          entries.put(e.getKey(), e.getValue());
-        }
-      }
-      // As EtcdWatch resynchronises: Added and Updated at the write's own revision, Removed at the
-      // listing's, in revision order (ties in key order); Updated only where the instance changed.
-      TreeSet<String> keys = new TreeSet<>(known.keySet());
-      keys.addAll(now.keySet());
-      List<Map.Entry<String, RegistryEvent>> differences = new ArrayList<>();
-      for (String key : keys) {
-        Known before = known.get(key);
-        Entry after = entries.get(key);
-        if (before == null) {
-          differences.add(Map.entry(key, new RegistryEvent.Added(after.instance, after.modRevision)));
-          known.put(key, new Known(after.instance, after.modRevision, epoch));
-        } else if (after == null) {
-          differences.add(Map.entry(key, new RegistryEvent.Removed(before.instance, revision)));
-        } else if (before.modRevision != after.modRevision || before.epoch != epoch) {
-          if (!before.instance.equals(after.instance)) {
-            differences.add(Map.entry(key, new RegistryEvent.Updated(after.instance, before.instance, after.modRevision)));
-          }
-          known.put(key, new Known(after.instance, after.modRevision, epoch));
-        }
-      }
-      differences.sort(Comparator.comparingLong(e -> e.getValue().revision()));
-      for (Map.Entry<String, RegistryEvent> difference : differences) {
-        pass(difference.getKey(), difference.getValue());
-      }
-    }
-
-    @Override
-    public void close() {
-      open = false;
-      synchronized (lock) {
-        watches.remove(this);
-      }
-    }
-  }
-
-  /** An instance a watch has passed on: its value, and the revision and epoch of that value's write. */
-  private record Known(ServiceInstance instance, long modRevision, long epoch) {
-  }
-
-  /** Whose connection a candidacy uses: this registry's, which its faults cut, or another program's. */
-  private enum Connection {
-    THIS_CLIENT,
-    ANOTHER_CLIENT
-  }
-
-  /**
-   * A client's own count of its lease, as EtcdRegistration keeps it: {@code onPassed} runs when no
-   * renewal succeeded for a whole TTL. Under lock.
-   */
-  private final class ClientDeadline {
-    private final Runnable onPassed;
-    /** A keep-alive tick failed since the last renewal. */
-    boolean failing;
-    private FakeClock.Timer timer;
-
-    ClientDeadline(Runnable onPassed) {
-      this.onPassed = onPassed;
-    }
-
-    /** A renewal succeeded now: the TTL counts from here. */
-    void renewed(Duration ttl) {
-      failing = false;
-      cancel();
-      timer = clock.schedule(clock.instant().plus(ttl), onPassed);
-    }
-
-    void cancel() {
-      if (timer != null) {
-        timer.cancel();
-        timer = null;
-      }
-    }
-  }
-
-  /** A watch event an outage holds back. */
-  private record HeldEvent(Watch watch, String key, RegistryEvent event) implements Runnable {
-    @Override
-    public void run() {
-      throw new IllegalStateException("a held event is passed on by its watch, never run");
-    }
-  }
-
-  private final class ActiveFault implements InjectedFault {
-    final Fault fault;
-
-    ActiveFault(Fault fault) {
-      this.fault = fault;
-    }
-
-    @Override
-    public Fault fault() {
-      return fault;
-    }
-
-    @Override
-    public void heal() {
-      synchronized (lock) {
-        if (!faults.remove(this)) {
-          return;
-        }
-        healed(fault instanceof Fault.Down);
-      }
-      deliver();
-    }
-
-    @Override
-    public String toString() {
-      return "InjectedFault[" + fault + "]";
-    }
-  }
-
-  private final class FakeRegistration implements Registration {
-    final ServiceInstance instance;
-    final Duration ttl;
-    final String key;
-    final long order;
-    final List<RegistrationListener> listeners = new CopyOnWriteArrayList<>();
-    volatile RegistrationState state = RegistrationState.ACTIVE;
-    boolean crashed;
-    Lease lease;
-    FakeClock.Timer keepAlive;
-    final ClientDeadline deadline = new ClientDeadline(this::deadlinePassed);
-
-    FakeRegistration(ServiceInstance instance, Duration ttl, long order) {
-      this.instance = instance;
-      this.ttl = ttl;
-      this.key = InstanceCodec.key(namespace, instance);
-      this.order = order;
-    }
-
-    FakeRegistry registry() {
-      return FakeRegistry.this;
-    }
-
-    void attach(Lease lease) {
-      this.lease = lease;
-      lease.owner = this;
-      renewed();
-    }
-
-    /** Under lock: a renewal succeeded now; the client counts the TTL from here. */
-    void renewed() {
-      deadline.renewed(ttl);
-    }
-
-    /** No renewal succeeded for a whole TTL: the client gives up, as EtcdRegistration does. */
-    private void deadlinePassed() {
-      synchronized (lock) {
-        if (state == RegistrationState.ACTIVE) {
-          changeState(RegistrationState.LOST);
-        }
-      }
-      deliver();
-    }
-
-    /** Under lock: this registration no longer counts as the live one of its key. */
-    void forget() {
-      registrations.remove(this);
-      liveByKey.remove(key, this);
-      deadline.cancel();
-    }
-
-    @Override
-    public ServiceInstance instance() {
-      return instance;
-    }
-
-    @Override
-    public Duration ttl() {
-      return ttl;
-    }
-
-    @Override
-    public RegistrationState state() {
-      return state;
-    }
-
-    @Override
-    public Subscription addListener(RegistrationListener listener) {
-      Validation.requireNonNull(listener, "listener");
-      listeners.add(listener);
-      return () -> listeners.remove(listener);
-    }
-
-    /** Keep-alive, as jetcd does it: every TTL/3. Under lock. */
-    void scheduleKeepAlive() {
-      keepAlive = clock.schedule(clock.instant().plus(keepAliveInterval(ttl)), this::tick);
-    }
-
-    void cancelKeepAlive() {
-      if (keepAlive != null) {
-        keepAlive.cancel();
-        keepAlive = null;
-      }
-    }
-
-    private void tick() {
-      synchronized (lock) {
-        if (state == RegistrationState.CLOSED || crashed) {
-          return;
-        }
-        if (!keepAliveFails(this)) {
-          if (state == RegistrationState.ACTIVE && lease.alive()) {
-            lease.renew();
-            renewed();
-          } else if (state == RegistrationState.ACTIVE) {
-            // etcd answers "lease not found": LOST, and recovery tries at once, in this same tick
-            changeState(RegistrationState.LOST);
-            if (recovery == Recovery.REREGISTER) {
-              recover();
-            }
-          } else if (state == RegistrationState.LOST && recovery == Recovery.REREGISTER) {
-            recover();
-          }
-        } else if (state == RegistrationState.ACTIVE) {
-          deadline.failing = true;
-        }
-        scheduleKeepAlive();
-      }
-      deliver();
-    }
-
-    /**
-     * Under lock, when a fault heals: a keep-alive stream that was failing reconnects and renews at
-     * once, as jetcd's does, rather than at the next tick (which may come too late for the lease).
-     */
-    void resumeKeepAlive() {
-      if (deadline.failing && state == RegistrationState.ACTIVE && !crashed && !keepAliveFails(this)
-          && lease.alive()) {
-        lease.renew();
-        renewed();
-      }
-    }
-
-    /**
-     * Under lock: registers again with a new lease and the same data, as EtcdRegistration's recovery
-     * does: the put replaces the key (whatever lease holds it), then the old lease, if the server still
-     * has it, is revoked; it holds no key any more.
-     */
-    void recover() {
-      Lease old = lease;
-      attach(grantAndPut(this));
-      if (old != null && old.alive()) {
-        revoke(old);
-      }
-      changeState(RegistrationState.ACTIVE);
-    }
-
-    /** The lease ran out. Under lock. */
-    void leaseExpired() {
-      if (state == RegistrationState.ACTIVE) {
-        changeState(RegistrationState.LOST);
-      }
-    }
-
-    /** Replaced by a newer registration of the same key: revoke our lease, which holds no key now. */
-    void closeWithoutDelete() {
-      cancelKeepAlive();
-      Lease mine = lease;
-      if (mine != null) {
-        revoke(mine);
-      }
-      changeState(RegistrationState.CLOSED);
-      forget();
-    }
-
-    /** Stop keep-alive and let go, without reaching the server. Under lock. */
-    void abandon() {
-      cancelKeepAlive();
-      deadline.cancel();
-      changeState(RegistrationState.CLOSED);
-      forget();
-    }
-
-    /** Delete the key if our lease still holds it, revoke the lease. Under lock. */
-    void deregister() {
-      if (state == RegistrationState.CLOSED) {
-        return;
-      }
-      cancelKeepAlive();
-      if (lease != null) {
-        revoke(lease);
-      }
-      changeState(RegistrationState.CLOSED);
-      forget();
-    }
-
-    private void changeState(RegistrationState next) {
-      RegistrationState previous = state;
-      if (previous == next) {
-        return;
-      }
-      state = next;
-      for (RegistrationListener listener : listeners) {
-        pending.add(() -> listener.stateChanged(this, previous, next));
-      }
-    }
-
-    /**
-     * Deregisters. While the fake is unavailable the state still becomes CLOSED and keep-alive stops
-     * (the key vanishes when the lease runs out), and the failure is thrown.
-     */
-    @Override
-    public void close() {
-      RegistryUnavailableException failure = null;
-      synchronized (lock) {
-        if (state == RegistrationState.CLOSED) {
-          return;
-        }
-        if (unavailable()) {
-          abandon();
-          failure = new RegistryUnavailableException("deregistering " + key + " failed: the fake registry is "
-              + "unavailable (injected Fault.unavailable()); the key vanishes when its lease runs out");
-        } else {
-          deregister();
-        }
-      }
-      deliver();
-      if (failure != null) {
-        throw failure;
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "FakeRegistration[" + key + ", ttl=" + ttl + ", " + state + "]";
-    }
-  }
-
-  // ------------------------------------------------------------------------------------ elections
-
-  private String electionsRoot() {
-    return namespace + "-elections/";
-  }
-
-  /** If {@code key} belongs to an election, re-decides who leads it; whether it did. Under lock. */
-  private boolean electionChanged(String key) {
-    String root = electionsRoot();
-    if (!key.startsWith(root)) {
-      return false;
-    }
-    String rest = key.substring(root.length());
-    int slash = rest.indexOf('/');
-    FakeElection election = slash < 0 ? null : elections.get(rest.substring(0, slash));
-    if (election != null) {
-      election.decide();
-    }
-    return true;
-  }
-
-  private final class FakeElection implements Election {
-    final String name;
-    final String prefix;
-    final List<FakeCandidacy> candidacies = new ArrayList<>();
-    final List<Observer> observers = new ArrayList<>();
-    Optional<Leader> current = Optional.empty();
-    long candidates;
-
-    FakeElection(String name) {
-      this.name = name;
-      this.prefix = electionsRoot() + name + "/";
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public Candidacy campaign(String candidateId, Duration ttl) {
-      return campaign(candidateId, ttl, Connection.THIS_CLIENT);
-    }
-
-    Candidacy campaign(String candidateId, Duration ttl, Connection connection) {
-      Validation.requireName("candidateId", candidateId);
-      Validation.requireTtl(ttl);
-      FakeCandidacy candidacy;
-      synchronized (lock) {
-        if (connection == Connection.THIS_CLIENT) {
-          checkUsable("campaign");
-        } else {
-          checkOtherClient("campaignFromAnotherClient");
-        }
-        Duration granted = ttl.compareTo(minimumTtl) < 0 ? minimumTtl : ttl;
-        Lease lease = new Lease(nextLeaseId++, granted);
-        leases.put(lease.id, lease);
-        lease.renew();
-        candidacy = new FakeCandidacy(this, candidateId, granted, lease,
-            prefix + String.format("%016x", lease.id), connection);
-        candidacies.add(candidacy);
-        put(candidacy.key, candidateId, lease.id);
-        candidacy.renewed();
-        candidacy.scheduleKeepAlive();
-      }
-      deliver();
-      return candidacy;
-    }
-
-    @Override
-    public Optional<Leader> leader() {
-      synchronized (lock) {
-        checkUsable("leader");
-        return current;
-      }
-    }
-
-    @Override
-    public Subscription observe(LeaderListener listener) {
-      Validation.requireNonNull(listener, "listener");
-      Observer observer = new Observer(this, listener);
-      synchronized (lock) {
-        checkUsable("observe");
-        observers.add(observer);
-        observer.tell(current);
-      }
-      deliver();
-      return observer;
-    }
-
-    /** The leader is the key with the smallest create revision. Under lock. */
-    void decide() {
-      Map.Entry<String, Entry> first = null;
-      for (Map.Entry<String, Entry> e : subMap(prefix).entrySet()) {
-        if (first == null || e.getValue().createRevision < first.getValue().createRevision) {
-          first = e;
-        }
-      }
-      String leaderKey = first == null ? null : first.getKey();
-      Optional<Leader> next = first == null ? Optional.empty()
-          : Optional.of(new Leader(name, first.getValue().value, first.getValue().createRevision));
-      for (FakeCandidacy candidacy : new ArrayList<>(candidacies)) {
-        if (!store.containsKey(candidacy.key)) {
-          candidacy.end(CandidacyState.LOST, false);
-        } else if (candidacy.key.equals(leaderKey) && candidacy.state == CandidacyState.WAITING) {
-          candidacy.token = first.getValue().createRevision;
-          candidacy.changeState(CandidacyState.LEADING);
-        }
-      }
-      if (!next.equals(current)) {
-        current = next;
-        for (Observer observer : observers) {
-          observer.tell(next);
-        }
-      }
-    }
-  }
-
-  /** One {@link Election#observe} subscription; silent once closed, even for changes already queued. */
-  private final class Observer implements Subscription {
-    final FakeElection election;
-    final LeaderListener listener;
-    volatile boolean open = true;
-
-    Observer(FakeElection election, LeaderListener listener) {
-      this.election = election;
-      this.listener = listener;
-    }
-
-    /** Under lock: queues the leader for delivery (held back while the fake is unavailable). */
-    void tell(Optional<Leader> leader) {
-      toWatchers(() -> {
-        if (open) {
-          listener.leaderChanged(leader);
-        }
-      });
-    }
-
-    @Override
-    public void close() {
-      open = false;
-      synchronized (lock) {
-        election.observers.remove(this);
-      }
-    }
-  }
-
-  private final class FakeCandidacy implements Candidacy {
-    final FakeElection election;
-    final String candidateId;
-    final Duration ttl;
-    final Lease lease;
-    final String key;
-    final Connection connection;
-    final List<CandidacyListener> listeners = new CopyOnWriteArrayList<>();
-    volatile CandidacyState state = CandidacyState.WAITING;
-    volatile long token;
-    boolean crashed;
-    FakeClock.Timer keepAlive;
-    final ClientDeadline deadline = new ClientDeadline(this::deadlinePassed);
-
-    FakeCandidacy(FakeElection election, String candidateId, Duration ttl, Lease lease, String key,
-        Connection connection) {
-      this.election = election;
-      this.candidateId = candidateId;
-      this.ttl = ttl;
-      this.lease = lease;
-      this.key = key;
-      this.connection = connection;
-    }
-
-    /** Whether its connection is cut now. Under lock. */
-    boolean cutOff() {
-      return connection == Connection.THIS_CLIENT ? unavailable() : down();
-    }
-
-    FakeRegistry registry() {
-      return FakeRegistry.this;
-    }
-
-    @Override
-    public String election() {
-      return election.name;
-    }
-
-    @Override
-    public String candidateId() {
-      return candidateId;
-    }
-
-    @Override
-    public Duration ttl() {
-      return ttl;
-    }
-
-    @Override
-    public CandidacyState state() {
-      return state;
-    }
-
-    @Override
-    public OptionalLong fencingToken() {
-      return state == CandidacyState.LEADING ? OptionalLong.of(token) : OptionalLong.empty();
-    }
-
-    /**
-     * Waits, in real time, for leadership: on the fake, leadership changes only when the clock or
-     * another candidate moves, so a test that waits here needs another thread to move them.
-     */
-    @Override
-    public boolean awaitLeadership(Duration timeout) {
-      Waits.awaitWhile(this, () -> state == CandidacyState.WAITING, timeout, "awaitLeadership of " + candidateId);
-      return state == CandidacyState.LEADING;
-    }
-
-    @Override
-    public Subscription addListener(CandidacyListener listener) {
-      Validation.requireNonNull(listener, "listener");
-      listeners.add(listener);
-      return () -> listeners.remove(listener);
-    }
-
-    void scheduleKeepAlive() {
-      keepAlive = clock.schedule(clock.instant().plus(keepAliveInterval(ttl)), this::tick);
-    }
-
-    void cancelKeepAlive() {
-      if (keepAlive != null) {
-        keepAlive.cancel();
-        keepAlive = null;
-      }
-    }
-
-    private void tick() {
-      synchronized (lock) {
-        if (crashed || state == CandidacyState.LOST || state == CandidacyState.RESIGNED) {
-          return;
-        }
-        if (cutOff()) {
-          deadline.failing = true;
-        } else if (lease.alive()) {
-          lease.renew();
-          renewed();
-        }
-        scheduleKeepAlive();
-      }
-      deliver();
-    }
-
-    /** Under lock, when a fault heals: as {@link FakeRegistration#resumeKeepAlive()}. */
-    void resumeKeepAlive() {
-      if (deadline.failing && !crashed && !cutOff() && lease.alive()) {
-        lease.renew();
-        renewed();
-      }
-    }
-
-    /** Under lock: a renewal succeeded now; the client counts the TTL from here. */
-    void renewed() {
-      deadline.renewed(ttl);
-    }
-
-    /**
-     * No renewal succeeded for a whole TTL: the candidacy counts itself LOST, so that it never believes
-     * it leads past its lease, even while the server has not removed its key yet.
-     */
-    private void deadlinePassed() {
-      synchronized (lock) {
-        end(CandidacyState.LOST, false);
-      }
-      deliver();
-    }
-
-    /** Under lock: leaves the election as {@code how}; revokes the lease if the store can be reached. */
-    void end(CandidacyState how, boolean revoke) {
-      if (state == CandidacyState.LOST || state == CandidacyState.RESIGNED) {
-        return;
-      }
-      cancelKeepAlive();
-      deadline.cancel();
-      election.candidacies.remove(this);
-      changeState(how);
-      if (revoke) {
-        revoke(lease); // deletes the key: the next candidate leads
-      }
-    }
-
-    void changeState(CandidacyState next) {
-      CandidacyState previous = state;
-      state = next;
-      synchronized (this) {
-        notifyAll();
-      }
-      for (CandidacyListener listener : listeners) {
-        pending.add(() -> listener.stateChanged(this, previous, next));
-      }
-    }
-
-    @Override
-    public void close() {
-      RegistryUnavailableException failure = null;
-      synchronized (lock) {
-        boolean reachable = !cutOff();
-        end(CandidacyState.RESIGNED, reachable);
-        if (!reachable) {
-          failure = new RegistryUnavailableException("resigning " + candidateId + " from " + election.name
-              + " failed: the fake registry is unavailable; its place goes when its lease runs out");
-        }
-      }
-      deliver();
-      if (failure != null) {
-        throw failure;
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "FakeCandidacy[" + election.name + "/" + candidateId + ", " + state + "]";
+    if (!key.startsWith(InstanceCodec.namespacePrefix(namespace()))) {
+      throw new IllegalArgumentException("key must be under the namespace " + namespace() + "/ but was: \"" + key + "\"");
     }
   }
 
@@ -1954,7 +479,7 @@ public final class FakeRegistry implements Registry {
     private Duration minimumTtl = Duration.ofSeconds(2);
     private Duration defaultTtl = Registry.DEFAULT_TTL;
     private String namespace = "/services";
-    private Recovery recovery = Recovery.REREGISTER;
+    private Recovery recovery = Recovery.defaults();
     private int historyLimit = 100_000;
     private InvalidEntryListener invalidEntryListener = entry -> { };
     private Duration expiryCheckInterval = Duration.ofMillis(500);
@@ -1986,7 +511,7 @@ public final class FakeRegistry implements Registry {
      * @throws IllegalArgumentException if {@code interval} is negative
      */
     public Builder withExpiryCheckInterval(Duration interval) {
-      this.expiryCheckInterval = notNegative("expiryCheckInterval", interval);
+      this.expiryCheckInterval = Validation.requireNotNegative(interval, "expiryCheckInterval");
       return this;
     }
 
@@ -1999,16 +524,8 @@ public final class FakeRegistry implements Registry {
      * @throws IllegalArgumentException if {@code electionTimeout} is negative
      */
     public Builder withElectionTimeout(Duration electionTimeout) {
-      this.electionTimeout = notNegative("electionTimeout", electionTimeout);
+      this.electionTimeout = Validation.requireNotNegative(electionTimeout, "electionTimeout");
       return this;
-    }
-
-    private static Duration notNegative(String name, Duration duration) {
-      Objects.requireNonNull(duration, name + " must not be null");
-      if (duration.isNegative()) {
-        throw new IllegalArgumentException(name + " must not be negative but was: " + duration);
-      }
-      return duration;
     }
 
     /** The clock to run on (share one clock between several fakes); a fresh one by default. */
@@ -2039,7 +556,11 @@ public final class FakeRegistry implements Registry {
       return this;
     }
 
-    /** What happens when a lease runs out while the process lives; {@link Recovery#REREGISTER} by default. */
+    /**
+     * What happens when a lease runs out while the process lives; {@link Recovery#defaults()} by default.
+     * A {@link Recovery.Reregister} registers again at the first keep-alive tick (every TTL/3) that
+     * reaches the server; an attempt never fails on the fake, so its backoff bounds change nothing here.
+     */
     public Builder withRecovery(Recovery recovery) {
       this.recovery = Objects.requireNonNull(recovery, "recovery must not be null");
       return this;

@@ -32,7 +32,7 @@ public sealed interface Fault permits Fault.Unavailable, Fault.Down, Fault.KeepA
    * <p>When it heals, a registration whose lease still lives renews it at once (its keep-alive
    * stream reconnects), so an outage shorter than the TTL loses nothing; one that turned {@link
    * dev.registrykit.RegistrationState#LOST LOST} registers again at its next keep-alive tick (every
-   * TTL/3) if {@link Recovery#REREGISTER recovery} is on.
+   * TTL/3) if {@link dev.registrykit.Recovery recovery} is on.
    */
   static Fault unavailable() {
     return new Unavailable();

@@ -3,6 +3,7 @@ package dev.registrykit.fake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.registrykit.Recovery;
 import dev.registrykit.Registration;
 import dev.registrykit.RegistrationState;
 import dev.registrykit.Registry;
@@ -33,7 +34,7 @@ class FakeRegistryBuilderTest {
         .withMinimumTtl(Duration.ofSeconds(5))
         .withDefaultTtl(Duration.ofSeconds(10))
         .withNamespace("/tenants/a")
-        .withRecovery(Recovery.NONE)
+        .withRecovery(Recovery.disabled())
         .withHistoryLimit(10)
         .build();
 

@@ -3,6 +3,7 @@ package dev.registrykit.fake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.registrykit.Recovery;
 import dev.registrykit.Registration;
 import dev.registrykit.RegistrationState;
 import dev.registrykit.RegistryEvent;
@@ -179,7 +180,7 @@ class FakeRegistryFaultTest {
 
   @Test
   void withoutRecoveryAKeepAliveFailureLeavesTheRegistrationLostUntilClosed() {
-    FakeRegistry fake = FakeRegistry.builder().withRecovery(Recovery.NONE).build();
+    FakeRegistry fake = FakeRegistry.builder().withRecovery(Recovery.disabled()).build();
     Registration registration = fake.register(ORDERS_1, TTL);
     registration.addListener((r, from, to) -> states.add(from + "->" + to));
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.registrykit.Candidacy;
 import dev.registrykit.CandidacyState;
 import dev.registrykit.Election;
+import dev.registrykit.Recovery;
 import dev.registrykit.Registration;
 import dev.registrykit.RegistrationState;
 import dev.registrykit.RegistryClosedException;
@@ -437,7 +438,7 @@ class FakeRegistryParityTest {
 
     @Test
     void withoutRecoveryRegistrationsStayLost() {
-      FakeRegistry fake = FakeRegistry.builder().withRecovery(Recovery.NONE).build();
+      FakeRegistry fake = FakeRegistry.builder().withRecovery(Recovery.disabled()).build();
       Registration registration = fake.register(A, TTL);
 
       fake.wipe();
@@ -563,7 +564,7 @@ class FakeRegistryParityTest {
 
     @Test
     void withoutRecoveryTheRegistrationStaysLost() {
-      FakeRegistry fake = FakeRegistry.builder().withRecovery(Recovery.NONE).build();
+      FakeRegistry fake = FakeRegistry.builder().withRecovery(Recovery.disabled()).build();
       Registration registration = fake.register(A, TTL);
 
       fake.loseLease(registration);

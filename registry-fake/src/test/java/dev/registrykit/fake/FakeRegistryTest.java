@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.registrykit.InvalidEntry;
+import dev.registrykit.Recovery;
 import dev.registrykit.Registration;
 import dev.registrykit.RegistrationState;
 import dev.registrykit.RegistryClosedException;
@@ -299,7 +300,7 @@ class FakeRegistryTest {
 
   @Test
   void withoutRecoveryALostRegistrationStaysLost() {
-    FakeRegistry noRecovery = FakeRegistry.builder().withRecovery(Recovery.NONE).build();
+    FakeRegistry noRecovery = FakeRegistry.builder().withRecovery(Recovery.disabled()).build();
     Registration registration = noRecovery.register(ORDERS_1, TTL);
 
     try (InjectedFault outage = noRecovery.inject(Fault.unavailable())) {
@@ -309,6 +310,25 @@ class FakeRegistryTest {
 
     assertThat(registration.state()).isEqualTo(RegistrationState.LOST);
     assertThat(noRecovery.instances("orders")).isEmpty();
+  }
+
+  /** The fake has no failed attempts to space out: any backoff recovers at the same keep-alive tick as the default. */
+  @Test
+  void aRecoveryBackoffDoesNotDelayTheFakesRecoveryPastItsKeepAliveTick() {
+    FakeRegistry slowBackoff = FakeRegistry.builder()
+        .withRecovery(Recovery.withBackoff(Duration.ofMinutes(1), Duration.ofMinutes(10))).build();
+    Registration registration = slowBackoff.register(ORDERS_1, TTL);
+
+    try (InjectedFault outage = slowBackoff.inject(Fault.unavailable())) {
+      slowBackoff.clock().advance(Duration.ofSeconds(31));
+      assertThat(registration.state()).isEqualTo(RegistrationState.LOST);
+    }
+    slowBackoff.clock().advance(Duration.ofSeconds(8));
+    assertThat(registration.state()).as("the next keep-alive tick is at 40 s").isEqualTo(RegistrationState.LOST);
+    slowBackoff.clock().advance(Duration.ofSeconds(1));
+
+    assertThat(registration.state()).isEqualTo(RegistrationState.ACTIVE);
+    assertThat(slowBackoff.instances("orders")).containsExactly(ORDERS_1);
   }
 
   @Test

@@ -3,11 +3,11 @@ package dev.registrykit.it;
 import static dev.registrykit.junit.RegistryAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.registrykit.Recovery;
 import dev.registrykit.Registration;
 import dev.registrykit.Registry;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
-import dev.registrykit.etcd.Recovery;
 import dev.registrykit.etcd.internal.EtcdRegistration;
 import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;

@@ -3,11 +3,11 @@ package dev.registrykit.it;
 import static dev.registrykit.junit.RegistryAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.registrykit.Recovery;
 import dev.registrykit.Registration;
 import dev.registrykit.RegistryEvent;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
-import dev.registrykit.etcd.Recovery;
 import dev.registrykit.internal.InstanceCodec;
 import dev.registrykit.junit.RecordingListener;
 import io.etcd.jetcd.ByteSequence;

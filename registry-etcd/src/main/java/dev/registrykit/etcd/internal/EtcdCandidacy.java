@@ -5,12 +5,10 @@ import dev.registrykit.CandidacyListener;
 import dev.registrykit.CandidacyState;
 import dev.registrykit.RegistryException;
 import dev.registrykit.Subscription;
-import dev.registrykit.internal.Validation;
+import dev.registrykit.internal.Listeners;
 import dev.registrykit.internal.Waits;
 import java.time.Duration;
-import java.util.List;
 import java.util.OptionalLong;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +34,7 @@ final class EtcdCandidacy implements Candidacy, EtcdCandidacyAccess.Crashable {
   private final long leaseId;
   private final Duration ttl;
   private final LeaseKeeper keeper;
-  private final List<CandidacyListener> listeners = new CopyOnWriteArrayList<>();
+  private final Listeners<CandidacyListener> listeners = new Listeners<>();
   private final RateLimitedLog failureLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
   private volatile CandidacyState state = CandidacyState.WAITING;
   private long token; // guarded by this
@@ -124,9 +122,7 @@ final class EtcdCandidacy implements Candidacy, EtcdCandidacyAccess.Crashable {
 
   @Override
   public Subscription addListener(CandidacyListener listener) {
-    Validation.requireNonNull(listener, "listener");
-    listeners.add(listener);
-    return () -> listeners.remove(listener);
+    return listeners.add(listener);
   }
 
   // ------------------------------------------------------------------------------ decided by the election
@@ -186,7 +182,7 @@ final class EtcdCandidacy implements Candidacy, EtcdCandidacyAccess.Crashable {
     }
     state = next;
     notifyAll();
-    for (CandidacyListener listener : listeners) {
+    listeners.forEach(listener -> {
       try {
         context.events().execute(() -> {
           try {
@@ -198,7 +194,7 @@ final class EtcdCandidacy implements Candidacy, EtcdCandidacyAccess.Crashable {
       } catch (RejectedExecutionException e) {
         LOG.debug("registry closed: not telling a candidacy listener");
       }
-    }
+    });
   }
 
   /** Resigns: revokes the lease (deleting the key, so the next candidate leads at once). */

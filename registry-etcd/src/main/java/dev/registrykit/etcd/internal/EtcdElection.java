@@ -7,6 +7,8 @@ import dev.registrykit.Leader;
 import dev.registrykit.LeaderListener;
 import dev.registrykit.RegistryClosedException;
 import dev.registrykit.Subscription;
+import dev.registrykit.internal.ElectionRule;
+import dev.registrykit.internal.Listeners;
 import dev.registrykit.internal.Validation;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
@@ -30,9 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An election on etcd, as etcd's concurrency package does it: each candidate puts {@code
- * {prefix}{leaseId}} on its own lease; the key with the smallest create revision leads, and that
- * revision is the fencing token. A watch on the prefix re-decides after every change.
+ * An election on etcd, as etcd's concurrency package does it ({@link ElectionRule}): each candidate
+ * puts {@code {prefix}{leaseId}} on its own lease; the key with the smallest create revision leads,
+ * and that revision is the fencing token. A watch on the prefix re-decides after every change.
  *
  * <p>Listings are made on several threads (campaign, {@link #leader()}, {@link #observe}, the
  * watch's re-decisions) and may come back in any order, so each is applied only if it is not older
@@ -50,7 +52,7 @@ public final class EtcdElection implements Election {
   private final String prefix;
   private final ByteSequence prefixBytes;
   private final List<EtcdCandidacy> candidacies = new CopyOnWriteArrayList<>();
-  private final List<Observer> observers = new CopyOnWriteArrayList<>();
+  private final Listeners<LeaderListener> observers = new Listeners<>();
   private final RateLimitedLog failureLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
   /** Numbers the listings in the order they are sent. */
   private final AtomicLong listingsSent = new AtomicLong();
@@ -65,7 +67,7 @@ public final class EtcdElection implements Election {
   public EtcdElection(RegistryContext context, String name) {
     this.context = context;
     this.name = name;
-    this.prefix = context.namespace() + "-elections/" + name + "/";
+    this.prefix = ElectionRule.prefix(context.namespace(), name);
     this.prefixBytes = ByteSequence.from(prefix, StandardCharsets.UTF_8);
   }
 
@@ -104,7 +106,7 @@ public final class EtcdElection implements Election {
 
   /** A candidate's key: the election's prefix and its lease id, so keys sort in campaign order. */
   private String keyOf(long lease) {
-    return prefix + String.format("%016x", lease);
+    return ElectionRule.candidateKey(prefix, lease);
   }
 
   @Override
@@ -122,10 +124,10 @@ public final class EtcdElection implements Election {
     checkOpen("observe");
     watch();
     decide(list("observe " + name));
-    Observer observer = new Observer(listener);
+    Listeners.Entry<LeaderListener> observer;
     synchronized (this) {
-      observers.add(observer);
-      observer.tell(current);
+      observer = observers.add(listener);
+      tell(observer, current);
     }
     return observer;
   }
@@ -141,9 +143,9 @@ public final class EtcdElection implements Election {
   }
 
   private static Listing listing(GetResponse response, long ticket) {
-    List<Listing.Entry> entries = new ArrayList<>(response.getKvs().size());
+    List<ElectionRule.Candidate> entries = new ArrayList<>(response.getKvs().size());
     for (KeyValue kv : response.getKvs()) {
-      entries.add(new Listing.Entry(kv.getKey().toString(StandardCharsets.UTF_8),
+      entries.add(new ElectionRule.Candidate(kv.getKey().toString(StandardCharsets.UTF_8),
           kv.getValue().toString(StandardCharsets.UTF_8), kv.getCreateRevision()));
     }
     return new Listing(response.getHeader().getRevision(), ticket, entries);
@@ -156,10 +158,7 @@ public final class EtcdElection implements Election {
    * @param ticket   its number in the order this election sent its listings
    * @param entries  the candidates' keys
    */
-  record Listing(long revision, long ticket, List<Entry> entries) {
-    /** One candidate's key, its value (the candidate id) and the revision that created it. */
-    record Entry(String key, String candidateId, long createRevision) {
-    }
+  record Listing(long revision, long ticket, List<ElectionRule.Candidate> entries) {
   }
 
   /** Numbers a listing about to be sent; for tests that apply listings of their own. */
@@ -181,30 +180,26 @@ public final class EtcdElection implements Election {
     }
     appliedRevision = listing.revision();
     sentBeforeApplied = listingsSent.get();
-    Listing.Entry first = null;
+    Optional<ElectionRule.Candidate> first = ElectionRule.leader(listing.entries());
     Set<String> present = new HashSet<>();
-    for (Listing.Entry entry : listing.entries()) {
+    for (ElectionRule.Candidate entry : listing.entries()) {
       present.add(entry.key());
-      if (first == null || entry.createRevision() < first.createRevision()) {
-        first = entry;
-      }
     }
-    String leaderKey = first == null ? null : first.key();
+    String leaderKey = first.map(ElectionRule.Candidate::key).orElse(null);
     for (EtcdCandidacy candidacy : candidacies) {
       if (!present.contains(candidacy.key())) {
         if (candidacy.createRevision() <= listing.revision()) {
           candidacy.gone(); // else created after this listing, which could not show it
         }
       } else if (candidacy.key().equals(leaderKey)) {
-        candidacy.elected(first.createRevision());
+        candidacy.elected(first.get().createRevision());
       }
     }
-    Optional<Leader> next = first == null ? Optional.empty()
-        : Optional.of(new Leader(name, first.candidateId(), first.createRevision()));
+    Optional<Leader> next = first.map(candidate -> candidate.asLeader(name));
     if (!next.equals(current)) {
       current = next;
-      for (Observer observer : observers) {
-        observer.tell(next);
+      for (Listeners.Entry<LeaderListener> observer : observers.subscriptions()) {
+        tell(observer, next);
       }
     }
   }
@@ -214,36 +209,21 @@ public final class EtcdElection implements Election {
     return current;
   }
 
-  /** One {@link #observe} subscription; silent once closed, even for changes already queued. */
-  private final class Observer implements Subscription {
-    private final LeaderListener listener;
-    private volatile boolean open = true;
-
-    Observer(LeaderListener listener) {
-      this.listener = listener;
-    }
-
-    void tell(Optional<Leader> leader) {
-      try {
-        context.events().execute(() -> {
-          if (!open) {
-            return;
-          }
-          try {
-            listener.leaderChanged(leader);
-          } catch (RuntimeException e) {
-            LOG.warn("leader listener of {} failed", name, e);
-          }
-        });
-      } catch (RejectedExecutionException e) {
-        LOG.debug("registry closed: not telling an observer of {}", name);
-      }
-    }
-
-    @Override
-    public void close() {
-      open = false;
-      observers.remove(this);
+  /** Tells one {@link #observe} subscription on the events thread; silent once closed, even for changes already queued. */
+  private void tell(Listeners.Entry<LeaderListener> observer, Optional<Leader> leader) {
+    try {
+      context.events().execute(() -> {
+        if (!observer.isOpen()) {
+          return;
+        }
+        try {
+          observer.listener().leaderChanged(leader);
+        } catch (RuntimeException e) {
+          LOG.warn("leader listener of {} failed", name, e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      LOG.debug("registry closed: not telling an observer of {}", name);
     }
   }
 
@@ -320,9 +300,7 @@ public final class EtcdElection implements Election {
         LOG.warn("could not resign {} from {} while closing: {}", candidacy.candidateId(), name, e.getMessage());
       }
     }
-    for (Observer observer : observers) {
-      observer.close();
-    }
+    observers.closeAll();
     synchronized (this) {
       if (watcher != null) {
         watcher.close();

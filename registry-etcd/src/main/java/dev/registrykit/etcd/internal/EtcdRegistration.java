@@ -1,5 +1,6 @@
 package dev.registrykit.etcd.internal;
 
+import dev.registrykit.Recovery;
 import dev.registrykit.Registration;
 import dev.registrykit.RegistrationListener;
 import dev.registrykit.RegistrationState;
@@ -7,8 +8,8 @@ import dev.registrykit.RegistryException;
 import dev.registrykit.RegistryUnavailableException;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
-import dev.registrykit.etcd.Recovery;
 import dev.registrykit.internal.InstanceCodec;
+import dev.registrykit.internal.Listeners;
 import dev.registrykit.internal.Validation;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.kv.PutResponse;
@@ -20,10 +21,8 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +52,7 @@ public final class EtcdRegistration implements Registration {
   private final ByteSequence valueBytes;
   private final Duration requestedTtl;
   private final Consumer<EtcdRegistration> onClosed;
-  private final List<RegistrationListener> listeners = new CopyOnWriteArrayList<>();
+  private final Listeners<RegistrationListener> listeners = new Listeners<>();
 
   private final LeaseKeeper keeper;
   private RegistrationState state = RegistrationState.ACTIVE;
@@ -149,9 +148,7 @@ public final class EtcdRegistration implements Registration {
 
   @Override
   public Subscription addListener(RegistrationListener listener) {
-    Validation.requireNonNull(listener, "listener");
-    listeners.add(listener);
-    return () -> listeners.remove(listener);
+    return listeners.add(listener);
   }
 
   // ------------------------------------------------------------------------------ lease lost, recovery
@@ -311,7 +308,7 @@ public final class EtcdRegistration implements Registration {
       return;
     }
     state = next;
-    for (RegistrationListener listener : listeners) {
+    listeners.forEach(listener -> {
       try {
         context.events().execute(() -> {
           try {
@@ -323,7 +320,7 @@ public final class EtcdRegistration implements Registration {
       } catch (java.util.concurrent.RejectedExecutionException e) {
         LOG.debug("registry closed: not telling a listener about {} -> {}", previous, next);
       }
-    }
+    });
   }
 
   // ------------------------------------------------------------------------------ test control and close

@@ -5,6 +5,7 @@ import dev.registrykit.RegistryListener;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
 import dev.registrykit.WatchState;
+import dev.registrykit.internal.Resync;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
@@ -15,9 +16,6 @@ import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,7 +50,7 @@ public final class EtcdWatch implements Subscription {
   private final RegistryListener listener;
   private final Consumer<EtcdWatch> onClosed;
   private final RateLimitedLog failureLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
-  private final Map<String, Cached> cache = new TreeMap<>(); // events thread only; key order
+  private final Map<String, Resync.Known> cache = new TreeMap<>(); // events thread only; key order
   private long lastRevision; // events thread only
   private int resyncAttempts; // events thread only
   /** Bumped for each new stream and each resync; callbacks of older streams are ignored. Events thread only. */
@@ -68,9 +66,6 @@ public final class EtcdWatch implements Subscription {
   private final Runnable resyncNow = this::resyncNow;
   private volatile boolean open = true;
   private volatile Watch.Watcher watcher;
-
-  private record Cached(ServiceInstance instance, long modRevision) {
-  }
 
   private EtcdWatch(RegistryContext context, String prefix, RegistryListener listener, Consumer<EtcdWatch> onClosed) {
     this.context = context;
@@ -163,7 +158,7 @@ public final class EtcdWatch implements Subscription {
 
   /**
    * Events thread: the first listing (everything Added) or a resync (the differences: Added,
-   * Removed, and Updated where the instance changed).
+   * Removed, and Updated where the instance changed; {@link Resync#differences}).
    */
   private void applyListing(GetResponse listing, boolean initial) {
     long revision = listing.getHeader().getRevision();
@@ -171,36 +166,20 @@ public final class EtcdWatch implements Subscription {
       LOG.warn("etcd's revision went back from {} to {} (its data was wiped or restored); watch of {}* "
           + "emits the differences with what etcd lists now and goes on from there", lastRevision, revision, prefix);
     }
-    Map<String, Cached> seen = new HashMap<>();
-    List<RegistryEvent> events = new ArrayList<>();
+    Map<String, Resync.Known> listed = new TreeMap<>();
     for (KeyValue kv : listing.getKvs()) {
-      String key = kv.getKey().toString(StandardCharsets.UTF_8);
       Optional<ServiceInstance> decoded = context.decode(kv);
-      if (decoded.isEmpty()) {
-        continue;
-      }
-      ServiceInstance instance = decoded.get();
-      seen.put(key, new Cached(instance, kv.getModRevision()));
-      Cached before = cache.get(key);
-      if (before == null) {
-        events.add(new RegistryEvent.Added(instance, kv.getModRevision()));
-      } else if (before.modRevision != kv.getModRevision() && !before.instance.equals(instance)) {
-        events.add(new RegistryEvent.Updated(instance, before.instance, kv.getModRevision()));
+      if (decoded.isPresent()) {
+        listed.put(kv.getKey().toString(StandardCharsets.UTF_8), new Resync.Known(decoded.get(), kv.getModRevision()));
       }
     }
-    if (!initial) {
-      for (Map.Entry<String, Cached> gone : cache.entrySet()) {
-        if (!seen.containsKey(gone.getKey())) {
-          events.add(new RegistryEvent.Removed(gone.getValue().instance, Math.max(revision, 1)));
-        }
-      }
-    }
+    // the first listing follows an empty cache: everything in it is Added
+    List<Resync.Difference> differences = Resync.differences(cache, listed, Math.max(revision, 1));
     context.listed(prefix, listing.getKvs());
-    events.sort(Comparator.comparingLong(RegistryEvent::revision)); // stable: ties stay in key order
     cache.clear();
-    cache.putAll(seen);
-    for (RegistryEvent event : events) {
-      emit(event);
+    cache.putAll(listed);
+    for (Resync.Difference difference : differences) {
+      emit(difference.event());
     }
     lastRevision = revision; // not the max: after a wipe, revisions start again
   }
@@ -227,23 +206,23 @@ public final class EtcdWatch implements Subscription {
       }
       highest = Math.max(highest, revision);
       String key = kv.getKey().toString(StandardCharsets.UTF_8);
-      Cached before = cache.get(key);
+      Resync.Known before = cache.get(key);
       if (event.getEventType() == WatchEvent.EventType.PUT) {
         Optional<ServiceInstance> decoded = context.decode(kv);
         if (decoded.isPresent()) {
-          cache.put(key, new Cached(decoded.get(), revision));
+          cache.put(key, new Resync.Known(decoded.get(), revision));
           emit(before == null
               ? new RegistryEvent.Added(decoded.get(), revision)
-              : new RegistryEvent.Updated(decoded.get(), before.instance, revision));
+              : new RegistryEvent.Updated(decoded.get(), before.instance(), revision));
         } else if (before != null) {
           cache.remove(key); // overwritten with something that is not an instance
-          emit(new RegistryEvent.Removed(before.instance, revision));
+          emit(new RegistryEvent.Removed(before.instance(), revision));
         }
       } else if (event.getEventType() == WatchEvent.EventType.DELETE) {
         context.deleted(key);
         if (before != null) {
           cache.remove(key);
-          emit(new RegistryEvent.Removed(before.instance, revision));
+          emit(new RegistryEvent.Removed(before.instance(), revision));
         }
       }
     }

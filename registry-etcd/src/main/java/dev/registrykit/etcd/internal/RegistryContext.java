@@ -1,8 +1,8 @@
 package dev.registrykit.etcd.internal;
 
 import dev.registrykit.InvalidEntry;
+import dev.registrykit.Recovery;
 import dev.registrykit.ServiceInstance;
-import dev.registrykit.etcd.Recovery;
 import dev.registrykit.internal.InstanceCodec;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;

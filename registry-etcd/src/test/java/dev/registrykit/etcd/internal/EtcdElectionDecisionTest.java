@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registrykit.CandidacyState;
 import dev.registrykit.Leader;
-import dev.registrykit.etcd.Recovery;
+import dev.registrykit.Recovery;
+import dev.registrykit.internal.ElectionRule;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -125,11 +126,11 @@ class EtcdElectionDecisionTest {
     return "/services-elections/migrations/" + id;
   }
 
-  private static EtcdElection.Listing.Entry entry(String id, long createRevision) {
-    return new EtcdElection.Listing.Entry(key(id), id, createRevision);
+  private static ElectionRule.Candidate entry(String id, long createRevision) {
+    return new ElectionRule.Candidate(key(id), id, createRevision);
   }
 
-  private static EtcdElection.Listing listing(long revision, long ticket, EtcdElection.Listing.Entry... entries) {
+  private static EtcdElection.Listing listing(long revision, long ticket, ElectionRule.Candidate... entries) {
     return new EtcdElection.Listing(revision, ticket, List.of(entries));
   }
 

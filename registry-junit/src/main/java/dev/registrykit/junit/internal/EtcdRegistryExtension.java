@@ -1,9 +1,9 @@
 package dev.registrykit.junit.internal;
 
 import dev.registrykit.InvalidEntry;
+import dev.registrykit.Recovery;
 import dev.registrykit.Registry;
 import dev.registrykit.etcd.EtcdRegistry;
-import dev.registrykit.etcd.Recovery;
 import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdRegistryTest;

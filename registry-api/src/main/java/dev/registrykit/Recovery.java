@@ -1,13 +1,13 @@
-package dev.registrykit.etcd;
+package dev.registrykit;
 
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What an {@link EtcdRegistry} does when a registration is {@linkplain
- * dev.registrykit.RegistrationState#LOST lost} (keep-alive failed for longer than the TTL, or etcd
- * says the lease is gone): {@linkplain Reregister register it again} with a new lease, retrying with
- * exponential backoff and jitter, or {@linkplain Disabled leave it lost}.
+ * What a registry does when a registration is {@linkplain RegistrationState#LOST lost} (keep-alive
+ * failed for longer than the TTL, or etcd says the lease is gone): {@linkplain Reregister register it
+ * again} with a new lease, retrying with exponential backoff and jitter, or {@linkplain Disabled
+ * leave it lost}. Both {@code EtcdRegistry.Builder} and {@code FakeRegistry.Builder} take it.
  *
  * <pre>{@code
  * EtcdRegistry.builder().withRecovery(Recovery.withBackoff(Duration.ofMillis(200), Duration.ofSeconds(10)))
