@@ -1,6 +1,5 @@
 package dev.registrykit.etcd;
 
-import dev.registrykit.Candidacy;
 import dev.registrykit.Election;
 import dev.registrykit.InvalidEntry;
 import dev.registrykit.InvalidEntryListener;
@@ -13,9 +12,9 @@ import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
 import dev.registrykit.etcd.internal.Calls;
 import dev.registrykit.etcd.internal.Connectivity;
-import dev.registrykit.etcd.internal.EtcdCandidacyAccess;
 import dev.registrykit.etcd.internal.EtcdElection;
 import dev.registrykit.etcd.internal.EtcdRegistration;
+import dev.registrykit.etcd.internal.EtcdTestAccess;
 import dev.registrykit.etcd.internal.EtcdWatch;
 import dev.registrykit.etcd.internal.InvalidEntryReports;
 import dev.registrykit.etcd.internal.RateLimitedLog;
@@ -90,6 +89,10 @@ public final class EtcdRegistry implements Registry {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object registerLock = new Object();
 
+  static {
+    EtcdTestAccess.install(registry -> registry.context);
+  }
+
   private EtcdRegistry(Builder builder, Client client, boolean ownsClient) {
     this.ownsClient = ownsClient;
     int id = INSTANCES.incrementAndGet();
@@ -127,25 +130,6 @@ public final class EtcdRegistry implements Registry {
   @Override
   public Duration defaultTtl() {
     return context.defaultTtl();
-  }
-
-  /**
-   * Stops {@code registration}'s keep-alive without deleting its key or revoking its lease, as a
-   * killed process would; the instance disappears when the lease expires, and the registration
-   * turns {@link dev.registrykit.RegistrationState#LOST LOST} then (it is not recovered). For tests.
-   *
-   * @throws IllegalArgumentException if {@code registration} did not come from this registry
-   */
-  public void crash(Registration registration) {
-    own(registration, "crash").crash();
-  }
-
-  /**
-   * The lease id etcd granted {@code registration} now (it changes when the registration is
-   * recovered). For tests and diagnostics.
-   */
-  public long leaseId(Registration registration) {
-    return own(registration, "leaseId").leaseId();
   }
 
   @Override
@@ -243,20 +227,6 @@ public final class EtcdRegistry implements Registry {
   }
 
   /**
-   * Makes {@code candidacy}'s process die without resigning: keep-alive stops, its key stays until
-   * its lease runs out, then the next candidate leads. For tests.
-   *
-   * @throws IllegalArgumentException if {@code candidacy} did not come from this registry
-   */
-  public void crash(Candidacy candidacy) {
-    Objects.requireNonNull(candidacy, "candidacy must not be null");
-    if (!(candidacy instanceof EtcdCandidacyAccess.Crashable crashable) || !crashable.belongsTo(context)) {
-      throw new IllegalArgumentException("crash needs a candidacy of this EtcdRegistry but was: " + candidacy);
-    }
-    crashable.crashForTests();
-  }
-
-  /**
    * Closes every watch first, so that none hears of what closing does (or of anything later), then
    * deregisters every registration (deleting its key), closes every election, stops the registry's
    * threads and, unless the client was given by the caller, closes the jetcd client. Idempotent.
@@ -311,18 +281,6 @@ public final class EtcdRegistry implements Registry {
   private void forget(EtcdRegistration registration) {
     registrations.remove(registration);
     liveByKey.remove(registration.key(), registration);
-  }
-
-  private EtcdRegistration own(Registration registration, String operation) {
-    Objects.requireNonNull(registration, "registration must not be null");
-    if (registration instanceof EtcdRegistration own && registrations.contains(own)) {
-      return own;
-    }
-    if (registration instanceof EtcdRegistration own && own.belongsTo(context)) {
-      return own;
-    }
-    throw new IllegalArgumentException(
-        operation + " needs a registration of this EtcdRegistry but was: " + registration);
   }
 
   private void checkOpen(String operation) {

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * believing it leads before the next candidate can lead. Lost candidacies are not re-entered:
  * campaign again.
  */
-final class EtcdCandidacy implements Candidacy, EtcdCandidacyAccess.Crashable {
+final class EtcdCandidacy implements Candidacy {
 
   private static final Logger LOG = LoggerFactory.getLogger(EtcdCandidacy.class);
 
@@ -164,8 +164,7 @@ final class EtcdCandidacy implements Candidacy, EtcdCandidacyAccess.Crashable {
   }
 
   /** Stops keep-alive without resigning, as a killed process would; LOST once the lease has run out. */
-  @Override
-  public synchronized void crashForTests() {
+  synchronized void crash() {
     if (EtcdElection.ended(state)) {
       return;
     }
@@ -173,8 +172,8 @@ final class EtcdCandidacy implements Candidacy, EtcdCandidacyAccess.Crashable {
     keeper.crash();
   }
 
-  @Override
-  public boolean belongsTo(RegistryContext registry) {
+  /** Whether this candidacy was made by the registry of {@code registry}. */
+  boolean belongsTo(RegistryContext registry) {
     return context == registry;
   }
 
