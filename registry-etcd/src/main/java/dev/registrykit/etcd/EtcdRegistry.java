@@ -1,5 +1,7 @@
 package dev.registrykit.etcd;
 
+import static java.lang.System.Logger.Level.WARNING;
+
 import dev.registrykit.Election;
 import dev.registrykit.InvalidEntry;
 import dev.registrykit.InvalidEntryListener;
@@ -47,8 +49,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Registry} on a real etcd, through jetcd-core, in the origin recipe's format: key
@@ -76,7 +76,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EtcdRegistry implements Registry {
 
-  private static final Logger LOG = LoggerFactory.getLogger(EtcdRegistry.class);
+  private static final System.Logger LOG = System.getLogger(EtcdRegistry.class.getName());
   private static final AtomicInteger INSTANCES = new AtomicInteger();
   private static final String HAS_LEADER = "hasleader";
 
@@ -106,14 +106,14 @@ public final class EtcdRegistry implements Registry {
       try {
         invalid.invalidEntry(entry);
       } catch (RuntimeException e) {
-        LOG.warn("invalid-entry listener failed", e);
+        LOG.log(WARNING, "invalid-entry listener failed", e);
       }
     };
     Connectivity connectivity = new Connectivity(client, scheduler);
     this.context = new RegistryContext(client, builder.namespace, builder.defaultTtl, builder.callTimeout,
         builder.recovery, new InvalidEntryReports(reporting), scheduler, events,
         new Calls(builder.callTimeout, builder.describeEndpoints(), connectivity::retrying), connectivity,
-        new RateLimitedLog.PerMessage(LoggerFactory.getLogger(EtcdRegistration.class), Duration.ofSeconds(10)),
+        new RateLimitedLog.PerMessage(System.getLogger(EtcdRegistration.class.getName()), Duration.ofSeconds(10)),
         builder.valueFormat);
   }
 
@@ -253,10 +253,10 @@ public final class EtcdRegistry implements Registry {
         registration.close();
       } catch (RegistryUnavailableException e) {
         reachable = false;
-        LOG.warn("could not deregister {} while closing ({}); the keys of this and the registry's other "
-            + "registrations vanish when their leases run out", registration.key(), e.getMessage());
+        LOG.log(WARNING, "could not deregister " + registration.key() + " while closing (" + e.getMessage()
+            + "); the keys of this and the registry's other registrations vanish when their leases run out");
       } catch (RuntimeException e) {
-        LOG.warn("could not deregister {} while closing: {}", registration.key(), e.getMessage());
+        LOG.log(WARNING, "could not deregister " + registration.key() + " while closing: " + e.getMessage());
       }
     }
     for (EtcdElection election : elections.values()) {
@@ -267,7 +267,7 @@ public final class EtcdRegistry implements Registry {
     try {
       if (!context.scheduler().awaitTermination(context.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
           || !context.events().awaitTermination(context.callTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("registry threads did not stop within {}", context.callTimeout());
+        LOG.log(WARNING, "registry threads did not stop within " + context.callTimeout());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -1,5 +1,8 @@
 package dev.registrykit.etcd.internal;
 
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.WARNING;
+
 import dev.registrykit.Candidacy;
 import dev.registrykit.CandidacyListener;
 import dev.registrykit.CandidacyState;
@@ -12,8 +15,6 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One candidate's key on its lease, kept alive by a {@link LeaseKeeper} as a registration's is: at the
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EtcdCandidacy implements Candidacy {
 
-  private static final Logger LOG = LoggerFactory.getLogger(EtcdCandidacy.class);
+  private static final System.Logger LOG = System.getLogger(EtcdCandidacy.class.getName());
 
   private final RegistryContext context;
   private final EtcdElection election;
@@ -158,7 +159,7 @@ final class EtcdCandidacy implements Candidacy {
         : loss == LeaseKeeper.Loss.GONE ? "its lease is gone (etcd answered that it is not found)"
         : lastFailure != null ? "keep-alive failed for its whole TTL " + ttl + ": " + lastFailure
         : "no keep-alive succeeded for its whole TTL " + ttl;
-    LOG.warn("candidacy {} in {} LOST: {}", candidateId, election.name(), why);
+    LOG.log(WARNING, "candidacy " + candidateId + " in " + election.name() + " LOST: " + why);
     change(CandidacyState.LOST);
     election.forget(this);
   }
@@ -191,11 +192,11 @@ final class EtcdCandidacy implements Candidacy {
           try {
             listener.stateChanged(this, previous, next);
           } catch (RuntimeException e) {
-            LOG.warn("candidacy listener failed", e);
+            LOG.log(WARNING, "candidacy listener failed", e);
           }
         });
       } catch (RejectedExecutionException e) {
-        LOG.debug("registry closed: not telling a candidacy listener");
+        LOG.log(DEBUG, "registry closed: not telling a candidacy listener");
       }
     }
   }

@@ -1,5 +1,9 @@
 package dev.registrykit.etcd.internal;
 
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
 import dev.registrykit.Registration;
 import dev.registrykit.RegistrationListener;
 import dev.registrykit.RegistrationState;
@@ -30,8 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One registration: a key on its own lease, kept alive by a {@link LeaseKeeper} on the registry's
@@ -44,7 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EtcdRegistration implements Registration {
 
-  private static final Logger LOG = LoggerFactory.getLogger(EtcdRegistration.class);
+  private static final System.Logger LOG = System.getLogger(EtcdRegistration.class.getName());
 
   private final RegistryContext context;
   private final ServiceInstance instance;
@@ -290,7 +292,7 @@ public final class EtcdRegistration implements Registration {
     // and timing from its start would declare the fresh lease LOST at once.
     keeper.start(grant.getID(), Duration.ofSeconds(grant.getTTL()), attempt.grantedNanos());
     context.client().getLeaseClient().revoke(oldLease); // best effort: it holds no key any more
-    LOG.info("registered {} again with lease {} after losing it", key, Long.toHexString(keeper.leaseId()));
+    LOG.log(INFO, "registered " + key + " again with lease " + Long.toHexString(keeper.leaseId()) + " after losing it");
     changeState(RegistrationState.ACTIVE);
     context.connectivity().answered(); // the others waiting for etcd try again now
   }
@@ -317,11 +319,11 @@ public final class EtcdRegistration implements Registration {
           try {
             listener.stateChanged(this, previous, next);
           } catch (RuntimeException e) {
-            LOG.warn("registration listener failed", e);
+            LOG.log(WARNING, "registration listener failed", e);
           }
         });
       } catch (java.util.concurrent.RejectedExecutionException e) {
-        LOG.debug("registry closed: not telling a listener about {} -> {}", previous, next);
+        LOG.log(DEBUG, () -> "registry closed: not telling a listener about " + previous + " -> " + next);
       }
     }
   }
