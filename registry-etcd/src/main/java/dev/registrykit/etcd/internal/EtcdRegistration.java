@@ -125,12 +125,12 @@ public final class EtcdRegistration implements Registration {
   }
 
   /** Whether this registration was made by the registry of {@code other}. */
-  public boolean belongsTo(RegistryContext other) {
+  boolean belongsTo(RegistryContext other) {
     return context == other;
   }
 
   /** The lease id now. */
-  public synchronized long leaseId() {
+  synchronized long leaseId() {
     return keeper.leaseId();
   }
 
@@ -331,7 +331,7 @@ public final class EtcdRegistration implements Registration {
   // ------------------------------------------------------------------------------ test control and close
 
   /** Stops keep-alive without deleting or revoking; LOST when the lease runs out. */
-  public synchronized void crash() {
+  synchronized void crash() {
     if (state == RegistrationState.CLOSED) {
       return;
     }
