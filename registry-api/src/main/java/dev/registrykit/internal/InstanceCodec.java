@@ -81,7 +81,7 @@ public final class InstanceCodec {
   }
 
   /** The metadata entry that names a separate gRPC port (registry-grpc reads the same key). */
-  public static final String GRPC_PORT_METADATA_KEY = "grpc.port";
+  static final String GRPC_PORT_METADATA_KEY = "grpc.port";
 
   /** The value the origin writes, plus {@code Metadata} when there is any. */
   public static String encode(ServiceInstance instance) {

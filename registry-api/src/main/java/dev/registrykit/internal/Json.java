@@ -11,10 +11,10 @@ import java.util.Map;
  * way. Objects become {@link LinkedHashMap}s, arrays {@link ArrayList}s, numbers {@link JsonNumber}s
  * (their exact text), {@code true}/{@code false} {@link Boolean}s, {@code null} null.
  */
-public final class Json {
+final class Json {
 
   /** Thrown for text that is not JSON; the message says where and why. */
-  public static final class JsonException extends Exception {
+  static final class JsonException extends Exception {
     private static final long serialVersionUID = 1L;
 
     JsonException(String message) {
@@ -32,7 +32,7 @@ public final class Json {
   }
 
   /** Parses one JSON value that fills the whole text (white space aside). */
-  public static Object parse(String text) throws JsonException {
+  static Object parse(String text) throws JsonException {
     Json parser = new Json(text);
     parser.skipWhitespace();
     Object value = parser.readValue(0);
@@ -44,7 +44,7 @@ public final class Json {
   }
 
   /** Appends {@code value} to {@code out} as a JSON string literal, quotes included. */
-  public static void writeString(StringBuilder out, String value) {
+  static void writeString(StringBuilder out, String value) {
     out.append('"');
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
@@ -280,7 +280,7 @@ public final class Json {
    *
    * @param text the number as written
    */
-  public record JsonNumber(String text) {
+  record JsonNumber(String text) {
     @Override
     public String toString() {
       return text;

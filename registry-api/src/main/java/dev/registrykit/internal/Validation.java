@@ -13,7 +13,7 @@ public final class Validation {
    * 285 years); etcd refuses a longer one with "too large lease TTL". Every backend refuses it the same
    * way, at the call site.
    */
-  public static final Duration MAX_TTL = Duration.ofSeconds(9_000_000_000L);
+  static final Duration MAX_TTL = Duration.ofSeconds(9_000_000_000L);
 
   private Validation() {
   }
@@ -123,7 +123,7 @@ public final class Validation {
    *
    * @return {@code value}
    */
-  public static Duration requireNotNegative(Duration value, String name) {
+  static Duration requireNotNegative(Duration value, String name) {
     Objects.requireNonNull(value, () -> name + " must not be null");
     if (value.isNegative()) {
       throw new IllegalArgumentException(name + " must not be negative but was: " + value);

@@ -4,6 +4,7 @@ import dev.registrykit.Registration;
 import dev.registrykit.RegistryEvent;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
+import dev.registrykit.etcd.internal.EtcdTestAccess;
 import dev.registrykit.internal.InstanceCodec;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -167,7 +168,7 @@ public final class EtcdFigures {
         // A benchmark harness, not a test: the instance runs, keep-alive included, for this long.
         Thread.sleep(ttl.toMillis() + random.nextInt((int) ttl.toMillis()));
         long crashed = System.nanoTime();
-        registry.crash(registration);
+        EtcdTestAccess.crash(registry, registration);
         if (!removed.await(ttl.toSeconds() + 10, TimeUnit.SECONDS)) {
           throw new IllegalStateException("no Removed for " + id);
         }

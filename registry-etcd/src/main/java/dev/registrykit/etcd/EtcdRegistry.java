@@ -1,6 +1,7 @@
 package dev.registrykit.etcd;
 
-import dev.registrykit.Candidacy;
+import static java.lang.System.Logger.Level.WARNING;
+
 import dev.registrykit.Election;
 import dev.registrykit.InvalidEntry;
 import dev.registrykit.InvalidEntryListener;
@@ -14,9 +15,9 @@ import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
 import dev.registrykit.etcd.internal.Calls;
 import dev.registrykit.etcd.internal.Connectivity;
-import dev.registrykit.etcd.internal.EtcdCandidacyAccess;
 import dev.registrykit.etcd.internal.EtcdElection;
 import dev.registrykit.etcd.internal.EtcdRegistration;
+import dev.registrykit.etcd.internal.EtcdTestAccess;
 import dev.registrykit.etcd.internal.EtcdWatch;
 import dev.registrykit.etcd.internal.InvalidEntryReports;
 import dev.registrykit.etcd.internal.RateLimitedLog;
@@ -49,8 +50,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Registry} on a real etcd, through jetcd-core, in the origin recipe's format: key
@@ -78,7 +77,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EtcdRegistry implements Registry {
 
-  private static final Logger LOG = LoggerFactory.getLogger(EtcdRegistry.class);
+  private static final System.Logger LOG = System.getLogger(EtcdRegistry.class.getName());
   private static final AtomicInteger INSTANCES = new AtomicInteger();
   private static final String HAS_LEADER = "hasleader";
 
@@ -90,6 +89,10 @@ public final class EtcdRegistry implements Registry {
   private final java.util.Map<String, EtcdElection> elections = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object registerLock = new Object();
+
+  static {
+    EtcdTestAccess.install(registry -> registry.context);
+  }
 
   private EtcdRegistry(Builder builder, Client client, boolean ownsClient) {
     this.ownsClient = ownsClient;
@@ -104,14 +107,14 @@ public final class EtcdRegistry implements Registry {
       try {
         invalid.invalidEntry(entry);
       } catch (RuntimeException e) {
-        LOG.warn("invalid-entry listener failed", e);
+        LOG.log(WARNING, "invalid-entry listener failed", e);
       }
     };
     Connectivity connectivity = new Connectivity(client, scheduler);
     this.context = new RegistryContext(client, builder.namespace, builder.defaultTtl, builder.callTimeout,
         builder.recovery, new InvalidEntryReports(reporting), scheduler, events,
         new Calls(builder.callTimeout, builder.describeEndpoints(), connectivity::retrying), connectivity,
-        new RateLimitedLog.PerMessage(LoggerFactory.getLogger(EtcdRegistration.class), Duration.ofSeconds(10)),
+        new RateLimitedLog.PerMessage(System.getLogger(EtcdRegistration.class.getName()), Duration.ofSeconds(10)),
         builder.valueFormat);
   }
 
@@ -128,25 +131,6 @@ public final class EtcdRegistry implements Registry {
   @Override
   public Duration defaultTtl() {
     return context.defaultTtl();
-  }
-
-  /**
-   * Stops {@code registration}'s keep-alive without deleting its key or revoking its lease, as a
-   * killed process would; the instance disappears when the lease expires, and the registration
-   * turns {@link dev.registrykit.RegistrationState#LOST LOST} then (it is not recovered). For tests.
-   *
-   * @throws IllegalArgumentException if {@code registration} did not come from this registry
-   */
-  public void crash(Registration registration) {
-    own(registration, "crash").crash();
-  }
-
-  /**
-   * The lease id etcd granted {@code registration} now (it changes when the registration is
-   * recovered). For tests and diagnostics.
-   */
-  public long leaseId(Registration registration) {
-    return own(registration, "leaseId").leaseId();
   }
 
   @Override
@@ -244,20 +228,6 @@ public final class EtcdRegistry implements Registry {
   }
 
   /**
-   * Makes {@code candidacy}'s process die without resigning: keep-alive stops, its key stays until
-   * its lease runs out, then the next candidate leads. For tests.
-   *
-   * @throws IllegalArgumentException if {@code candidacy} did not come from this registry
-   */
-  public void crash(Candidacy candidacy) {
-    Objects.requireNonNull(candidacy, "candidacy must not be null");
-    if (!(candidacy instanceof EtcdCandidacyAccess.Crashable crashable) || !crashable.belongsTo(context)) {
-      throw new IllegalArgumentException("crash needs a candidacy of this EtcdRegistry but was: " + candidacy);
-    }
-    crashable.crashForTests();
-  }
-
-  /**
    * Closes every watch first, so that none hears of what closing does (or of anything later), then
    * deregisters every registration (deleting its key), closes every election, stops the registry's
    * threads and, unless the client was given by the caller, closes the jetcd client. Idempotent.
@@ -284,10 +254,10 @@ public final class EtcdRegistry implements Registry {
         registration.close();
       } catch (RegistryUnavailableException e) {
         reachable = false;
-        LOG.warn("could not deregister {} while closing ({}); the keys of this and the registry's other "
-            + "registrations vanish when their leases run out", registration.key(), e.getMessage());
+        LOG.log(WARNING, "could not deregister " + registration.key() + " while closing (" + e.getMessage()
+            + "); the keys of this and the registry's other registrations vanish when their leases run out");
       } catch (RuntimeException e) {
-        LOG.warn("could not deregister {} while closing: {}", registration.key(), e.getMessage());
+        LOG.log(WARNING, "could not deregister " + registration.key() + " while closing: " + e.getMessage());
       }
     }
     for (EtcdElection election : elections.values()) {
@@ -298,7 +268,7 @@ public final class EtcdRegistry implements Registry {
     try {
       if (!context.scheduler().awaitTermination(context.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
           || !context.events().awaitTermination(context.callTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("registry threads did not stop within {}", context.callTimeout());
+        LOG.log(WARNING, "registry threads did not stop within " + context.callTimeout());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -312,18 +282,6 @@ public final class EtcdRegistry implements Registry {
   private void forget(EtcdRegistration registration) {
     registrations.remove(registration);
     liveByKey.remove(registration.key(), registration);
-  }
-
-  private EtcdRegistration own(Registration registration, String operation) {
-    Objects.requireNonNull(registration, "registration must not be null");
-    if (registration instanceof EtcdRegistration own && registrations.contains(own)) {
-      return own;
-    }
-    if (registration instanceof EtcdRegistration own && own.belongsTo(context)) {
-      return own;
-    }
-    throw new IllegalArgumentException(
-        operation + " needs a registration of this EtcdRegistry but was: " + registration);
   }
 
   private void checkOpen(String operation) {

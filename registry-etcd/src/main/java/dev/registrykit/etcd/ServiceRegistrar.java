@@ -1,5 +1,8 @@
 package dev.registrykit.etcd;
 
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
 import dev.registrykit.Registration;
 import dev.registrykit.Registry;
 import java.time.Duration;
@@ -7,8 +10,6 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Registers an application on start, keeps its lease alive, and deregisters it on {@link #close()}
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceRegistrar implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ServiceRegistrar.class);
+  private static final System.Logger LOG = System.getLogger(ServiceRegistrar.class.getName());
 
   private final EtcdRegistry registry;
   private final Registration registration;
@@ -59,8 +60,9 @@ public final class ServiceRegistrar implements AutoCloseable {
     try {
       ServiceRegistrar registrar = new ServiceRegistrar(registry, registry.register(config.instance(), config.ttl()));
       Runtime.getRuntime().addShutdownHook(registrar.shutdownHook);
-      LOG.info("registered {} at {} with a {} lease", registrar.registration.instance().serviceName() + "/"
-          + registrar.registration.instance().instanceId(), config.endpoints(), registrar.registration.ttl());
+      LOG.log(INFO, "registered " + registrar.registration.instance().serviceName() + "/"
+          + registrar.registration.instance().instanceId() + " at " + config.endpoints() + " with a "
+          + registrar.registration.ttl() + " lease");
       return registrar;
     } catch (RuntimeException e) {
       registry.close();
@@ -118,7 +120,7 @@ public final class ServiceRegistrar implements AutoCloseable {
   private void awaitClosed() {
     try {
       if (!done.await(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("gave up waiting {} for the deregistration in progress", CLOSE_WAIT);
+        LOG.log(WARNING, "gave up waiting " + CLOSE_WAIT + " for the deregistration in progress");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -129,7 +131,7 @@ public final class ServiceRegistrar implements AutoCloseable {
     try {
       close();
     } catch (RuntimeException e) {
-      LOG.warn("could not deregister on shutdown; the key vanishes when its lease runs out: {}", e.getMessage());
+      LOG.log(WARNING, "could not deregister on shutdown; the key vanishes when its lease runs out: " + e.getMessage());
     }
   }
 }

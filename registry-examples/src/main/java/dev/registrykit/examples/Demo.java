@@ -6,6 +6,7 @@ import dev.registrykit.RegistrationState;
 import dev.registrykit.Registry;
 import dev.registrykit.RegistryEvent;
 import dev.registrykit.etcd.EtcdRegistry;
+import dev.registrykit.etcd.internal.EtcdTestAccess;
 import dev.registrykit.fake.FakeRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -102,8 +103,8 @@ public final class Demo {
     };
     try {
       return scenario(connect.apply("observer"), connect, (owner, registration, candidacy) -> {
-        ((EtcdRegistry) owner).crash(registration);
-        ((EtcdRegistry) owner).crash(candidacy);
+        EtcdTestAccess.crash((EtcdRegistry) owner, registration);
+        EtcdTestAccess.crash((EtcdRegistry) owner, candidacy);
       }, timeline);
     } finally {
       opened.forEach(EtcdRegistry::close);

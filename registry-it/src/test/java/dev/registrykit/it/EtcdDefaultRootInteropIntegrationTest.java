@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.registrykit.Registration;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
+import dev.registrykit.etcd.internal.EtcdTestAccess;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import io.etcd.jetcd.ByteSequence;
@@ -73,7 +74,7 @@ class EtcdDefaultRootInteropIntegrationTest {
       assertThat(kvs).extracting(kv -> kv.getKey().toString(StandardCharsets.UTF_8))
           .containsExactly("/services/" + SERVICE + "/" + guid);
       assertThat(kvs.get(0).getValue().toString(StandardCharsets.UTF_8)).isEqualTo(originJson(guid));
-      assertThat(kvs.get(0).getLease()).as("the key's lease").isEqualTo(registry.leaseId(registration));
+      assertThat(kvs.get(0).getLease()).as("the key's lease").isEqualTo(EtcdTestAccess.leaseId(registry, registration));
       assertThat(client.getLeaseClient().timeToLive(kvs.get(0).getLease(), LeaseOption.DEFAULT)
           .get(5, TimeUnit.SECONDS).getGrantedTTL()).isEqualTo(30);
     }

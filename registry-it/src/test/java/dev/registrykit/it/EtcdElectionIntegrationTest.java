@@ -10,6 +10,7 @@ import dev.registrykit.Leader;
 import dev.registrykit.Registry;
 import dev.registrykit.Subscription;
 import dev.registrykit.etcd.EtcdRegistry;
+import dev.registrykit.etcd.internal.EtcdTestAccess;
 import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdRegistryTest;
@@ -43,7 +44,7 @@ class EtcdElectionIntegrationTest {
       assertThat(b).isWaiting();
 
       long start = System.nanoTime();
-      first.crash(a);
+      EtcdTestAccess.crash(first, a);
       assertThat(b.awaitLeadership(Duration.ofSeconds(5))).isTrue();
       System.out.println("leader crashed -> successor leads after " + (System.nanoTime() - start) / 1_000_000
           + " ms (TTL 1 s)");
@@ -102,7 +103,7 @@ class EtcdElectionIntegrationTest {
       first.election("migrations").campaign("instance-a", Duration.ofSeconds(30));
       Candidacy b = second.election("migrations").campaign("instance-b", Duration.ofSeconds(30));
 
-      assertThatThrownBy(() -> first.crash(b))
+      assertThatThrownBy(() -> EtcdTestAccess.crash(first, b))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("crash needs a candidacy of this EtcdRegistry but was: EtcdCandidacy[migrations/instance-b, WAITING]");
       assertThat(b).isWaiting();

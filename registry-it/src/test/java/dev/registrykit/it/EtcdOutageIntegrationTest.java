@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * (TTL 2 s) and 3 watchers, etcd stopped (connections refused at once: the case where a retry
  * without backoff would spin) and, in the other test, paused (calls hang until they time out).
  * Measures the CPU time of the registry's threads and of the process and counts the warnings of the
- * outage (registrykit's and jetcd's through slf4j, grpc-java's through java.util.logging), bounds them, and checks
+ * outage (jetcd's through slf4j, registrykit's and grpc-java's through java.util.logging), bounds them, and checks
  * that everything recovers once etcd is back, every registration within 5 s. The numbers are
  * printed for the release notes.
  */

@@ -13,9 +13,10 @@ import java.util.logging.Logger;
 
 /**
  * Collects the log lines of an episode, until closed, from both logging systems of the test JVM:
- * what is written to {@code System.err}, where slf4j-simple (the tests' backend for registrykit and
- * jetcd) writes every line, and what goes through {@code java.util.logging}, which grpc-java and its
- * shaded Netty use (no bridge to slf4j is on the classpath), seen by a handler on the root logger.
+ * what is written to {@code System.err}, where slf4j-simple (the tests' backend for jetcd) writes
+ * every line, and what goes through {@code java.util.logging}, which grpc-java and its shaded Netty
+ * use, and registrykit's {@link System.Logger} (no bridge to slf4j is on the classpath), seen by a
+ * handler on the root logger.
  * slf4j-simple looks {@code System.err} up at each line, so replacing it works.
  */
 final class EtcdOutageLogCapture implements AutoCloseable {

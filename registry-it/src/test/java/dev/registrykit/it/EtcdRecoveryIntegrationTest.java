@@ -8,7 +8,7 @@ import dev.registrykit.Registration;
 import dev.registrykit.Registry;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
-import dev.registrykit.etcd.internal.EtcdRegistration;
+import dev.registrykit.etcd.internal.EtcdTestAccess;
 import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdRegistryTest;
@@ -185,13 +185,13 @@ class EtcdRecoveryIntegrationTest {
         etcd.unpause();
       }
       Registration registration = registering.get(10, TimeUnit.SECONDS);
-      long lease = ((EtcdRegistration) registration).leaseId();
+      long lease = EtcdTestAccess.leaseId(registry, registration);
       List<String> states = recordStates(registration);
 
       time.elapse(ttl.plusSeconds(1));
 
       assertThat(states).as("state changes after register returned").isEmpty();
-      assertThat(((EtcdRegistration) registration).leaseId()).as("lease").isEqualTo(lease);
+      assertThat(EtcdTestAccess.leaseId(registry, registration)).as("lease").isEqualTo(lease);
       assertThat(registration).isActive();
       assertThat(registry).hasInstance(ORDERS);
     }

@@ -16,6 +16,7 @@ import dev.registrykit.RegistryEvent.Updated;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
 import dev.registrykit.etcd.EtcdRegistry;
+import dev.registrykit.etcd.internal.EtcdTestAccess;
 import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.RecordingListener;
@@ -80,7 +81,7 @@ class EtcdRegistryIntegrationTest {
     assertThat(kvs).hasSize(1);
     assertThat(kvs.get(0).getValue().toString(StandardCharsets.UTF_8))
         .isEqualTo("{\"Id\":\"" + guid + "\",\"Name\":\"OrderShippingService\",\"Address\":\"http://localhost:5000\"}");
-    assertThat(kvs.get(0).getLease()).isEqualTo(((EtcdRegistry) registry).leaseId(registration));
+    assertThat(kvs.get(0).getLease()).isEqualTo(EtcdTestAccess.leaseId((EtcdRegistry) registry, registration));
     assertThat(client.getLeaseClient().timeToLive(kvs.get(0).getLease(), LeaseOption.DEFAULT).get(5, TimeUnit.SECONDS)
         .getGrantedTTL()).isEqualTo(30);
   }
@@ -130,7 +131,7 @@ class EtcdRegistryIntegrationTest {
   @Test
   void deregistrationDeletesTheKeyAtOnceAndRevokesTheLease(Registry registry, Client client) throws Exception {
     Registration registration = registry.register(ORDERS_1, Duration.ofSeconds(30));
-    long lease = ((EtcdRegistry) registry).leaseId(registration);
+    long lease = EtcdTestAccess.leaseId((EtcdRegistry) registry, registration);
     RecordingListener events = new RecordingListener();
     registry.watch("orders", events);
 
@@ -159,7 +160,7 @@ class EtcdRegistryIntegrationTest {
     first.close(); // harmless now: the key is on the second's lease
     assertThat(registry.instances("orders")).containsExactly(moved);
     KeyValue kv = client.getKVClient().get(bytes(namespace(registry) + "/orders/i-1")).get(5, TimeUnit.SECONDS).getKvs().get(0);
-    assertThat(kv.getLease()).isEqualTo(((EtcdRegistry) registry).leaseId(second));
+    assertThat(kv.getLease()).isEqualTo(EtcdTestAccess.leaseId((EtcdRegistry) registry, second));
     time.eventually(() -> assertThat(events.events()).hasSize(2)
         .satisfies(e -> assertThat(e.get(0)).isEqualTo(new Added(ORDERS_1, e.get(0).revision())))
         .satisfies(e -> assertThat(e.get(1)).isEqualTo(new Updated(moved, ORDERS_1, e.get(1).revision()))));

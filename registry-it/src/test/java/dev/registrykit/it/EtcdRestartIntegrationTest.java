@@ -9,6 +9,7 @@ import dev.registrykit.Registry;
 import dev.registrykit.RegistryUnavailableException;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
+import dev.registrykit.etcd.internal.EtcdTestAccess;
 import dev.registrykit.internal.InstanceCodec;
 import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;
@@ -73,8 +74,8 @@ class EtcdRestartIntegrationTest {
     Registration first = registry.register(V1, TTL);
     Registration newest = registry.register(V2, TTL); // the application moved: same id, new address
     Registration other = registry.register(OTHER, TTL);
-    long newestLease = etcdRegistry.leaseId(newest);
-    long otherLease = etcdRegistry.leaseId(other);
+    long newestLease = EtcdTestAccess.leaseId(etcdRegistry, newest);
+    long otherLease = EtcdTestAccess.leaseId(etcdRegistry, other);
     List<String> states = recordStates(newest);
     assertThat(first).isClosed();
 
@@ -85,14 +86,14 @@ class EtcdRestartIntegrationTest {
     time.eventually(() -> assertThat(other).isActive());
     System.out.println("restarted -> both ACTIVE after " + (System.nanoTime() - started) / 1_000_000 + " ms");
     assertThat(states).containsExactly("ACTIVE->LOST", "LOST->ACTIVE");
-    assertThat(etcdRegistry.leaseId(newest)).as("lease after recovery").isNotEqualTo(newestLease);
-    assertThat(etcdRegistry.leaseId(other)).as("lease after recovery").isNotEqualTo(otherLease);
+    assertThat(EtcdTestAccess.leaseId(etcdRegistry, newest)).as("lease after recovery").isNotEqualTo(newestLease);
+    assertThat(EtcdTestAccess.leaseId(etcdRegistry, other)).as("lease after recovery").isNotEqualTo(otherLease);
     assertThat(EtcdLoadRaw.value(client, keyOf(registry, V1))).as("the key holds the newest data")
         .isEqualTo(InstanceCodec.encode(V2));
     assertThat(EtcdLoadRaw.count(client, prefix(registry))).as("keys under " + prefix(registry)).isEqualTo(2);
     time.eventually(() -> assertThat(EtcdLoadRaw.leaseIds(etcd.endpoints().get(0)))
         .as("leases now").doesNotContain(newestLease, otherLease)
-        .containsAll(List.of(etcdRegistry.leaseId(newest), etcdRegistry.leaseId(other))));
+        .containsAll(List.of(EtcdTestAccess.leaseId(etcdRegistry, newest), EtcdTestAccess.leaseId(etcdRegistry, other))));
 
     // Past the time the restarted lessor gave the old leases (TTL + election timeout), and then some:
     // nothing reappears, nothing is lost, and only the two live leases are ours.
@@ -104,7 +105,7 @@ class EtcdRestartIntegrationTest {
     Set<Long> ours = new HashSet<>(EtcdLoadRaw.leaseIds(etcd.endpoints().get(0)));
     ours.removeAll(leasesBefore);
     assertThat(ours).as("leases this test left")
-        .containsExactlyInAnyOrder(etcdRegistry.leaseId(newest), etcdRegistry.leaseId(other));
+        .containsExactlyInAnyOrder(EtcdTestAccess.leaseId(etcdRegistry, newest), EtcdTestAccess.leaseId(etcdRegistry, other));
   }
 
   @Test
@@ -113,7 +114,7 @@ class EtcdRestartIntegrationTest {
     EtcdRegistry etcdRegistry = (EtcdRegistry) registry;
     Set<Long> leasesBefore = EtcdLoadRaw.leaseIds(etcd.endpoints().get(0));
     Registration first = registry.register(V1, TTL);
-    long firstLease = etcdRegistry.leaseId(first);
+    long firstLease = EtcdTestAccess.leaseId(etcdRegistry, first);
 
     long stopped = System.nanoTime();
     etcd.stop();
@@ -138,6 +139,6 @@ class EtcdRestartIntegrationTest {
     Set<Long> ours = new HashSet<>(EtcdLoadRaw.leaseIds(etcd.endpoints().get(0)));
     ours.removeAll(leasesBefore);
     assertThat(ours).as("leases this test left (the first lease was " + firstLease + ")")
-        .containsExactly(etcdRegistry.leaseId(newest));
+        .containsExactly(EtcdTestAccess.leaseId(etcdRegistry, newest));
   }
 }

@@ -8,6 +8,7 @@ import dev.registrykit.Registration;
 import dev.registrykit.RegistryEvent;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
+import dev.registrykit.etcd.internal.EtcdTestAccess;
 import dev.registrykit.internal.InstanceCodec;
 import dev.registrykit.junit.RecordingListener;
 import io.etcd.jetcd.ByteSequence;
@@ -85,7 +86,7 @@ class EtcdWipeIntegrationTest {
          EtcdRegistry watching = registry(etcd)) {
       Registration a = registering.register(A, TTL);
       Registration b = registering.register(B, TTL);
-      long leaseA = registering.leaseId(a);
+      long leaseA = EtcdTestAccess.leaseId(registering, a);
       // Another program's key, on no lease: the wipe takes it and nothing brings it back.
       raw.getKVClient().put(bytes(InstanceCodec.key(NAMESPACE, C)), bytes(InstanceCodec.encode(C)))
           .get(5, TimeUnit.SECONDS);
@@ -112,7 +113,7 @@ class EtcdWipeIntegrationTest {
       eventually(() -> assertThat(b).isActive());
       eventually(() -> assertThat(registering.instances("orders")).containsExactlyInAnyOrder(A, B));
       System.out.println("wiped -> registrations back after " + (System.nanoTime() - wiped) / 1_000_000 + " ms");
-      assertThat(registering.leaseId(a)).isNotEqualTo(leaseA);
+      assertThat(EtcdTestAccess.leaseId(registering, a)).isNotEqualTo(leaseA);
       long revisionAfter = raw.getKVClient().get(bytes("/")).get(5, TimeUnit.SECONDS).getHeader().getRevision();
       assertThat(revisionAfter).as("etcd's revision after the wipe, below %s before", revisionBefore)
           .isLessThan(revisionBefore);

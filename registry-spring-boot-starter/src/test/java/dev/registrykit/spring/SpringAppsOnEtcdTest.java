@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
+import dev.registrykit.etcd.internal.EtcdTestAccess;
 import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.RegistryTime;
@@ -57,7 +58,7 @@ class SpringAppsOnEtcdTest {
     ConfigurableApplicationContext consumer = started.consumer();
     RegistrykitRegistration crashed = a.getBean(RegistrykitRegistration.class);
 
-    a.getBean(EtcdRegistry.class).crash(crashed.handle().orElseThrow()); // keep-alive stops; it still answers HTTP
+    EtcdTestAccess.crash(a.getBean(EtcdRegistry.class), crashed.handle().orElseThrow()); // keep-alive stops; it still answers HTTP
 
     time.eventually(() -> assertThat(reached(consumer, 6)).containsExactly("provider-b"));
     assertThat(registry.instances(SERVICE)).extracting(ServiceInstance::instanceId).containsExactly("provider-b");

@@ -106,7 +106,7 @@ public final class Calls {
    * {@code future}, failing with a {@link TimeoutException} after {@code timeout}, timed on
    * {@code scheduler} (not the JDK's shared delayer thread, which would outlive the registry).
    */
-  public static <T> CompletableFuture<T> within(CompletableFuture<T> future, Duration timeout,
+  static <T> CompletableFuture<T> within(CompletableFuture<T> future, Duration timeout,
       java.util.concurrent.ScheduledExecutorService scheduler) {
     try {
       java.util.concurrent.ScheduledFuture<?> timer = scheduler.schedule(
@@ -120,7 +120,7 @@ public final class Calls {
   }
 
   /** The registrykit exception for a failed etcd call. */
-  public RegistryException translate(String operation, Throwable failure) {
+  RegistryException translate(String operation, Throwable failure) {
     Throwable cause = unwrap(failure);
     if (cause instanceof RegistryException registryException) {
       return registryException;
@@ -133,7 +133,7 @@ public final class Calls {
   }
 
   /** Whether {@code failure} says the lease does not exist (any more). */
-  public static boolean isLeaseNotFound(Throwable failure) {
+  static boolean isLeaseNotFound(Throwable failure) {
     Throwable cause = unwrap(failure);
     if (cause instanceof NoSuchLeaseException) {
       return true;
@@ -192,7 +192,7 @@ public final class Calls {
   }
 
   /** The cause inside CompletionException/ExecutionException wrappers. */
-  public static Throwable unwrap(Throwable failure) {
+  static Throwable unwrap(Throwable failure) {
     Throwable cause = failure;
     while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
       cause = cause.getCause();

@@ -1,5 +1,7 @@
 package dev.registrykit.etcd.internal;
 
+import static java.lang.System.Logger.Level.INFO;
+
 import io.etcd.jetcd.Client;
 import io.grpc.ManagedChannel;
 import java.lang.reflect.Field;
@@ -10,8 +12,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Brings a registry back as soon as etcd answers again after an outage, in two ways.
@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Connectivity {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Connectivity.class);
+  private static final System.Logger LOG = System.getLogger(Connectivity.class.getName());
   private static final long RESET_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final Client client;
@@ -112,8 +112,8 @@ public final class Connectivity {
       return found;
     } catch (ReflectiveOperationException | RuntimeException e) {
       channelUnreachable = true;
-      LOG.info("cannot reach the gRPC channel of {} ({}): after an outage, connections are retried on gRPC's "
-          + "schedule (up to 2 minutes apart) instead of registrykit's", client, e.toString());
+      LOG.log(INFO, "cannot reach the gRPC channel of " + client + " (" + e + "): after an outage, connections are "
+          + "retried on gRPC's schedule (up to 2 minutes apart) instead of registrykit's");
       return null;
     }
   }

@@ -1,5 +1,8 @@
 package dev.registrykit.etcd.internal;
 
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.WARNING;
+
 import dev.registrykit.Candidacy;
 import dev.registrykit.CandidacyListener;
 import dev.registrykit.CandidacyState;
@@ -10,8 +13,6 @@ import dev.registrykit.internal.Waits;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.RejectedExecutionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One candidate's key on its lease, kept alive by a {@link LeaseKeeper} as a registration's is: at the
@@ -22,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * believing it leads before the next candidate can lead. Lost candidacies are not re-entered:
  * campaign again.
  */
-final class EtcdCandidacy implements Candidacy, EtcdCandidacyAccess.Crashable {
+final class EtcdCandidacy implements Candidacy {
 
-  private static final Logger LOG = LoggerFactory.getLogger(EtcdCandidacy.class);
+  private static final System.Logger LOG = System.getLogger(EtcdCandidacy.class.getName());
 
   private final RegistryContext context;
   private final EtcdElection election;
@@ -154,14 +155,13 @@ final class EtcdCandidacy implements Candidacy, EtcdCandidacyAccess.Crashable {
         : loss == LeaseKeeper.Loss.GONE ? "its lease is gone (etcd answered that it is not found)"
         : lastFailure != null ? "keep-alive failed for its whole TTL " + ttl + ": " + lastFailure
         : "no keep-alive succeeded for its whole TTL " + ttl;
-    LOG.warn("candidacy {} in {} LOST: {}", candidateId, election.name(), why);
+    LOG.log(WARNING, "candidacy " + candidateId + " in " + election.name() + " LOST: " + why);
     change(CandidacyState.LOST);
     election.forget(this);
   }
 
   /** Stops keep-alive without resigning, as a killed process would; LOST once the lease has run out. */
-  @Override
-  public synchronized void crashForTests() {
+  synchronized void crash() {
     if (EtcdElection.ended(state)) {
       return;
     }
@@ -169,8 +169,8 @@ final class EtcdCandidacy implements Candidacy, EtcdCandidacyAccess.Crashable {
     keeper.crash();
   }
 
-  @Override
-  public boolean belongsTo(RegistryContext registry) {
+  /** Whether this candidacy was made by the registry of {@code registry}. */
+  boolean belongsTo(RegistryContext registry) {
     return context == registry;
   }
 
@@ -188,11 +188,11 @@ final class EtcdCandidacy implements Candidacy, EtcdCandidacyAccess.Crashable {
           try {
             listener.stateChanged(this, previous, next);
           } catch (RuntimeException e) {
-            LOG.warn("candidacy listener failed", e);
+            LOG.log(WARNING, "candidacy listener failed", e);
           }
         });
       } catch (RejectedExecutionException e) {
-        LOG.debug("registry closed: not telling a candidacy listener");
+        LOG.log(DEBUG, "registry closed: not telling a candidacy listener");
       }
     });
   }

@@ -1,5 +1,8 @@
 package dev.registrykit.etcd.internal;
 
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.WARNING;
+
 import dev.registrykit.Candidacy;
 import dev.registrykit.CandidacyState;
 import dev.registrykit.Election;
@@ -28,8 +31,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An election on etcd, as etcd's concurrency package does it ({@link ElectionRule}): each candidate
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EtcdElection implements Election {
 
-  private static final Logger LOG = LoggerFactory.getLogger(EtcdElection.class);
+  private static final System.Logger LOG = System.getLogger(EtcdElection.class.getName());
 
   private final RegistryContext context;
   private final String name;
@@ -175,8 +176,8 @@ public final class EtcdElection implements Election {
       if (listing.ticket() <= sentBeforeApplied) {
         return; // sent before a newer listing was applied: older news
       }
-      LOG.warn("etcd's revision went back from {} to {} (its data was wiped or restored); election {} goes on from "
-          + "what etcd lists now", appliedRevision, listing.revision(), name);
+      LOG.log(WARNING, "etcd's revision went back from " + appliedRevision + " to " + listing.revision()
+          + " (its data was wiped or restored); election " + name + " goes on from what etcd lists now");
     }
     appliedRevision = listing.revision();
     sentBeforeApplied = listingsSent.get();
@@ -219,11 +220,11 @@ public final class EtcdElection implements Election {
         try {
           observer.listener().leaderChanged(leader);
         } catch (RuntimeException e) {
-          LOG.warn("leader listener of {} failed", name, e);
+          LOG.log(WARNING, "leader listener of " + name + " failed", e);
         }
       });
     } catch (RejectedExecutionException e) {
-      LOG.debug("registry closed: not telling an observer of {}", name);
+      LOG.log(DEBUG, () -> "registry closed: not telling an observer of " + name);
     }
   }
 
@@ -265,7 +266,7 @@ public final class EtcdElection implements Election {
         }
       }, context.scheduler());
     } catch (RejectedExecutionException e) {
-      LOG.debug("registry closed: not re-deciding {}", name);
+      LOG.log(DEBUG, () -> "registry closed: not re-deciding " + name);
     }
   }
 
@@ -297,7 +298,7 @@ public final class EtcdElection implements Election {
       try {
         candidacy.close();
       } catch (RuntimeException e) {
-        LOG.warn("could not resign {} from {} while closing: {}", candidacy.candidateId(), name, e.getMessage());
+        LOG.log(WARNING, "could not resign " + candidacy.candidateId() + " from " + name + " while closing: " + e.getMessage());
       }
     }
     observers.closeAll();

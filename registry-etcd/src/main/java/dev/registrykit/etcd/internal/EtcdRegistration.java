@@ -1,5 +1,9 @@
 package dev.registrykit.etcd.internal;
 
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
 import dev.registrykit.Recovery;
 import dev.registrykit.Registration;
 import dev.registrykit.RegistrationListener;
@@ -29,8 +33,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One registration: a key on its own lease, kept alive by a {@link LeaseKeeper} on the registry's
@@ -43,7 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EtcdRegistration implements Registration {
 
-  private static final Logger LOG = LoggerFactory.getLogger(EtcdRegistration.class);
+  private static final System.Logger LOG = System.getLogger(EtcdRegistration.class.getName());
 
   private final RegistryContext context;
   private final ServiceInstance instance;
@@ -122,12 +124,12 @@ public final class EtcdRegistration implements Registration {
   }
 
   /** Whether this registration was made by the registry of {@code other}. */
-  public boolean belongsTo(RegistryContext other) {
+  boolean belongsTo(RegistryContext other) {
     return context == other;
   }
 
   /** The lease id now. */
-  public synchronized long leaseId() {
+  synchronized long leaseId() {
     return keeper.leaseId();
   }
 
@@ -287,7 +289,7 @@ public final class EtcdRegistration implements Registration {
     // and timing from its start would declare the fresh lease LOST at once.
     keeper.start(grant.getID(), Duration.ofSeconds(grant.getTTL()), attempt.grantedNanos());
     context.client().getLeaseClient().revoke(oldLease); // best effort: it holds no key any more
-    LOG.info("registered {} again with lease {} after losing it", key, Long.toHexString(keeper.leaseId()));
+    LOG.log(INFO, "registered " + key + " again with lease " + Long.toHexString(keeper.leaseId()) + " after losing it");
     changeState(RegistrationState.ACTIVE);
     context.connectivity().answered(); // the others waiting for etcd try again now
   }
@@ -314,11 +316,11 @@ public final class EtcdRegistration implements Registration {
           try {
             listener.stateChanged(this, previous, next);
           } catch (RuntimeException e) {
-            LOG.warn("registration listener failed", e);
+            LOG.log(WARNING, "registration listener failed", e);
           }
         });
       } catch (java.util.concurrent.RejectedExecutionException e) {
-        LOG.debug("registry closed: not telling a listener about {} -> {}", previous, next);
+        LOG.log(DEBUG, () -> "registry closed: not telling a listener about " + previous + " -> " + next);
       }
     });
   }
@@ -326,7 +328,7 @@ public final class EtcdRegistration implements Registration {
   // ------------------------------------------------------------------------------ test control and close
 
   /** Stops keep-alive without deleting or revoking; LOST when the lease runs out. */
-  public synchronized void crash() {
+  synchronized void crash() {
     if (state == RegistrationState.CLOSED) {
       return;
     }

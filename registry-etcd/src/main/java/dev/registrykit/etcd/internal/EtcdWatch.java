@@ -1,5 +1,8 @@
 package dev.registrykit.etcd.internal;
 
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.WARNING;
+
 import dev.registrykit.RegistryEvent;
 import dev.registrykit.RegistryListener;
 import dev.registrykit.ServiceInstance;
@@ -25,8 +28,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A watch on one prefix: lists, then watches from the listed revision + 1, and keeps a cache of
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EtcdWatch implements Subscription {
 
-  private static final Logger LOG = LoggerFactory.getLogger(EtcdWatch.class);
+  private static final System.Logger LOG = System.getLogger(EtcdWatch.class.getName());
 
   private final RegistryContext context;
   private final String prefix;
@@ -141,7 +142,7 @@ public final class EtcdWatch implements Subscription {
         }
       }), context.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException closing) {
-      LOG.debug("registry closed: no check of the watch stream of {}", prefix);
+      LOG.log(DEBUG, () -> "registry closed: no check of the watch stream of " + prefix);
     }
   }
 
@@ -152,7 +153,7 @@ public final class EtcdWatch implements Subscription {
     try {
       context.events().execute(task);
     } catch (RejectedExecutionException e) {
-      LOG.debug("registry closed: dropping a watch callback");
+      LOG.log(DEBUG, "registry closed: dropping a watch callback");
     }
   }
 
@@ -163,8 +164,8 @@ public final class EtcdWatch implements Subscription {
   private void applyListing(GetResponse listing, boolean initial) {
     long revision = listing.getHeader().getRevision();
     if (!initial && revision < lastRevision) {
-      LOG.warn("etcd's revision went back from {} to {} (its data was wiped or restored); watch of {}* "
-          + "emits the differences with what etcd lists now and goes on from there", lastRevision, revision, prefix);
+      LOG.log(WARNING, "etcd's revision went back from " + lastRevision + " to " + revision + " (its data was wiped or "
+          + "restored); watch of " + prefix + "* emits the differences with what etcd lists now and goes on from there");
     }
     Map<String, Resync.Known> listed = new TreeMap<>();
     for (KeyValue kv : listing.getKvs()) {
@@ -290,7 +291,7 @@ public final class EtcdWatch implements Subscription {
         context.connectivity().await(resyncNow); // and start again as soon as any call gets through
       }
     } catch (RejectedExecutionException closing) {
-      LOG.debug("registry closed: no more resync of {}", prefix);
+      LOG.log(DEBUG, () -> "registry closed: no more resync of " + prefix);
     }
   }
 
@@ -330,7 +331,7 @@ public final class EtcdWatch implements Subscription {
     try {
       listener.onStateChange(state);
     } catch (RuntimeException e) {
-      LOG.warn("watch listener failed on {}", state, e);
+      LOG.log(WARNING, "watch listener failed on " + state, e);
     }
   }
 
@@ -341,7 +342,7 @@ public final class EtcdWatch implements Subscription {
     try {
       listener.onEvent(event);
     } catch (RuntimeException e) {
-      LOG.warn("watch listener failed on {}", event, e);
+      LOG.log(WARNING, "watch listener failed on " + event, e);
     }
   }
 

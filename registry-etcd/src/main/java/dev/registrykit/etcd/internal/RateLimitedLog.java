@@ -1,24 +1,27 @@
 package dev.registrykit.etcd.internal;
 
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.WARNING;
+
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
 
 /**
  * Logs a warning at most once per interval and counts what it held back, so that an outage or a
- * flood of bad values cannot flood the log.
+ * flood of bad values cannot flood the log. Messages are formats with {@code {}} for each argument,
+ * in order (the format is what {@link PerMessage} tells warnings apart by).
  */
 public final class RateLimitedLog {
 
-  private final Logger log;
+  private final System.Logger log;
   private final long intervalNanos;
   private final AtomicLong nextAllowed = new AtomicLong(Long.MIN_VALUE);
   private final AtomicLong suppressed = new AtomicLong();
 
   /** Warns through {@code log} at most once per {@code interval}. */
-  public RateLimitedLog(Logger log, Duration interval) {
+  public RateLimitedLog(System.Logger log, Duration interval) {
     this.log = log;
     this.intervalNanos = interval.toNanos();
   }
@@ -30,13 +33,28 @@ public final class RateLimitedLog {
     if ((allowed == Long.MIN_VALUE || now - allowed >= 0) && nextAllowed.compareAndSet(allowed, now + intervalNanos)) {
       long held = suppressed.getAndSet(0);
       if (held > 0) {
-        log.warn("({} similar warnings suppressed)", held);
+        log.log(WARNING, "(" + held + " similar warnings suppressed)");
       }
-      log.warn(format, arguments);
+      log.log(WARNING, () -> message(format, arguments));
     } else {
       suppressed.incrementAndGet();
-      log.debug(format, arguments);
+      log.log(DEBUG, () -> message(format, arguments));
     }
+  }
+
+  /** {@code format} with each {@code {}} replaced by the next argument. */
+  static String message(String format, Object... arguments) {
+    StringBuilder message = new StringBuilder(format.length() + 32);
+    int from = 0;
+    for (Object argument : arguments) {
+      int at = format.indexOf("{}", from);
+      if (at < 0) {
+        break;
+      }
+      message.append(format, from, at).append(argument);
+      from = at + 2;
+    }
+    return message.append(format, from, format.length()).toString();
   }
 
   /**
@@ -45,12 +63,12 @@ public final class RateLimitedLog {
    * registrations it hits, instead of once per registration.
    */
   public static final class PerMessage {
-    private final Logger log;
+    private final System.Logger log;
     private final Duration interval;
     private final ConcurrentMap<String, RateLimitedLog> byFormat = new ConcurrentHashMap<>();
 
     /** Warns through {@code log} at most once per {@code interval} and message format. */
-    public PerMessage(Logger log, Duration interval) {
+    public PerMessage(System.Logger log, Duration interval) {
       this.log = log;
       this.interval = interval;
     }

@@ -53,14 +53,14 @@ public record RegistryContext(
    * jetcd retries with a fresh token when etcd refuses the old one. Keep-alives need it on etcd 3.5,
    * which checks their token while jetcd does not renew it for them. Best effort, not awaited.
    */
-  public void renewAuthToken() {
+  void renewAuthToken() {
     client.getKVClient().get(ByteSequence.from(namespace + "/", StandardCharsets.UTF_8),
         GetOption.builder().isPrefix(true).withCountOnly(true).build())
         .exceptionally(failure -> null);
   }
 
   /** The value a registration of {@code instance} writes. */
-  public String encode(ServiceInstance instance) {
+  String encode(ServiceInstance instance) {
     return InstanceCodec.encode(instance, valueFormat);
   }
 
@@ -85,7 +85,7 @@ public record RegistryContext(
   }
 
   /** {@code key} was deleted: its bad value, if it had one, is forgotten. */
-  public void deleted(String key) {
+  void deleted(String key) {
     invalidEntries.forget(key);
   }
 }

@@ -15,7 +15,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * How an election applies listings that come back in any order, and how a candidacy counts its
@@ -32,7 +31,7 @@ class EtcdElectionDecisionTest {
   private final RegistryContext context = new RegistryContext(null, "/services", Duration.ofSeconds(30),
       Duration.ofSeconds(5), Recovery.disabled(), new InvalidEntryReports(entry -> { }), scheduler, events,
       new Calls(Duration.ofSeconds(5), "nowhere"), new Connectivity(null, Runnable::run),
-      new RateLimitedLog.PerMessage(LoggerFactory.getLogger(EtcdElectionDecisionTest.class), Duration.ofSeconds(10)),
+      new RateLimitedLog.PerMessage(System.getLogger(EtcdElectionDecisionTest.class.getName()), Duration.ofSeconds(10)),
       dev.registrykit.internal.InstanceCodec.Format.ORIGIN);
   private final EtcdElection election = new EtcdElection(context, "migrations");
 

@@ -4,13 +4,13 @@ import dev.registrykit.ServiceInstance;
 import dev.registrykit.grpc.RegistrykitNameResolverProvider;
 
 /** Where a gRPC call to an instance goes: the rules of {@link RegistrykitNameResolverProvider}. */
-public final class GrpcAddresses {
+final class GrpcAddresses {
 
   private GrpcAddresses() {
   }
 
   /** The host of the instance's address, without the brackets of an IPv6 literal. */
-  public static String host(ServiceInstance instance) {
+  static String host(ServiceInstance instance) {
     String host = instance.address().getHost();
     return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
   }
@@ -20,7 +20,7 @@ public final class GrpcAddresses {
    *
    * @throws IllegalArgumentException if the {@code grpc.port} entry is not a port number, naming it
    */
-  public static int port(ServiceInstance instance, int defaultPort) {
+  static int port(ServiceInstance instance, int defaultPort) {
     String grpcPort = instance.metadata().get(RegistrykitNameResolverProvider.GRPC_PORT_METADATA_KEY);
     if (grpcPort != null) {
       if (!grpcPort.matches("[0-9]{1,5}") || Integer.parseInt(grpcPort) < 1 || Integer.parseInt(grpcPort) > 65535) {

@@ -15,6 +15,8 @@ import java.util.Set;
  */
 final class Cleanup {
 
+  private static final System.Logger LOG = System.getLogger(Cleanup.class.getName());
+
   private static final Set<AutoCloseable> OPEN = Collections.synchronizedSet(new LinkedHashSet<>());
 
   static {
@@ -43,7 +45,7 @@ final class Cleanup {
       try {
         resource.close();
       } catch (Exception e) {
-        System.err.println("registrykit: could not clean up " + resource + ": " + e);
+        LOG.log(System.Logger.Level.WARNING, "could not clean up " + resource + ": " + e);
       }
     }
   }

@@ -29,6 +29,8 @@ import org.testcontainers.utility.DockerImageName;
  */
 final class ContainerEtcd extends ControlledEtcd {
 
+  private static final System.Logger LOG = System.getLogger(ContainerEtcd.class.getName());
+
   /** Labels every container and network of this JVM, so tests can find leftovers. */
   static final String SESSION = UUID.randomUUID().toString();
   static final String LABEL = "dev.registrykit";
@@ -235,7 +237,7 @@ final class ContainerEtcd extends ControlledEtcd {
         try {
           container.stop(); // stops and removes the container (and its anonymous volumes)
         } catch (RuntimeException e) {
-          System.err.println("registrykit: could not remove etcd container " + container.getContainerId() + ": " + e);
+          LOG.log(System.Logger.Level.WARNING, "could not remove etcd container " + container.getContainerId() + ": " + e);
         }
       });
     } finally {
@@ -251,7 +253,7 @@ final class ContainerEtcd extends ControlledEtcd {
     try {
       docker().removeNetworkCmd(networkId).exec();
     } catch (RuntimeException e) {
-      System.err.println("registrykit: could not remove Docker network " + clusterName + ": " + e);
+      LOG.log(System.Logger.Level.WARNING, "could not remove Docker network " + clusterName + ": " + e);
     }
   }
 

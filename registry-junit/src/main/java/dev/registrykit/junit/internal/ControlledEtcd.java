@@ -12,6 +12,8 @@ import java.util.List;
  */
 abstract class ControlledEtcd implements EtcdServer {
 
+  private static final System.Logger LOG = System.getLogger(ControlledEtcd.class.getName());
+
   static final Duration STARTUP = Duration.ofSeconds(60);
   /** Far more than an election takes with a 100 ms election timeout, so only a cluster without quorum hits it. */
   static final Duration ELECTION = Duration.ofSeconds(10);
@@ -188,7 +190,7 @@ abstract class ControlledEtcd implements EtcdServer {
       try {
         awaitPeerLinks(HEALED_LINKS);
       } catch (IllegalStateException notBack) {
-        System.err.println("registrykit: the peer links of " + name(member) + " were not back " + HEALED_LINKS
+        LOG.log(System.Logger.Level.WARNING, "the peer links of " + name(member) + " were not back " + HEALED_LINKS
             + " after it was healed (" + notBack.getMessage() + "); attaching it to its peers once more");
         doPartition(member);
         doHeal(member);
@@ -324,7 +326,7 @@ abstract class ControlledEtcd implements EtcdServer {
           doUnpause(m);
           states[m] = State.SERVING;
         } catch (RuntimeException e) {
-          System.err.println("registrykit: could not unpause " + name(m) + " of " + this + ": " + e);
+          LOG.log(System.Logger.Level.WARNING, "could not unpause " + name(m) + " of " + this + ": " + e);
         }
       }
     }

@@ -1,6 +1,7 @@
 package dev.registrykit.junit.internal;
 
 import dev.registrykit.etcd.EtcdRegistry;
+import dev.registrykit.etcd.internal.EtcdTestAccess;
 import dev.registrykit.internal.InstanceCodec;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.RegistryBackend;
@@ -128,7 +129,7 @@ final class EtcdBackend implements RegistryBackend {
 
   @Override
   public void loseLease(Registration registration) {
-    await(etcd.client().getLeaseClient().revoke(registry.leaseId(registration)));
+    await(etcd.client().getLeaseClient().revoke(EtcdTestAccess.leaseId(registry, registration)));
   }
 
   @Override

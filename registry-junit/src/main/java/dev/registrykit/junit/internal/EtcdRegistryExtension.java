@@ -38,7 +38,7 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
 
   /** Creates the extension (JUnit does). */
-  public EtcdRegistryExtension() {
+  EtcdRegistryExtension() {
     this("@EtcdRegistryTest");
   }
 

@@ -4,6 +4,7 @@ import dev.registrykit.Candidacy;
 import dev.registrykit.Registration;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
+import dev.registrykit.etcd.internal.EtcdTestAccess;
 import dev.registrykit.junit.RegistryTime;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,12 +33,12 @@ final class EtcdRegistryTime implements RegistryTime {
 
   @Override
   public void crash(Registration registration) {
-    registry.crash(registration);
+    EtcdTestAccess.crash(registry, registration);
   }
 
   @Override
   public void crash(Candidacy candidacy) {
-    registry.crash(candidacy);
+    EtcdTestAccess.crash(registry, candidacy);
   }
 
   @Override

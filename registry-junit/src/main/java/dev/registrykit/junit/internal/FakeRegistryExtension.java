@@ -23,7 +23,7 @@ public final class FakeRegistryExtension extends InjectingExtension {
   private static final List<Class<?>> SUPPORTED = List.of(Registry.class, FakeRegistry.class, FakeClock.class, RegistryTime.class, RegistryBackend.class);
 
   /** Creates the extension (JUnit does). */
-  public FakeRegistryExtension() {
+  FakeRegistryExtension() {
     this("@FakeRegistryTest");
   }
 

@@ -18,7 +18,7 @@ public final class Needs {
   }
 
   /** The etcd binary the process backend would run. */
-  public static Path etcdBinary() {
+  static Path etcdBinary() {
     Optional<Path> binary = EtcdBackends.binary();
     require(binary.isPresent(), "an etcd binary (none on the PATH, or -D" + Settings.BINARY
         + " names no executable file)", Settings.required());
@@ -35,7 +35,7 @@ public final class Needs {
    *
    * @param what what the test needs, as in "this test needs {@code what}"
    */
-  public static void require(boolean present, String what, boolean required) {
+  static void require(boolean present, String what, boolean required) {
     if (present) {
       return;
     }

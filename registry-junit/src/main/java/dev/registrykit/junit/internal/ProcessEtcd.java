@@ -22,6 +22,8 @@ import java.util.stream.Stream;
  */
 final class ProcessEtcd extends ControlledEtcd {
 
+  private static final System.Logger LOG = System.getLogger(ProcessEtcd.class.getName());
+
   private final Path binary;
   private final Path dataRoot;
   private final int[] peerPorts;
@@ -224,7 +226,7 @@ final class ProcessEtcd extends ControlledEtcd {
     try (Stream<Path> files = Files.walk(path)) {
       files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
     } catch (IOException e) {
-      System.err.println("registrykit: could not delete " + path + ": " + e);
+      LOG.log(System.Logger.Level.WARNING, "could not delete " + path + ": " + e);
     }
   }
 

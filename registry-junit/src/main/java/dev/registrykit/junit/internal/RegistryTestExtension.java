@@ -34,7 +34,7 @@ public final class RegistryTestExtension implements TestTemplateInvocationContex
   static final String BACKENDS = "registrykit.backends";
 
   /** Creates the extension (JUnit does). */
-  public RegistryTestExtension() {
+  RegistryTestExtension() {
   }
 
   @Override

@@ -12,11 +12,11 @@ import java.util.Objects;
  *
  * @param instance the registrykit instance
  */
-public record RegistrykitServiceInstance(ServiceInstance instance)
+record RegistrykitServiceInstance(ServiceInstance instance)
     implements org.springframework.cloud.client.ServiceInstance {
 
   /** Checks the instance is there. */
-  public RegistrykitServiceInstance {
+  RegistrykitServiceInstance {
     Objects.requireNonNull(instance, "instance must not be null");
   }
 

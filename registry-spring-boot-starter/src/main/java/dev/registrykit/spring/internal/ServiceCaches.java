@@ -52,7 +52,7 @@ public final class ServiceCaches implements AutoCloseable {
    * empty for a name that no registrykit service can have, or when the registry cannot be reached
    * for the first listing (logged; the next call tries again).
    */
-  public List<ServiceInstance> instances(String serviceName) {
+  List<ServiceInstance> instances(String serviceName) {
     return cache(serviceName).map(ServiceCache::instances).orElse(List.of());
   }
 
@@ -90,7 +90,7 @@ public final class ServiceCaches implements AutoCloseable {
   }
 
   /** The state of each service's cache, by service name. */
-  public Map<String, CacheState> states() {
+  Map<String, CacheState> states() {
     Map<String, CacheState> states = new TreeMap<>();
     caches.forEach((name, cache) -> states.put(name, cache.state()));
     return states;
