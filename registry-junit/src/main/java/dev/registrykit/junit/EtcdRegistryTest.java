@@ -1,5 +1,6 @@
 package dev.registrykit.junit;
 
+import dev.registrykit.junit.internal.EtcdLibraries;
 import dev.registrykit.junit.internal.EtcdRegistryExtension;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -58,12 +59,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * shutdown hook as a safety net for a run that ends without closing it: {@code System.exit}, Ctrl-C,
  * SIGTERM), so it works without Testcontainers' Ryuk. A JVM killed with SIGKILL runs no hook: what it
  * started stays until removed by hand (containers carry the label {@code dev.registrykit}).
+ *
+ * <p>It needs registry-etcd, jetcd and Testcontainers on the test class path: depend on {@code
+ * dev.registrykit:registry-junit-etcd} (test scope), which brings them. Without them the class fails
+ * with a message saying so; registry-junit alone is the fake toolkit ({@link FakeRegistryTest}).
  */
 @Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
-@ExtendWith(EtcdRegistryExtension.class)
+@ExtendWith({EtcdLibraries.class, EtcdRegistryExtension.class}) // the check first: see EtcdLibraries
 public @interface EtcdRegistryTest {
 
   /** The official image registrykit tests with, and the default. */

@@ -118,7 +118,7 @@ class ReadmeTextTest {
     String version = between(bom, "<version>", "</version>");
 
     assertThat(snippet).contains("<artifactId>registrykit-bom</artifactId>", "<version>" + version + "</version>");
-    Matcher artifacts = Pattern.compile("<artifactId>(registry-[a-z]+)</artifactId>").matcher(snippet);
+    Matcher artifacts = Pattern.compile("<artifactId>(registry-[a-z-]+)</artifactId>").matcher(snippet);
     int count = 0;
     while (artifacts.find()) {
       assertThat(bom).as("the BOM manages " + artifacts.group(1)).contains("<artifactId>" + artifacts.group(1) + "</artifactId>");

@@ -1,6 +1,12 @@
 package dev.registrykit.junit.contract;
 
 import static dev.registrykit.junit.RegistryAssertions.assertThat;
+import static dev.registrykit.junit.contract.ContractSupport.BILLING_1;
+import static dev.registrykit.junit.contract.ContractSupport.LONG_TTL;
+import static dev.registrykit.junit.contract.ContractSupport.ORDERS_1;
+import static dev.registrykit.junit.contract.ContractSupport.ORDERS_2;
+import static dev.registrykit.junit.contract.ContractSupport.ORDERS_3;
+import static dev.registrykit.junit.contract.ContractSupport.SHORT_TTL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,14 +56,6 @@ import org.junit.jupiter.api.Test;
  * no test sleeps on the fake.
  */
 public abstract class ServiceCacheContract {
-
-  private static final Duration LONG_TTL = RegistryContract.LONG_TTL;
-  private static final Duration SHORT_TTL = RegistryContract.SHORT_TTL;
-
-  private static final ServiceInstance ORDERS_1 = ServiceInstance.of("orders", "i-1", "http://10.0.0.1:5000");
-  private static final ServiceInstance ORDERS_2 = ServiceInstance.of("orders", "i-2", "http://10.0.0.2:5000");
-  private static final ServiceInstance ORDERS_3 = ServiceInstance.of("orders", "i-3", "http://10.0.0.3:5000");
-  private static final ServiceInstance BILLING_1 = ServiceInstance.of("billing", "b-1", "http://10.0.1.1:7000");
 
   // ------------------------------------------------------------------------------ the listing
 

@@ -2,11 +2,9 @@ package dev.registrykit.junit.internal;
 
 import dev.registrykit.fake.FakeClock;
 import dev.registrykit.fake.FakeRegistry;
-import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.junit.Backend;
 import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.RegistryTest;
-import io.etcd.jetcd.Client;
 import java.lang.reflect.Method;
 import java.util.EnumSet;
 import java.util.List;
@@ -28,10 +26,25 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * with the extension of that backend ({@link FakeRegistryExtension} or {@link
  * EtcdRegistryExtension}, which keep their state in the invocation's store as for their own
  * annotations) and a resolver that refuses, with the fix, what only the other backend has.
+ *
+ * <p>The {@code [fake]} runs load no class of registry-etcd, jetcd or Testcontainers, which a
+ * project on registry-junit alone does not have ({@link EtcdLibraries}): the types only etcd has are
+ * named here, not referred to, and the {@code [etcd]} run checks for the libraries before it makes
+ * its extension, failing with the fix where they are missing.
  */
 public final class RegistryTestExtension implements TestTemplateInvocationContextProvider {
 
   static final String BACKENDS = "registrykit.backends";
+
+  /** The parameter types only the fake has. */
+  private static final List<String> FAKE_ONLY = List.of(FakeRegistry.class.getName(), FakeClock.class.getName());
+
+  /**
+   * The parameter types only etcd has, by name: {@code EtcdRegistry.class} or {@code Client.class}
+   * here would load registry-etcd or jetcd in every {@code [fake]} run.
+   */
+  private static final List<String> ETCD_ONLY =
+      List.of(EtcdHandle.class.getName(), "dev.registrykit.etcd.EtcdRegistry", "io.etcd.jetcd.Client");
 
   /** Creates the extension (JUnit does). */
   RegistryTestExtension() {
@@ -102,20 +115,21 @@ public final class RegistryTestExtension implements TestTemplateInvocationContex
     public List<Extension> getAdditionalExtensions() {
       String name = "@RegistryTest [" + backend.displayName() + "]";
       return switch (backend) {
-        case FAKE -> List.of(new FakeRegistryExtension(name),
-            new OnlyOn(Backend.ETCD, backend, List.of(EtcdHandle.class, EtcdRegistry.class, Client.class)));
-        case ETCD -> List.of(new EtcdRegistryExtension(name),
-            new OnlyOn(Backend.FAKE, backend, List.of(FakeRegistry.class, FakeClock.class)));
+        case FAKE -> List.of(new FakeRegistryExtension(name), new OnlyOn(Backend.ETCD, backend, ETCD_ONLY));
+        case ETCD -> {
+          EtcdLibraries.require(name); // fails this run alone, with the fix, before a class of theirs loads
+          yield List.of(new EtcdRegistryExtension(name), new OnlyOn(Backend.FAKE, backend, FAKE_ONLY));
+        }
       };
     }
   }
 
   /** Takes the parameters that only {@code owner} has, to fail them with the fix instead of JUnit's "no resolver". */
-  private record OnlyOn(Backend owner, Backend running, List<Class<?>> types) implements ParameterResolver {
+  private record OnlyOn(Backend owner, Backend running, List<String> typeNames) implements ParameterResolver {
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-      return types.contains(parameter.getParameter().getType());
+      return typeNames.contains(parameter.getParameter().getType().getName());
     }
 
     @Override
