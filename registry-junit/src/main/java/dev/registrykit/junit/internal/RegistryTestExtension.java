@@ -43,7 +43,7 @@ public final class RegistryTestExtension implements TestTemplateInvocationContex
    * The parameter types only etcd has, by name: {@code EtcdRegistry.class} or {@code Client.class}
    * here would load registry-etcd or jetcd in every {@code [fake]} run.
    */
-  private static final List<String> ETCD_ONLY =
+  static final List<String> ETCD_ONLY =
       List.of(EtcdHandle.class.getName(), "dev.registrykit.etcd.EtcdRegistry", "io.etcd.jetcd.Client");
 
   /** Creates the extension (JUnit does). */

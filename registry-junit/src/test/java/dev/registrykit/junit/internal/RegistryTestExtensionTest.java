@@ -16,6 +16,7 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.me
 import dev.registrykit.Registration;
 import dev.registrykit.Registry;
 import dev.registrykit.ServiceInstance;
+import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.fake.FakeClock;
 import dev.registrykit.junit.Backend;
 import dev.registrykit.junit.EtcdHandle;
@@ -26,6 +27,7 @@ import dev.registrykit.junit.RegistryBackend;
 import dev.registrykit.junit.RegistryResource;
 import dev.registrykit.junit.RegistryTest;
 import dev.registrykit.junit.RegistryTime;
+import io.etcd.jetcd.Client;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -237,6 +239,13 @@ class RegistryTestExtensionTest {
                 + "alone, or ask for what both have: Registry, RegistryTime, RegistryBackend"))))
         .haveExactly(2, event(test(), finishedSuccessfully()));
     assertThat(SEEN).containsExactlyInAnyOrder("etcd handle", "clock");
+  }
+
+  /** The [fake] run names the types only etcd has instead of loading them: the names must stay theirs. */
+  @Test
+  void theTypesOnlyEtcdHasAreNamedAsTheyAre() {
+    assertThat(RegistryTestExtension.ETCD_ONLY)
+        .containsExactly(EtcdHandle.class.getName(), EtcdRegistry.class.getName(), Client.class.getName());
   }
 
   @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
