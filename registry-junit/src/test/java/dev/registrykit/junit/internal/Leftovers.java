@@ -9,6 +9,7 @@ import dev.registrykit.RegistrationState;
 import dev.registrykit.Registry;
 import dev.registrykit.RegistryClosedException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +28,7 @@ final class Leftovers {
 
   private static final List<Registry> REGISTRIES = new CopyOnWriteArrayList<>();
   private static final List<Registration> REGISTRATIONS = new CopyOnWriteArrayList<>();
+  /** How long threads of a run may take to end, times {@code registrykit.time.scale} (auto: the load per core). */
   private static final Duration THREADS_END = Duration.ofSeconds(15);
 
   private final Set<String> containers;
@@ -77,15 +79,20 @@ final class Leftovers {
     assertThat(ourContainers()).as("containers of this JVM left by the run").isSubsetOf(containers);
     assertThat(etcdProcesses()).as("etcd processes of this JVM left by the run").isSubsetOf(processes);
     boolean grpcBefore = threads.stream().anyMatch(thread -> thread.getName().startsWith("grpc-nio-worker"));
-    Awaitility.await("threads of the run to end").atMost(THREADS_END).pollInterval(Duration.ofMillis(50))
-        .untilAsserted(() -> assertThat(threadsLeft(grpcBefore)).as("threads the run left").isEmpty());
+    Duration bound = Duration.ofMillis(Math.round(THREADS_END.toMillis() * Math.max(1.0, Settings.timeScale())));
+    Awaitility.await("threads of the run to end").atMost(bound).pollInterval(Duration.ofMillis(50))
+        .untilAsserted(() -> assertThat(threadsLeft(grpcBefore)).as("threads the run left (name, state, top frames)")
+            .isEmpty());
   }
 
+  /** The run's threads still alive, each as its name, state and top three frames. */
   private List<String> threadsLeft(boolean grpcBefore) {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(thread -> !threads.contains(thread) && thread.isAlive())
-        .map(Thread::getName)
-        .filter(name -> name.startsWith("registrykit-") || (!grpcBefore && name.startsWith("grpc-nio-worker")))
+    return Thread.getAllStackTraces().entrySet().stream()
+        .filter(entry -> !threads.contains(entry.getKey()) && entry.getKey().isAlive())
+        .filter(entry -> entry.getKey().getName().startsWith("registrykit-")
+            || (!grpcBefore && entry.getKey().getName().startsWith("grpc-nio-worker")))
+        .map(entry -> entry.getKey().getName() + " " + entry.getKey().getState() + " at "
+            + Arrays.stream(entry.getValue()).limit(3).map(StackTraceElement::toString).toList())
         .sorted().toList();
   }
 
