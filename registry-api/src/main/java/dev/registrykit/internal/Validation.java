@@ -123,7 +123,7 @@ public final class Validation {
    *
    * @return {@code value}
    */
-  static Duration requireNotNegative(Duration value, String name) {
+  public static Duration requireNotNegative(Duration value, String name) {
     Objects.requireNonNull(value, () -> name + " must not be null");
     if (value.isNegative()) {
       throw new IllegalArgumentException(name + " must not be negative but was: " + value);
