@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.registrykit.Registry;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.examples.MigrationLog.Entry;
-import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryTest;
 import dev.registrykit.junit.RegistryTime;
 import java.time.Duration;
@@ -74,7 +74,7 @@ class OrderShippingServiceTest {
 
   @RegistryTest
   void anOutageLongerThanTheTtlLosesTheRegistrationUntilTheRegistryIsBack(
-      Registry registry, RegistryBackend backend, RegistryTime time) {
+      Registry registry, BackendControls backend, RegistryTime time) {
     OrderShippingService one = start(registry, 1);
 
     backend.makeUnavailable();

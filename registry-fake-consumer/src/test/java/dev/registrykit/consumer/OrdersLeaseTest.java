@@ -9,14 +9,14 @@ import dev.registrykit.fake.FakeClock;
 import dev.registrykit.fake.FakeRegistry;
 import dev.registrykit.junit.FakeRegistryTest;
 import dev.registrykit.junit.RecordingListener;
-import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryTime;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
  * A user's lease-expiry tests on the fake, on a test class path with registry-junit and JUnit only:
- * the fake toolkit (extension, {@code RegistryTime}, {@code RegistryBackend}, the assertions and
+ * the fake toolkit (extension, {@code RegistryTime}, {@code BackendControls}, the assertions and
  * {@code RecordingListener}) runs without registry-etcd, jetcd or Testcontainers.
  */
 @FakeRegistryTest
@@ -39,7 +39,7 @@ class OrdersLeaseTest {
 
   @Test
   void aWatcherHearsTheExpiryAndARegistrationOutlivesAnOutage(Registry registry, RegistryTime time,
-      RegistryBackend backend) {
+      BackendControls backend) {
     RecordingListener events = new RecordingListener();
     registry.watch("orders", events);
     Registration orders = registry.register(ORDERS, Duration.ofSeconds(2));

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.registrykit.Registry;
 import dev.registrykit.junit.Backend;
 import dev.registrykit.junit.EtcdHandle;
-import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryTest;
 import dev.registrykit.junit.RegistryTime;
 import io.grpc.Grpc;
@@ -25,7 +25,7 @@ import org.awaitility.Awaitility;
 class ConfiguredProviderTest {
 
   @RegistryTest
-  void aChannelResolvesOnTheEtcdOfTheConfiguration(Registry registry, RegistryBackend backend, EtcdHandle etcd,
+  void aChannelResolvesOnTheEtcdOfTheConfiguration(Registry registry, BackendControls backend, EtcdHandle etcd,
       RegistryTime time) throws InterruptedException {
     assertThat(NameResolverRegistry.getDefaultRegistry().getProviderForScheme("registrykit"))
         .as("the provider loaded from META-INF/services, no other registered")

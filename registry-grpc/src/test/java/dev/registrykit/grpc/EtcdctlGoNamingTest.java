@@ -7,7 +7,7 @@ import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.junit.Backend;
 import dev.registrykit.junit.EtcdHandle;
-import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryTest;
 import dev.registrykit.junit.RegistryTime;
 import io.grpc.Grpc;
@@ -36,7 +36,7 @@ class EtcdctlGoNamingTest {
   private static final Duration TTL = Duration.ofSeconds(2);
 
   @RegistryTest
-  void aGoEndpointWrittenByEtcdctlIsResolvedByTheChannel(Registry registry, RegistryBackend backend, EtcdHandle etcd,
+  void aGoEndpointWrittenByEtcdctlIsResolvedByTheChannel(Registry registry, BackendControls backend, EtcdHandle etcd,
       RegistryTime time) {
     try (IdServers servers = IdServers.start(2); Channels channels = new Channels(registry, time.eventuallyTimeout())) {
       registry.register(servers.instance(GREETER, "s-1"), TTL);
@@ -54,7 +54,7 @@ class EtcdctlGoNamingTest {
   }
 
   @RegistryTest
-  void theAddrWeWriteOnRequestIsWhatAGoResolverDials(RegistryBackend backend, EtcdHandle etcd) throws Exception {
+  void theAddrWeWriteOnRequestIsWhatAGoResolverDials(BackendControls backend, EtcdHandle etcd) throws Exception {
     try (IdServers servers = IdServers.start(1);
          EtcdRegistry goFriendly = EtcdRegistry.builder().withEndpoints(etcd.endpoints())
              .withNamespace(backend.namespace()).withGoNamingAddr().build()) {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.registrykit.Registration;
 import dev.registrykit.Registry;
 import dev.registrykit.ServiceInstance;
-import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryTest;
 import dev.registrykit.junit.RegistryTime;
 import io.grpc.CallOptions;
@@ -142,7 +142,7 @@ class ResolvedChannelTest {
   }
 
   @RegistryTest
-  void aGoNamingEndpointIsResolved(Registry registry, RegistryBackend backend, RegistryTime time) {
+  void aGoNamingEndpointIsResolved(Registry registry, BackendControls backend, RegistryTime time) {
     try (IdServers servers = IdServers.start(2); Channels channels = new Channels(registry, time.eventuallyTimeout())) {
       registry.register(servers.instance(GREETER, "s-1"), TTL);
       // what a Go service writes through go.etcd.io/etcd/client/v3/naming/endpoints
@@ -157,7 +157,7 @@ class ResolvedChannelTest {
   }
 
   @RegistryTest
-  void anUnreachableRegistryKeepsTheLastAddresses(Registry registry, RegistryBackend backend, RegistryTime time) {
+  void anUnreachableRegistryKeepsTheLastAddresses(Registry registry, BackendControls backend, RegistryTime time) {
     try (IdServers servers = IdServers.start(3); Channels channels = new Channels(registry, time.eventuallyTimeout())) {
       registry.register(servers.instance(GREETER, "s-1"), Duration.ofSeconds(30));
       registry.register(servers.instance(GREETER, "s-2"), Duration.ofSeconds(30));
@@ -179,7 +179,7 @@ class ResolvedChannelTest {
   }
 
   @RegistryTest
-  void aRegistryUnreachableWhenTheChannelStartsIsRetriedByGrpc(Registry registry, RegistryBackend backend,
+  void aRegistryUnreachableWhenTheChannelStartsIsRetriedByGrpc(Registry registry, BackendControls backend,
       RegistryTime time) {
     try (IdServers servers = IdServers.start(1); Channels channels = new Channels(registry, time.eventuallyTimeout())) {
       registry.register(servers.instance(GREETER, "s-1"), Duration.ofSeconds(30));

@@ -11,7 +11,7 @@ import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.RecordingListener;
-import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryTime;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The injected registry cut off from etcd ({@link RegistryBackend#makeUnavailable()} cuts only its
+ * The injected registry cut off from etcd ({@link BackendControls#makeUnavailable()} cuts only its
  * connections) while another registry, talking to etcd directly, goes on changing it: what the
  * cut-off one hears and does once it is back. The shared etcd is not harmed.
  */
@@ -52,7 +52,7 @@ class EtcdPartitionIntegrationTest {
 
   @Test
   void aWatchCutOffWhileHistoryIsCompactedHearsExactlyTheDifferencesOnceBack(
-      Registry cutOff, RegistryBackend backend, EtcdHandle etcd, Client client, RegistryTime time) throws Exception {
+      Registry cutOff, BackendControls backend, EtcdHandle etcd, Client client, RegistryTime time) throws Exception {
     try (EtcdRegistry registry = direct(etcd, cutOff)) {
       Registration a = registry.register(A, LONG_TTL);
       registry.register(B, LONG_TTL);
@@ -89,7 +89,7 @@ class EtcdPartitionIntegrationTest {
 
   @Test
   void recoveryNeverOverwritesANewerRegistrationOfTheSameIdAndTakesTheKeyBackOnceItIsGone(
-      Registry cutOff, RegistryBackend backend, EtcdHandle etcd, RegistryTime time) throws Exception {
+      Registry cutOff, BackendControls backend, EtcdHandle etcd, RegistryTime time) throws Exception {
     try (EtcdRegistry registry = direct(etcd, cutOff)) {
       Registration old = cutOff.register(A, Duration.ofSeconds(1));
       List<String> states = new CopyOnWriteArrayList<>();

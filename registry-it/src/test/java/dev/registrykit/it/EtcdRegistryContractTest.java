@@ -9,7 +9,7 @@ import dev.registrykit.RegistryUnavailableException;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.RecordingListener;
-import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryTime;
 import dev.registrykit.junit.contract.RegistryContract;
 import io.etcd.jetcd.ByteSequence;
@@ -58,7 +58,7 @@ class EtcdRegistryContractTest extends RegistryContract {
 
   /** Pins a documented difference: an outage on etcd fails a call after the call timeout, not at once. */
   @Test
-  void differenceAnOutageFailsAfterTheCallTimeout(Registry registry, RegistryBackend backend) {
+  void differenceAnOutageFailsAfterTheCallTimeout(Registry registry, BackendControls backend) {
     backend.makeUnavailable();
     long start = System.nanoTime();
     try {

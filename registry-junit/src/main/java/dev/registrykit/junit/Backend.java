@@ -14,7 +14,7 @@ public enum Backend {
   /** An {@code EtcdRegistry} on a real etcd, as {@link EtcdRegistryTest} gives. */
   ETCD;
 
-  /** {@code fake} or {@code etcd}, as in display names, {@link RegistryBackend#name()} and {@code registrykit.backends}. */
+  /** {@code fake} or {@code etcd}, as in display names, {@link BackendControls#name()} and {@code registrykit.backends}. */
   public String displayName() {
     return name().toLowerCase(Locale.ROOT);
   }

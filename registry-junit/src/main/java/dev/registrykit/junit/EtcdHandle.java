@@ -43,7 +43,7 @@ public interface EtcdHandle {
   Client client();
 
   /** Where this etcd runs: {@code container}, {@code process} or {@code external}. */
-  String backend();
+  String source();
 
   /** Freezes etcd (docker pause / SIGSTOP): connections stay open but nothing answers. */
   void pause();

@@ -60,7 +60,7 @@ public interface EtcdMember {
 
   /**
    * Cuts the member off from its peers while its client endpoint stays reachable: it answers
-   * serializable reads and its status, but can neither lead nor commit. Needs the container backend
+   * serializable reads and its status, but can neither lead nor commit. Needs the container source
    * and a cluster ({@code members} 3 or 5); throws {@link UnsupportedOperationException} otherwise.
    */
   void partition();

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   <li>{@link EtcdHandle}: endpoints, a raw jetcd client and fault controls;</li>
  *   <li>{@code io.etcd.jetcd.Client}: the raw client (owned by the extension);</li>
  *   <li>{@link RegistryTime}: crash a registration, wait for its expiry, wait for a condition;</li>
- *   <li>{@link RegistryBackend}: raw writes as another program would, and an outage of this test's
- *       registry alone: {@link RegistryBackend#makeUnavailable()} cuts the registry's connections to
+ *   <li>{@link BackendControls}: raw writes as another program would, and an outage of this test's
+ *       registry alone: {@link BackendControls#makeUnavailable()} cuts the registry's connections to
  *       etcd (it reaches etcd through a proxy the extension can cut) while etcd goes on serving the
- *       raw client and other tests and expiring the registry's leases; {@link RegistryBackend#heal()}
+ *       raw client and other tests and expiring the registry's leases; {@link BackendControls#heal()}
  *       lets it reconnect. To stop etcd itself, use the {@link EtcdHandle} controls.</li>
  * </ul>
  *
@@ -47,12 +47,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * answers; else an {@code etcd} binary (the one {@code -Dregistrykit.etcd.binary} names, else {@code
  * etcd} on the {@code PATH}) run as a process on free loopback ports; else the tests are skipped
  * with a message saying how to get Docker or etcd, or fail when {@code
- * -Dregistrykit.etcd.required=true}. {@code -Dregistrykit.etcd.backend=container|process|external}
+ * -Dregistrykit.etcd.required=true}. {@code -Dregistrykit.etcd.source=container|process|external}
  * forces one. etcd is started with
  * {@code --heartbeat-interval=10 --election-timeout=100}, so a 1 s lease is granted 1 s.
  *
- * <p>With {@link #members()} 3 or 5, the container backend runs one container per member on a Docker
- * network of the cluster's own (so a member can be partitioned); the process backend runs one process
+ * <p>With {@link #members()} 3 or 5, the container source runs one container per member on a Docker
+ * network of the cluster's own (so a member can be partitioned); the process source runs one process
  * per member on loopback ports (all controls but partition).
  *
  * <p>The extension stops its own containers and processes (through JUnit's store, and a JVM

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>Injects, by parameter or into fields annotated {@link RegistryResource}: {@link
  * dev.registrykit.Registry} or {@code FakeRegistry} (the same object), {@code FakeClock}, {@link
- * RegistryTime} and {@link RegistryBackend}. The registry is closed after each test.
+ * RegistryTime} and {@link BackendControls}. The registry is closed after each test.
  *
  * <pre>{@code
  * @FakeRegistryTest

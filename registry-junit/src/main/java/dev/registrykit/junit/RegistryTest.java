@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>Each run injects, by parameter or into fields annotated {@link RegistryResource}, what both
  * backends have: {@link dev.registrykit.Registry}, {@link RegistryTime} (crash, expiry, waiting) and
- * {@link RegistryBackend} (raw writes and the faults: connection lost, etcd down, data wiped,
+ * {@link BackendControls} (raw writes and the faults: connection lost, etcd down, data wiped,
  * compaction, a lost lease). A parameter only one backend has ({@code FakeClock}, {@code
  * FakeRegistry}; {@link EtcdHandle}, {@code EtcdRegistry}, the jetcd {@code Client}) fails the
  * other backend's run with a message saying how to restrict the test to the backend that has it.

@@ -51,7 +51,7 @@ public interface RegistryTime {
    * checks (no sleep), so what comes "soon" on etcd (a re-registration after an outage, a keep-alive
    * tick) comes on the fake too, and a test reads the same on both. An {@link AssertionError} is
    * retried, and so is a {@code RegistryUnavailableException} (right after {@link
-   * RegistryBackend#heal()} the first calls may still fail while the connection comes back); any
+   * BackendControls#heal()} the first calls may still fail while the connection comes back); any
    * other exception, checked ones included, ends the wait and is thrown as is.
    *
    * <pre>{@code

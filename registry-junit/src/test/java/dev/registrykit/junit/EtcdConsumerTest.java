@@ -45,7 +45,7 @@ class EtcdConsumerTest {
   }
 
   @Test
-  void aClosedRegistrationsKeyIsGoneForOtherClientsToo(Registry registry, RegistryBackend backend, Client client,
+  void aClosedRegistrationsKeyIsGoneForOtherClientsToo(Registry registry, BackendControls backend, Client client,
       RegistryTime time) {
     Registration registration = registry.register(ORDERS, Duration.ofSeconds(30));
     ByteSequence key = ByteSequence.from(backend.namespace() + "/orders/i-1", StandardCharsets.UTF_8);

@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.assertj.core.api.Assertions;
 
 /**
- * Each fault of etcd, done to the fake and to a real etcd through the same {@link RegistryBackend}
+ * Each fault of etcd, done to the fake and to a real etcd through the same {@link BackendControls}
  * call, with the same test body: the fake must fail the way etcd does. The etcd runs get an etcd of
  * this class's own, since stopping and wiping it would disturb other classes.
  */
@@ -30,7 +30,7 @@ class FaultParityTest {
   private static final ServiceInstance D = ServiceInstance.of("orders", "d", "http://10.0.0.4:5000");
 
   @RegistryTest
-  void connectionLostAndRestored(Registry registry, RegistryBackend backend, RegistryTime time) {
+  void connectionLostAndRestored(Registry registry, BackendControls backend, RegistryTime time) {
     Registration registration = registry.register(A, TTL);
     List<String> states = states(registration);
 
@@ -48,7 +48,7 @@ class FaultParityTest {
   }
 
   @RegistryTest
-  void etcdDownLongerThanTheTtlAndBack(Registry registry, RegistryBackend backend, RegistryTime time) {
+  void etcdDownLongerThanTheTtlAndBack(Registry registry, BackendControls backend, RegistryTime time) {
     Registration registration = registry.register(A, TTL);
     List<String> states = states(registration);
 
@@ -66,7 +66,7 @@ class FaultParityTest {
   }
 
   @RegistryTest
-  void dataWiped(Registry registry, RegistryBackend backend, RegistryTime time) {
+  void dataWiped(Registry registry, BackendControls backend, RegistryTime time) {
     Registration a = registry.register(A, TTL);
     Registration b = registry.register(B, TTL);
     RecordingListener events = new RecordingListener();
@@ -97,7 +97,7 @@ class FaultParityTest {
   }
 
   @RegistryTest
-  void compactionPastACutOffWatcher(Registry registry, RegistryBackend backend, RegistryTime time) {
+  void compactionPastACutOffWatcher(Registry registry, BackendControls backend, RegistryTime time) {
     ServiceInstance b2 = B.withAddress("http://10.0.0.22:5000");
     backend.putRaw("orders", "a", InstanceCodec.encode(A));
     backend.putRaw("orders", "b", InstanceCodec.encode(B));
@@ -123,7 +123,7 @@ class FaultParityTest {
   }
 
   @RegistryTest
-  void oneLeaseLost(Registry registry, RegistryBackend backend, RegistryTime time) {
+  void oneLeaseLost(Registry registry, BackendControls backend, RegistryTime time) {
     Registration a = registry.register(A, TTL);
     Registration b = registry.register(B, TTL);
     List<String> statesOfA = states(a);
@@ -142,7 +142,7 @@ class FaultParityTest {
   }
 
   @RegistryTest
-  void aLeaderChangeRenewsEveryLease(Registry registry, RegistryBackend backend, RegistryTime time) {
+  void aLeaderChangeRenewsEveryLease(Registry registry, BackendControls backend, RegistryTime time) {
     Registration registration = registry.register(A, TTL);
     time.crash(registration);
 

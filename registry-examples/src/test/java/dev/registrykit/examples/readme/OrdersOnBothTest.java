@@ -5,7 +5,7 @@ import static dev.registrykit.junit.RegistryAssertions.assertThat;
 import dev.registrykit.Registration;
 import dev.registrykit.Registry;
 import dev.registrykit.ServiceInstance;
-import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryTest;
 import dev.registrykit.junit.RegistryTime;
 import java.time.Duration;
@@ -23,7 +23,7 @@ class OrdersOnBothTest {
   }
 
   @RegistryTest
-  void anOutageLongerThanTheTtlIsSurvived(Registry registry, RegistryBackend backend, RegistryTime time) {
+  void anOutageLongerThanTheTtlIsSurvived(Registry registry, BackendControls backend, RegistryTime time) {
     Registration registration = registry.register(ORDERS, Duration.ofSeconds(1));
     backend.makeUnavailable();                     // connection lost: calls fail, the lease runs out
     time.eventually(() -> assertThat(registration).isLost());

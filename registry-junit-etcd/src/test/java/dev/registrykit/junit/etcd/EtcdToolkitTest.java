@@ -7,7 +7,7 @@ import dev.registrykit.Registry;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.junit.Backend;
 import dev.registrykit.junit.EtcdHandle;
-import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryTest;
 import io.etcd.jetcd.Client;
 
@@ -20,7 +20,7 @@ class EtcdToolkitTest {
   private static final ServiceInstance ORDERS = ServiceInstance.of("orders", "i-1", "http://10.0.0.7:5000");
 
   @RegistryTest
-  void anInstanceIsListedAndItsKeyWrittenOnEitherBackend(Registry registry, RegistryBackend backend) {
+  void anInstanceIsListedAndItsKeyWrittenOnEitherBackend(Registry registry, BackendControls backend) {
     registry.register(ORDERS);
 
     assertThat(registry).hasInstance(ORDERS);

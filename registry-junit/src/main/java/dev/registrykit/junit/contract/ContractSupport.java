@@ -6,7 +6,7 @@ import dev.registrykit.Registration;
 import dev.registrykit.Registry;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.junit.RecordingListener;
-import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryTime;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ final class ContractSupport {
   static final Duration SHORT_TTL = Duration.ofSeconds(1);
   /** How much before its TTL from the call that granted it etcd may remove a key (README, expiry timing). */
   static final Duration ETCD_EARLY_EXPIRY = Duration.ofMillis(100);
-  /** {@link RegistryBackend#name()} of the fake, whose time stands still between calls. */
+  /** {@link BackendControls#name()} of the fake, whose time stands still between calls. */
   static final String FAKE = "fake";
   /** How long the threads of {@link ListingContract#severalThreadsRegisterAtOnce} may take for 100 registrations. */
   static final Duration THREADS_TIMEOUT = Duration.ofSeconds(30);
@@ -58,7 +58,7 @@ final class ContractSupport {
    * less a third of the scaled {@link RegistryTime#expiryMargin()} (500 ms at scale 1), left for the
    * wait to end and the check to reach etcd; {@link #requireLookedBeforeTheTtl} then tells whether it did.
    */
-  static void elapseToJustBeforeTheTtl(RegistryBackend backend, RegistryTime time, long startNanos,
+  static void elapseToJustBeforeTheTtl(BackendControls backend, RegistryTime time, long startNanos,
       Duration ttl) {
     if (FAKE.equals(backend.name())) {
       time.elapse(ttl.minusNanos(1));
@@ -75,7 +75,7 @@ final class ContractSupport {
    * On etcd, fails unless the check just made ended before TTL - 100 ms from {@code startNanos}: a
    * check made later could not tell an early expiry from a timely one, and must not pass for one.
    */
-  static void requireLookedBeforeTheTtl(RegistryBackend backend, long startNanos, Duration ttl) {
+  static void requireLookedBeforeTheTtl(BackendControls backend, long startNanos, Duration ttl) {
     if (FAKE.equals(backend.name())) {
       return; // its clock stood still at TTL minus one tick during the check
     }

@@ -13,7 +13,7 @@ import dev.registrykit.Election;
 import dev.registrykit.Leader;
 import dev.registrykit.Registry;
 import dev.registrykit.RegistryClosedException;
-import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryTime;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,7 +69,7 @@ public interface ElectionContract {
   }
 
   @Test
-  default void aCrashedLeaderIsReplacedAfterItsTtl(Registry registry, RegistryBackend backend, RegistryTime time) {
+  default void aCrashedLeaderIsReplacedAfterItsTtl(Registry registry, BackendControls backend, RegistryTime time) {
     Duration ttl = SHORT_TTL.multipliedBy(2);
     Election election = registry.election("pollers");
     long beforeCampaign = System.nanoTime();
@@ -89,7 +89,7 @@ public interface ElectionContract {
   }
 
   @Test
-  default void aLeaderCutOffFromTheRegistryLearnsItLost(Registry registry, RegistryBackend backend, RegistryTime time) {
+  default void aLeaderCutOffFromTheRegistryLearnsItLost(Registry registry, BackendControls backend, RegistryTime time) {
     Election election = registry.election("pollers");
     Candidacy a = election.campaign("a", SHORT_TTL);
     time.eventually(() -> assertThat(a).isLeading());

@@ -24,7 +24,7 @@ import dev.registrykit.RegistryUnavailableException;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
 import dev.registrykit.junit.RecordingListener;
-import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryTime;
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +55,7 @@ public interface RegistrationContract {
   }
 
   @Test
-  default void aCrashedInstanceExpiresAfterItsTtl(Registry registry, RegistryBackend backend, RegistryTime time) {
+  default void aCrashedInstanceExpiresAfterItsTtl(Registry registry, BackendControls backend, RegistryTime time) {
     long beforeRegister = System.nanoTime();
     Registration registration = registry.register(ORDERS_1, SHORT_TTL);
 
@@ -69,7 +69,7 @@ public interface RegistrationContract {
   }
 
   @Test
-  default void aCrashedInstanceIsStillListedBeforeItsTtl(Registry registry, RegistryBackend backend, RegistryTime time) {
+  default void aCrashedInstanceIsStillListedBeforeItsTtl(Registry registry, BackendControls backend, RegistryTime time) {
     Duration ttl = Duration.ofSeconds(5);
     long beforeRegister = System.nanoTime();
     Registration registration = registry.register(ORDERS_1, ttl);
@@ -154,7 +154,7 @@ public interface RegistrationContract {
   }
 
   @Test
-  default void closingTheRegistryDeregistersEverythingAndRefusesLaterCalls(Registry registry, RegistryBackend backend) {
+  default void closingTheRegistryDeregistersEverythingAndRefusesLaterCalls(Registry registry, BackendControls backend) {
     Registration one = registry.register(ORDERS_1, LONG_TTL);
     Registration two = registry.register(BILLING_1, LONG_TTL);
     assertThat(backend.getRaw("orders", "i-1")).as("the key of orders/i-1 before the close").isPresent();
@@ -172,7 +172,7 @@ public interface RegistrationContract {
   }
 
   @Test
-  default void closingTheRegistryEndsItsWatchesBeforeDeregistering(Registry registry, RegistryBackend backend,
+  default void closingTheRegistryEndsItsWatchesBeforeDeregistering(Registry registry, BackendControls backend,
       RegistryTime time) {
     registry.register(ORDERS_1, LONG_TTL);
     registry.register(BILLING_1, LONG_TTL);
@@ -230,7 +230,7 @@ public interface RegistrationContract {
   // ------------------------------------------------------------------------------ faults
 
   @Test
-  default void anUnavailableRegistryFailsCallsAndRecoversWhenHealed(Registry registry, RegistryBackend backend,
+  default void anUnavailableRegistryFailsCallsAndRecoversWhenHealed(Registry registry, BackendControls backend,
       RegistryTime time) {
     Registration registration = registry.register(ORDERS_1, SHORT_TTL);
 

@@ -2,7 +2,7 @@ package dev.registrykit.junit.contract;
 
 import dev.registrykit.Registration;
 import dev.registrykit.Registry;
-import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryTime;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,7 @@ import org.junit.platform.commons.support.HierarchyTraversalMode;
  * }</pre>
  *
  * <p>Every test takes the {@link Registry}, and where it needs them the {@link RegistryTime} and
- * the {@link RegistryBackend}, as parameters. Events are checked with {@link
+ * the {@link BackendControls}, as parameters. Events are checked with {@link
  * RegistryTime#eventually(org.junit.jupiter.api.function.Executable)}, which runs once on the fake (it calls listeners before
  * returning) and polls on etcd (it calls them on its own thread).
  *
@@ -38,7 +38,7 @@ import org.junit.platform.commons.support.HierarchyTraversalMode;
  *       the writes to its own store, while etcd's revision is the whole cluster's (a write
  *       anywhere in etcd, outside the registry's namespace too, moves it), so tests compare
  *       revisions, never their values.</li>
- *   <li><b>An outage</b> ({@link RegistryBackend#makeUnavailable()}). The fake fails at once; on
+ *   <li><b>An outage</b> ({@link BackendControls#makeUnavailable()}). The fake fails at once; on
  *       etcd, where it cuts the registry's connection through a proxy while etcd runs on, a call
  *       fails after the call timeout.</li>
  *   <li><b>Minimum TTL.</b> Whatever the server's minimum is: the fake's is a setting (2 s by

@@ -25,7 +25,7 @@ import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
 import dev.registrykit.WatchState;
 import dev.registrykit.junit.RecordingListener;
-import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryTime;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -356,7 +356,7 @@ public abstract class ServiceCacheContract {
   // ------------------------------------------------------------------------------ outage
 
   @Test
-  public void anOutageKeepsTheLastInstancesAsStaleThenCatchesUpWhenHealed(Registry registry, RegistryBackend backend,
+  public void anOutageKeepsTheLastInstancesAsStaleThenCatchesUpWhenHealed(Registry registry, BackendControls backend,
       RegistryTime time) {
     backend.putRaw("orders", "i-1", "{\"Id\":\"i-1\",\"Name\":\"orders\",\"Address\":\"http://10.0.0.1:5000\"}");
     backend.putRaw("orders", "i-2", "{\"Id\":\"i-2\",\"Name\":\"orders\",\"Address\":\"http://10.0.0.2:5000\"}");

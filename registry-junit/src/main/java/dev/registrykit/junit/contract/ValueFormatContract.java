@@ -11,7 +11,7 @@ import dev.registrykit.InvalidEntry;
 import dev.registrykit.Registry;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.junit.RecordingListener;
-import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryTime;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +28,7 @@ public interface ValueFormatContract {
   // ------------------------------------------------------------------------------ other programs' values
 
   @Test
-  default void listsTheOriginsJsonWrittenByAnotherProgram(Registry registry, RegistryBackend backend) {
+  default void listsTheOriginsJsonWrittenByAnotherProgram(Registry registry, BackendControls backend) {
     String guid = "3f2b9a2e-6d1c-4a0e-9a77-2b7f5f0f1c11";
     backend.putRaw("OrderShippingService", guid,
         "{\"Id\":\"" + guid + "\",\"Name\":\"OrderShippingService\",\"Address\":\"http://localhost:5000\"}");
@@ -38,14 +38,14 @@ public interface ValueFormatContract {
   }
 
   @Test
-  default void acceptsAnyLetterCaseAndUnknownProperties(Registry registry, RegistryBackend backend) {
+  default void acceptsAnyLetterCaseAndUnknownProperties(Registry registry, BackendControls backend) {
     backend.putRaw("orders", "i-1", "{\"id\":\"i-1\",\"NAME\":\"orders\",\"Address\":\"http://10.0.0.1:5000\",\"Weight\":3}");
 
     assertThat(registry.instances("orders")).containsExactly(ORDERS_1);
   }
 
   @Test
-  default void skipsCorruptValuesWithoutHidingValidOnes(Registry registry, RegistryBackend backend) {
+  default void skipsCorruptValuesWithoutHidingValidOnes(Registry registry, BackendControls backend) {
     registry.register(ORDERS_2, LONG_TTL);
     backend.putRaw("orders", "broken", "{not json");
     backend.putRaw("orders", "partial", "{\"Id\":\"partial\",\"Name\":\"orders\"}");
@@ -56,7 +56,7 @@ public interface ValueFormatContract {
   }
 
   @Test
-  default void anotherProgramDeletingAKeyIsSeenAsRemoved(Registry registry, RegistryBackend backend, RegistryTime time) {
+  default void anotherProgramDeletingAKeyIsSeenAsRemoved(Registry registry, BackendControls backend, RegistryTime time) {
     backend.putRaw("orders", "i-1", "{\"Id\":\"i-1\",\"Name\":\"orders\",\"Address\":\"http://10.0.0.1:5000\"}");
     RecordingListener events = watch(registry, "orders");
 
@@ -69,7 +69,7 @@ public interface ValueFormatContract {
   // ------------------------------------------------------------------------------ invalid values; what .NET writes
 
   @Test
-  default void anInvalidValueIsReportedOncePerKeyAndRevision(Registry registry, RegistryBackend backend,
+  default void anInvalidValueIsReportedOncePerKeyAndRevision(Registry registry, BackendControls backend,
       RegistryTime time) {
     String broken = backend.namespace() + "/orders/broken";
     String partial = backend.namespace() + "/orders/partial";
@@ -102,7 +102,7 @@ public interface ValueFormatContract {
 
   @Test
   default void readsAByteOrderMarkAndAnInternationalHostAsTheDotNetSideWritesThem(Registry registry,
-      RegistryBackend backend) {
+      BackendControls backend) {
     backend.putRaw("orders", "i-1", "\uFEFF{\"Id\":\"i-1\",\"Name\":\"orders\",\"Address\":\"http://10.0.0.1:5000\"}");
     backend.putRaw("orders", "i-2", "{\"Id\":\"i-2\",\"Name\":\"orders\",\"Address\":\"http://h\\u00E9te:5000/\"}");
 

@@ -305,7 +305,7 @@ final class ContainerEtcd extends ControlledEtcd {
   }
 
   @Override
-  public String backend() {
+  public String source() {
     return "container";
   }
 

@@ -7,10 +7,10 @@ import java.util.List;
 
 /**
  * An etcd of one or more members that the extension started and controls: keeps what the fault
- * controls left each member in, and does the waiting; the backends (containers, processes) supply
+ * controls left each member in, and does the waiting; the sources (containers, processes) supply
  * the primitives. Every control is synchronized, so controls from several threads do not interleave.
  */
-abstract class ControlledEtcd implements EtcdServer {
+abstract class ControlledEtcd implements Etcd {
 
   private static final System.Logger LOG = System.getLogger(ControlledEtcd.class.getName());
 
@@ -44,7 +44,7 @@ abstract class ControlledEtcd implements EtcdServer {
     Arrays.fill(states, State.SERVING);
   }
 
-  // ------------------------------------------------------------------------------ backend primitives
+  // ------------------------------------------------------------------------------ source primitives
 
   /** Creates and starts every member of a new cluster (no data yet), without waiting for it. */
   abstract void launchAll();
@@ -92,7 +92,7 @@ abstract class ControlledEtcd implements EtcdServer {
     awaitServing();
   }
 
-  /** How many fault controls were used: see {@link EtcdServer#disruptions()}. */
+  /** How many fault controls were used: see {@link Etcd#disruptions()}. */
   private long disruptions;
 
   @Override

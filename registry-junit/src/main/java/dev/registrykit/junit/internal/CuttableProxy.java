@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * A TCP proxy in front of one etcd endpoint that a test can cut: cutting drops every connection
  * through it and refuses new ones until {@link #restore()}. The injected registry talks to etcd
- * through these, so {@code RegistryBackend.makeUnavailable()} cuts off that registry alone while
+ * through these, so {@code BackendControls.makeUnavailable()} cuts off that registry alone while
  * etcd goes on serving everyone else (and expiring the registry's leases), as on the fake: a
  * network partition of one process, which pausing or stopping etcd cannot give. Two threads per
  * connection (blocking copies) and one accepting; all end on {@link #close()}.

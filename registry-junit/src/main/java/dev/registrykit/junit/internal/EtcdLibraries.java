@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
  * tests on etcd depends on registry-junit-etcd, which brings them.
  *
  * <p>Nothing on the fake's paths ({@code @FakeRegistryTest}, the {@code [fake]} runs of {@code
- * @RegistryTest}, the assertions, {@code RegistryTime} and {@code RegistryBackend} on the fake)
+ * @RegistryTest}, the assertions, {@code RegistryTime} and {@code BackendControls} on the fake)
  * touches a class of theirs: {@link EtcdRegistryExtension} and the classes it uses are the only
  * ones that do, and they are reached through this check. JUnit creates this extension first from
  * {@code @EtcdRegistryTest}'s {@code @ExtendWith}, before {@link EtcdRegistryExtension}; where the

@@ -7,7 +7,7 @@ import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdRegistryTest;
-import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryTime;
 import io.etcd.jetcd.Client;
 import java.time.Duration;
@@ -29,7 +29,7 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
 
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(EtcdRegistryExtension.class);
   private static final List<Class<?>> SUPPORTED =
-      List.of(Registry.class, EtcdRegistry.class, EtcdHandle.class, Client.class, RegistryTime.class, RegistryBackend.class);
+      List.of(Registry.class, EtcdRegistry.class, EtcdHandle.class, Client.class, RegistryTime.class, BackendControls.class);
 
   /**
    * Short enough that a test of an outage does not wait long for each failing call; multiplied by
@@ -55,13 +55,13 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
    */
   @SuppressWarnings("deprecation")
   private static final class TestScope implements AutoCloseable, ExtensionContext.Store.CloseableResource {
-    private final EtcdResource etcd;
-    private final DefaultEtcdHandle handle;
+    private final StoredEtcd etcd;
+    private final GuardedEtcdHandle handle;
     private TestRegistry registry;
 
-    TestScope(EtcdResource etcd, EtcdLifecycle lifecycle) {
+    TestScope(StoredEtcd etcd, EtcdLifecycle lifecycle) {
       this.etcd = etcd;
-      this.handle = new DefaultEtcdHandle(etcd, lifecycle);
+      this.handle = new GuardedEtcdHandle(etcd, lifecycle);
     }
 
     synchronized TestRegistry registry() {
@@ -92,14 +92,14 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
 
   /**
    * The test's registry, on a client of its own that reaches etcd through proxies the test can cut
-   * ({@link RegistryBackend#makeUnavailable()}), while the raw client goes to etcd directly.
+   * ({@link BackendControls#makeUnavailable()}), while the raw client goes to etcd directly.
    */
-  private record TestRegistry(EtcdRegistry registry, EtcdResource etcd, EtcdResource.Connection connection,
-      RegistryTime time, EtcdBackend backend) {
+  private record TestRegistry(EtcdRegistry registry, StoredEtcd etcd, StoredEtcd.Connection connection,
+      RegistryTime time, EtcdBackendControls controls) {
 
     /**
      * Heals a cut the test left behind, so the registry deregisters; then closes the registry and the
-     * registry the backend made for another program, if any, and gives the connection back.
+     * registry the controls made for another program, if any, and gives the connection back.
      */
     void close() {
       connection.proxies.forEach(CuttableProxy::restore);
@@ -107,7 +107,7 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
         registry.close();
       } finally {
         try {
-          backend.close();
+          controls.close();
         } finally {
           etcd.giveBack(connection);
         }
@@ -124,9 +124,9 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
     }
     members(context); // a bad number fails the class before any etcd starts
     String image = image(context);
-    EtcdBackends.Choice choice = choice(context, image);
+    EtcdSources.Choice choice = choice(context, image);
     if (choice.starter().isPresent()) {
-      return ConditionEvaluationResult.enabled("etcd runs as: " + choice.backend());
+      return ConditionEvaluationResult.enabled("etcd runs as: " + choice.source());
     }
     if (Settings.required()) {
       return ConditionEvaluationResult.enabled("etcd is required, so the tests fail: " + choice.reason());
@@ -139,9 +139,9 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
     return context.getTestClass().filter(type -> AnnotationSupport.isAnnotated(type, EtcdRegistryTest.class)).isPresent();
   }
 
-  private static EtcdBackends.Choice choice(ExtensionContext context, String image) {
+  private static EtcdSources.Choice choice(ExtensionContext context, String image) {
     return context.getRoot().getStore(NAMESPACE)
-        .getOrComputeIfAbsent("choice:" + image, key -> EtcdBackends.choose(image), EtcdBackends.Choice.class);
+        .getOrComputeIfAbsent("choice:" + image, key -> EtcdSources.choose(image), EtcdSources.Choice.class);
   }
 
   // ------------------------------------------------------------------------------ failures
@@ -158,7 +158,7 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
   Object resolve(Class<?> type, ExtensionContext context) {
     // The etcd first, so that when it shares a store with the scope (PER_METHOD; PER_CLASS in
     // @BeforeAll) it was put there before and JUnit closes it after the scope.
-    EtcdResource etcd = etcd(context);
+    StoredEtcd etcd = etcd(context);
     if (type == Client.class) {
       return etcd.client();
     }
@@ -171,12 +171,12 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
     if (type == RegistryTime.class) {
       return registry.time();
     }
-    return type == RegistryBackend.class ? registry.backend() : registry.registry();
+    return type == BackendControls.class ? registry.controls() : registry.registry();
   }
 
-  private static TestRegistry newRegistry(EtcdResource etcd, DefaultEtcdHandle handle) {
+  private static TestRegistry newRegistry(StoredEtcd etcd, GuardedEtcdHandle handle) {
     String namespace = "/registrykit-test/" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    EtcdResource.Connection connection = etcd.takeConnection();
+    StoredEtcd.Connection connection = etcd.takeConnection();
     Duration callTimeout = Duration.ofMillis(Math.round(CALL_TIMEOUT.toMillis() * Settings.timeScale()));
     List<InvalidEntry> invalidEntries = new CopyOnWriteArrayList<>();
     EtcdRegistry registry = EtcdRegistry.builder()
@@ -187,10 +187,10 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
         .withInvalidEntryListener(invalidEntries::add)
         .build();
     return new TestRegistry(registry, etcd, connection, new EtcdRegistryTime(registry, Settings.timeScale()),
-        new EtcdBackend(registry, handle, connection.proxies, callTimeout, invalidEntries));
+        new EtcdBackendControls(registry, handle, connection.proxies, callTimeout, invalidEntries));
   }
 
-  private EtcdResource etcd(ExtensionContext context) {
+  private StoredEtcd etcd(ExtensionContext context) {
     String image = image(context);
     int members = members(context);
     EtcdLifecycle lifecycle = lifecycle(context);
@@ -211,15 +211,15 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
     // every class sharing it (seen when classes run in parallel). A @Nested class still finds the etcd
     // of an enclosing class with the same lifecycle.
     return owner.getStore(NAMESPACE).getOrComputeIfAbsent("etcd:" + lifecycle + ":" + image + ":" + members,
-        key -> start(context, image, members), EtcdResource.class);
+        key -> start(context, image, members), StoredEtcd.class);
   }
 
-  private static EtcdResource start(ExtensionContext context, String image, int members) {
-    EtcdBackends.Choice choice = choice(context, image);
-    EtcdServer server = choice.starter()
+  private static StoredEtcd start(ExtensionContext context, String image, int members) {
+    EtcdSources.Choice choice = choice(context, image);
+    Etcd server = choice.starter()
         .orElseThrow(() -> new IllegalStateException(choice.failureMessage()))
         .apply(members);
-    return new EtcdResource(server);
+    return new StoredEtcd(server);
   }
 
   private static ExtensionContext classContext(ExtensionContext context) {

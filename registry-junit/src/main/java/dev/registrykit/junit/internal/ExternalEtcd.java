@@ -7,7 +7,7 @@ import java.util.List;
  * An etcd the user runs ({@code REGISTRYKIT_ETCD_ENDPOINTS}): used, never controlled or stopped;
  * each endpoint counts as a member. Who leads is only read, so it is answered.
  */
-final class ExternalEtcd implements EtcdServer {
+final class ExternalEtcd implements Etcd {
 
   private final List<URI> endpoints;
 
@@ -16,7 +16,7 @@ final class ExternalEtcd implements EtcdServer {
   }
 
   @Override
-  public String backend() {
+  public String source() {
     return "external";
   }
 

@@ -5,7 +5,7 @@ import dev.registrykit.Registry;
 import dev.registrykit.fake.FakeClock;
 import dev.registrykit.fake.FakeRegistry;
 import dev.registrykit.junit.FakeRegistryTest;
-import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryTime;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class FakeRegistryExtension extends InjectingExtension {
 
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(FakeRegistryExtension.class);
-  private static final List<Class<?>> SUPPORTED = List.of(Registry.class, FakeRegistry.class, FakeClock.class, RegistryTime.class, RegistryBackend.class);
+  private static final List<Class<?>> SUPPORTED = List.of(Registry.class, FakeRegistry.class, FakeClock.class, RegistryTime.class, BackendControls.class);
 
   /** Creates the extension (JUnit does). */
   FakeRegistryExtension() {
@@ -34,7 +34,7 @@ public final class FakeRegistryExtension extends InjectingExtension {
 
   /** Fake state per context. */
   @SuppressWarnings("deprecation")
-  private record FakeResource(FakeRegistry registry, RegistryTime time, RegistryBackend backend)
+  private record FakeResource(FakeRegistry registry, RegistryTime time, BackendControls controls)
       implements AutoCloseable, ExtensionContext.Store.CloseableResource {
     @Override
     public void close() {
@@ -51,8 +51,8 @@ public final class FakeRegistryExtension extends InjectingExtension {
     if (type == RegistryTime.class) {
       return fake.time();
     }
-    if (type == RegistryBackend.class) {
-      return fake.backend();
+    if (type == BackendControls.class) {
+      return fake.controls();
     }
     return fake.registry();
   }
@@ -66,7 +66,7 @@ public final class FakeRegistryExtension extends InjectingExtension {
         .withElectionTimeout(positive("electionTimeoutMillis", settings.electionTimeoutMillis(), Duration::ofMillis))
         .withInvalidEntryListener(invalidEntries::add)
         .build();
-    return new FakeResource(registry, new FakeRegistryTime(registry), new FakeBackend(registry, invalidEntries));
+    return new FakeResource(registry, new FakeRegistryTime(registry), new FakeBackendControls(registry, invalidEntries));
   }
 
   private static Duration positive(String attribute, long value, java.util.function.LongFunction<Duration> unit) {

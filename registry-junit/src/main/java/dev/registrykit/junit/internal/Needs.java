@@ -17,9 +17,9 @@ public final class Needs {
   private Needs() {
   }
 
-  /** The etcd binary the process backend would run. */
+  /** The etcd binary the process source would run. */
   static Path etcdBinary() {
-    Optional<Path> binary = EtcdBackends.binary();
+    Optional<Path> binary = EtcdSources.binary();
     require(binary.isPresent(), "an etcd binary (none on the PATH, or -D" + Settings.BINARY
         + " names no executable file)", Settings.required());
     return binary.orElseThrow();
@@ -27,7 +27,7 @@ public final class Needs {
 
   /** A Docker engine that Testcontainers reaches (the extension's own probe). */
   public static void docker() {
-    require(EtcdBackends.dockerAvailable(), "Docker", Settings.required());
+    require(EtcdSources.dockerAvailable(), "Docker", Settings.required());
   }
 
   /**

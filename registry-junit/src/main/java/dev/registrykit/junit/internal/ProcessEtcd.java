@@ -62,7 +62,7 @@ final class ProcessEtcd extends ControlledEtcd {
   }
 
   @Override
-  public String backend() {
+  public String source() {
     return "process";
   }
 
@@ -192,8 +192,8 @@ final class ProcessEtcd extends ControlledEtcd {
   }
 
   private static UnsupportedOperationException noPartition(String control) {
-    return new UnsupportedOperationException(control + " needs the container backend (Docker): the process backend "
-        + "cannot cut one etcd process off from its peers; run with Docker or -D" + Settings.BACKEND + "=container");
+    return new UnsupportedOperationException(control + " needs the container source (Docker): the process source "
+        + "cannot cut one etcd process off from its peers; run with Docker or -D" + Settings.SOURCE + "=container");
   }
 
   @Override

@@ -138,7 +138,7 @@ public final class RegistryTestExtension implements TestTemplateInvocationContex
           + owner.displayName() + ", but this is the [" + running.displayName() + "] run of "
           + context.getRequiredTestMethod().getName() + "; use @RegistryTest(backends = Backend." + owner
           + ") to run the test on " + owner.displayName() + " alone, or ask for what both have: Registry, "
-          + "RegistryTime, RegistryBackend");
+          + "RegistryTime, BackendControls");
     }
   }
 }

@@ -17,7 +17,7 @@ final class Settings {
   static final String ENDPOINTS = "registrykit.etcd.endpoints";
   static final String IMAGE = "registrykit.etcd.image";
   static final String BINARY = "registrykit.etcd.binary";
-  static final String BACKEND = "registrykit.etcd.backend";
+  static final String SOURCE = "registrykit.etcd.source";
   static final String REQUIRED = "registrykit.etcd.required";
   static final String TIME_SCALE = "registrykit.time.scale";
   /** The value of {@link #TIME_SCALE} (and its default) that follows the machine's load. */

@@ -87,10 +87,10 @@ class ChildJvmTest {
   void theShutdownHookRemovesTheContainersAndNetworkOfARunThatExitedMidTest() {
     Needs.docker();
 
-    Child child = runChild("exit", Map.of(Settings.BACKEND, "container"), Map.of());
+    Child child = runChild("exit", Map.of(Settings.SOURCE, "container"), Map.of());
 
     assertThat(child.exitCode()).as("exit code of the child; it printed:\n" + child.output()).isZero();
-    Map<String, String> report = child.report("backend=container");
+    Map<String, String> report = child.report("source=container");
     assertThat(report).as("what the child saw running before it exited")
         .containsEntry("containers", "3").containsEntry("networks", "1");
     String session = report.get("session");
@@ -110,10 +110,10 @@ class ChildJvmTest {
   void theShutdownHookStopsTheEtcdProcessesOfARunThatExitedMidTest() {
     Needs.etcdBinary();
 
-    Child child = runChild("exit", Map.of(Settings.BACKEND, "process"), Map.of());
+    Child child = runChild("exit", Map.of(Settings.SOURCE, "process"), Map.of());
 
     assertThat(child.exitCode()).as("exit code of the child; it printed:\n" + child.output()).isZero();
-    List<Long> pids = Arrays.stream(child.report("backend=process").get("pids").split(","))
+    List<Long> pids = Arrays.stream(child.report("source=process").get("pids").split(","))
         .filter(pid -> !pid.isEmpty()).map(Long::valueOf).toList();
     assertThat(pids).as("etcd processes the child saw running before it exited").hasSize(3);
     Awaitility.await("the child's etcd processes to end").atMost(Duration.ofSeconds(30))
@@ -132,7 +132,7 @@ class ChildJvmTest {
       assertThat(child.exitCode()).as("exit code of the child; it printed:\n" + child.output()).isZero();
       assertThat(child.report("succeeded=")).as("the child's run")
           .containsEntry("succeeded", "1").containsEntry("failed", "0").containsEntry("skipped", "0");
-      Map<String, String> report = child.report("backend=");
+      Map<String, String> report = child.report("source=");
       assertThat(report).as("what the child's test got")
           .containsEntry("backend", "external").containsEntry("endpoints", "[" + endpoint + "]");
       try (Client client = Client.builder().endpoints(theirs.endpoints().get(0)).build()) {

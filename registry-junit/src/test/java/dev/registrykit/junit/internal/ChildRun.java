@@ -63,9 +63,9 @@ final class ChildRun {
     @Test
     void startsEtcdThenTheJvmExits(EtcdHandle etcd, Registry registry) {
       // The registry is injected (its client and proxies exist) but not used: the hook's work is etcd.
-      String line = "backend=" + etcd.backend() + " session=" + ContainerEtcd.SESSION
+      String line = "source=" + etcd.source() + " session=" + ContainerEtcd.SESSION
           + " pids=" + Leftovers.etcdProcesses().stream().map(String::valueOf).sorted().collect(Collectors.joining(","));
-      if (etcd.backend().equals("container")) {
+      if (etcd.source().equals("container")) {
         var docker = DockerClientFactory.instance().client();
         Map<String, String> session = Map.of(ContainerEtcd.SESSION_LABEL, ContainerEtcd.SESSION);
         line += " containers=" + docker.listContainersCmd().withLabelFilter(session).exec().size()
@@ -86,7 +86,7 @@ final class ChildRun {
       // machine can take longer than the test registry's 2 s call timeout.
       etcd.client().getKVClient().put(bytes(WRITTEN), bytes(ProcessHandle.current().pid() + ""))
           .get(60, TimeUnit.SECONDS);
-      report("backend=" + etcd.backend() + " endpoints=" + etcd.endpoints() + " pid=" + ProcessHandle.current().pid());
+      report("source=" + etcd.source() + " endpoints=" + etcd.endpoints() + " pid=" + ProcessHandle.current().pid());
     }
   }
 }

@@ -93,15 +93,15 @@ class EtcdClusterExtensionTest {
   }
 
   private static EngineExecutionResults runOn(String backend, Class<?> type) {
-    String was = System.getProperty(Settings.BACKEND);
-    System.setProperty(Settings.BACKEND, backend);
+    String was = System.getProperty(Settings.SOURCE);
+    System.setProperty(Settings.SOURCE, backend);
     try {
       return run(type);
     } finally {
       if (was == null) {
-        System.clearProperty(Settings.BACKEND);
+        System.clearProperty(Settings.SOURCE);
       } else {
-        System.setProperty(Settings.BACKEND, was);
+        System.setProperty(Settings.SOURCE, was);
       }
     }
   }
@@ -172,7 +172,7 @@ class EtcdClusterExtensionTest {
       assertThat(etcd.members()).contains(leader);
       assertThat(etcd.members()).filteredOn(EtcdMember::isLeader).containsExactly(leader);
       put(client, "a");
-      SEEN.add(etcd.backend() + " a");
+      SEEN.add(etcd.source() + " a");
     }
 
     @Test
@@ -189,12 +189,12 @@ class EtcdClusterExtensionTest {
       assertThat(Health.healthy(leader.endpoint())).isTrue();
       System.out.println("leader killed -> new leader in " + elected + " ms, first write through the "
           + "3-endpoint client after " + written + " ms");
-      SEEN.add(etcd.backend() + " b");
+      SEEN.add(etcd.source() + " b");
     }
 
     @Test
     void c_aPartitionedFollowerAnswersButIsOutOfQuorumUntilHealed(EtcdHandle etcd) throws Exception {
-      Assumptions.assumeTrue(etcd.backend().equals("container"), "partition needs containers");
+      Assumptions.assumeTrue(etcd.source().equals("container"), "partition needs containers");
       EtcdMember follower = etcd.members().stream().filter(m -> !m.isLeader()).findFirst().orElseThrow();
       follower.partition();
       try (Client viaLeader = clientOf(etcd.leader())) {
@@ -218,13 +218,13 @@ class EtcdClusterExtensionTest {
         System.out.println("partitioned follower healed -> linearizable read through it after "
             + millisSince(healing) + " ms");
       }
-      SEEN.add(etcd.backend() + " c");
+      SEEN.add(etcd.source() + " c");
     }
 
     @Test
     void d_leavesTwoMembersDownAndFails(EtcdHandle etcd) {
       etcd.member(0).kill();
-      if (etcd.backend().equals("container")) {
+      if (etcd.source().equals("container")) {
         etcd.member(1).partition();
       } else {
         etcd.member(1).stop();
@@ -239,7 +239,7 @@ class EtcdClusterExtensionTest {
         assertThat(Health.healthy(member.endpoint())).as(member.name()).isTrue();
       }
       assertThat(client.getKVClient().get(KEY).get(10, TimeUnit.SECONDS).getKvs()).as("data kept").hasSize(1);
-      SEEN.add(etcd.backend() + " e");
+      SEEN.add(etcd.source() + " e");
     }
 
     @Test
@@ -256,9 +256,9 @@ class EtcdClusterExtensionTest {
       assertThat(afterWipe.getKvs()).isEmpty();
       assertThat(afterWipe.getHeader().getRevision()).as("revision of a fresh etcd").isEqualTo(1);
       assertThat(etcd.members()).contains(etcd.leader());
-      System.out.println("wipe of a 3-member " + etcd.backend() + " cluster took " + wiped + " ms, first read after "
+      System.out.println("wipe of a 3-member " + etcd.source() + " cluster took " + wiped + " ms, first read after "
           + millisSince(wiping) + " ms");
-      SEEN.add(etcd.backend() + " f");
+      SEEN.add(etcd.source() + " f");
     }
   }
 
@@ -296,7 +296,7 @@ class EtcdClusterExtensionTest {
       EtcdMember next = etcd.leader();
       assertThat(next).isNotIn(leader, follower);
       put(client, "five"); // three of five keep quorum
-      SEEN.add(etcd.backend() + " quorum of 3 after losing " + 2);
+      SEEN.add(etcd.source() + " quorum of 3 after losing " + 2);
       // left down on purpose: the extension brings both back after the test
     }
   }
@@ -340,8 +340,8 @@ class EtcdClusterExtensionTest {
     Needs.etcdBinary();
     runOn("process", PartitionOfAProcess.class).testEvents().assertThatEvents().haveExactly(1, event(test("partition"),
         finishedWithFailure(instanceOf(UnsupportedOperationException.class), message("partition() needs the container "
-            + "backend (Docker): the process backend cannot cut one etcd process off from its peers; run with Docker "
-            + "or -Dregistrykit.etcd.backend=container"))));
+            + "backend (Docker): the process source cannot cut one etcd process off from its peers; run with Docker "
+            + "or -Dregistrykit.etcd.source=container"))));
   }
 
   @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS)

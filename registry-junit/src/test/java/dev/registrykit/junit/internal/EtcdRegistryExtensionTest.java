@@ -38,7 +38,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.junit.BackendControls;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,12 +108,12 @@ class EtcdRegistryExtensionTest {
   @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
   static class FirstClass {
     @Test
-    void registers(Registry registry, RegistryBackend backend, EtcdHandle etcd) throws Exception {
+    void registers(Registry registry, BackendControls backend, EtcdHandle etcd) throws Exception {
       record(registry, backend, etcd);
     }
 
     @Test
-    void registersAgain(Registry registry, RegistryBackend backend, EtcdHandle etcd) throws Exception {
+    void registersAgain(Registry registry, BackendControls backend, EtcdHandle etcd) throws Exception {
       record(registry, backend, etcd);
     }
 
@@ -121,7 +121,7 @@ class EtcdRegistryExtensionTest {
      * Writes the same service and id as every other test, without a lease, so the key outlives the
      * test; each test must still see only its own.
      */
-    static void record(Registry registry, RegistryBackend backend, EtcdHandle etcd) throws Exception {
+    static void record(Registry registry, BackendControls backend, EtcdHandle etcd) throws Exception {
       Leftovers.keep(registry);
       Leftovers.keep(registry.register(ServiceInstance.of("own", "i-1", "http://h:1"), Duration.ofSeconds(30)));
       ServiceInstance instance = ServiceInstance.of("shared", "same-id", "http://h:1");
@@ -138,7 +138,7 @@ class EtcdRegistryExtensionTest {
   @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
   static class SecondClass {
     @Test
-    void registers(Registry registry, RegistryBackend backend, EtcdHandle etcd) throws Exception {
+    void registers(Registry registry, BackendControls backend, EtcdHandle etcd) throws Exception {
       FirstClass.record(registry, backend, etcd);
     }
   }
@@ -274,7 +274,7 @@ class EtcdRegistryExtensionTest {
     }
 
     @Test
-    void makeUnavailableCutsOffOnlyThisRegistry(RegistryBackend backend, Registry registry, Client client)
+    void makeUnavailableCutsOffOnlyThisRegistry(BackendControls backend, Registry registry, Client client)
         throws Exception {
       backend.makeUnavailable();
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> registry.instances("x"))
@@ -324,7 +324,7 @@ class EtcdRegistryExtensionTest {
     }
 
     @Test
-    void d_cutsOffItsRegistryAndFails(RegistryBackend backend, Registry registry) {
+    void d_cutsOffItsRegistryAndFails(BackendControls backend, Registry registry) {
       Leftovers.keep(registry.register(ServiceInstance.of("left", "d", "http://h:1"), Duration.ofSeconds(30)));
       backend.makeUnavailable();
       throw new AssertionError("failed with its registry cut off");
@@ -598,7 +598,7 @@ class EtcdRegistryExtensionTest {
   void aFieldOfAnUnsupportedTypeIsNamed() {
     run(BadField.class).testEvents().assertThatEvents().haveExactly(1, event(test("neverRuns"),
         finishedWithFailure(message("@RegistryResource field BadField.name has type java.lang.String, which "
-            + "@EtcdRegistryTest cannot inject; it injects [Registry, EtcdRegistry, EtcdHandle, Client, RegistryTime, RegistryBackend]"))));
+            + "@EtcdRegistryTest cannot inject; it injects [Registry, EtcdRegistry, EtcdHandle, Client, RegistryTime, BackendControls]"))));
     assertThat(SEEN).isEmpty();
   }
 
@@ -672,11 +672,11 @@ class EtcdRegistryExtensionTest {
         .haveExactly(1, event(test("neverRuns"), finishedWithFailure(instanceOf(ParameterResolutionException.class),
             message("BadParameter.neverRuns(Registry, StringBuilder) asks for parameter [java.lang.StringBuilder "
                 + "arg1], which @EtcdRegistryTest cannot inject and no other extension resolves; @EtcdRegistryTest "
-                + "injects [Registry, EtcdRegistry, EtcdHandle, Client, RegistryTime, RegistryBackend]"))))
+                + "injects [Registry, EtcdRegistry, EtcdHandle, Client, RegistryTime, BackendControls]"))))
         .haveExactly(1, event(test("neverRuns"), finishedWithFailure(instanceOf(ParameterResolutionException.class),
             message("BadLifecycleParameter.setUp(FakeClock) asks for parameter [dev.registrykit.fake.FakeClock arg0], "
                 + "which @EtcdRegistryTest cannot inject and no other extension resolves; @EtcdRegistryTest injects "
-                + "[Registry, EtcdRegistry, EtcdHandle, Client, RegistryTime, RegistryBackend]"))));
+                + "[Registry, EtcdRegistry, EtcdHandle, Client, RegistryTime, BackendControls]"))));
     assertThat(SEEN).isEmpty();
   }
 
@@ -721,16 +721,16 @@ class EtcdRegistryExtensionTest {
   }
 
   private static EngineExecutionResults runWithoutEtcd(String required) {
-    String backend = System.getProperty(Settings.BACKEND);
+    String backend = System.getProperty(Settings.SOURCE);
     String binary = System.getProperty(Settings.BINARY);
     String wasRequired = System.getProperty(Settings.REQUIRED);
-    System.setProperty(Settings.BACKEND, "process");
+    System.setProperty(Settings.SOURCE, "process");
     System.setProperty(Settings.BINARY, "/nonexistent/etcd");
     System.setProperty(Settings.REQUIRED, required);
     try {
       return run(NoEtcd.class);
     } finally {
-      restore(Settings.BACKEND, backend);
+      restore(Settings.SOURCE, backend);
       restore(Settings.BINARY, binary);
       restore(Settings.REQUIRED, wasRequired);
     }
@@ -744,8 +744,8 @@ class EtcdRegistryExtensionTest {
     }
   }
 
-  /** Every branch of the choice has its message pinned in {@link EtcdBackendsTest}; this one goes through the engine. */
-  private static final String NO_ETCD = "registrykit.etcd.backend=process but no etcd binary was found "
+  /** Every branch of the choice has its message pinned in {@link EtcdSourcesTest}; this one goes through the engine. */
+  private static final String NO_ETCD = "registrykit.etcd.source=process but no etcd binary was found "
       + "(registrykit.etcd.binary=/nonexistent/etcd is not an executable file): install etcd (Debian/Ubuntu: "
       + "apt-get install etcd-server; elsewhere: https://etcd.io/docs/latest/install/) and put it on the PATH or "
       + "name it with -Dregistrykit.etcd.binary=/path/to/etcd.";
@@ -770,9 +770,9 @@ class EtcdRegistryExtensionTest {
 
   @Test
   void anUnknownBackendFailsTheClassNamingTheChoices() {
-    runWith(Settings.BACKEND, "kubernetes", NoEtcd.class).containerEvents().assertThatEvents().haveExactly(1, event(
+    runWith(Settings.SOURCE, "kubernetes", NoEtcd.class).containerEvents().assertThatEvents().haveExactly(1, event(
         finishedWithFailure(org.junit.platform.testkit.engine.TestExecutionResultConditions.cause(
-            instanceOf(IllegalArgumentException.class), message("registrykit.etcd.backend must be one of auto, "
+            instanceOf(IllegalArgumentException.class), message("registrykit.etcd.source must be one of auto, "
                 + "container, process, external but was: \"kubernetes\"")))));
     assertThat(SEEN).isEmpty();
   }
@@ -785,7 +785,7 @@ class EtcdRegistryExtensionTest {
     @Test
     void registersButRefusesFaults(Registry registry, EtcdHandle etcd) {
       Leftovers.keep(registry);
-      SEEN.add(etcd.backend() + " " + etcd.endpoints());
+      SEEN.add(etcd.source() + " " + etcd.endpoints());
       registry.register(ServiceInstance.of("x", "1", "http://h:1"), Duration.ofSeconds(30));
       assertThat(registry.instances("x")).hasSize(1);
       etcd.pause();
@@ -808,7 +808,7 @@ class EtcdRegistryExtensionTest {
     }
   }
 
-  // ------------------------------------------------------------------------------ the process backend
+  // ------------------------------------------------------------------------------ the process source
 
   @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS)
   @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
@@ -816,7 +816,7 @@ class EtcdRegistryExtensionTest {
     @Test
     void registersAndSurvivesFaults(Registry registry, EtcdHandle etcd, RegistryTime time) {
       Leftovers.keep(registry);
-      assertThat(etcd.backend()).isEqualTo("process");
+      assertThat(etcd.source()).isEqualTo("process");
       SEEN.add(etcd.toString());
       var registration = registry.register(ServiceInstance.of("p", "1", "http://h:1"), Duration.ofSeconds(1));
       etcd.pause();
@@ -838,7 +838,7 @@ class EtcdRegistryExtensionTest {
   @Test
   void theProcessBackendRunsEtcdFromTheBinary() {
     Path binary = Needs.etcdBinary();
-    runWith(Settings.BACKEND, "process", OnAProcess.class).testEvents()
+    runWith(Settings.SOURCE, "process", OnAProcess.class).testEvents()
         .assertStatistics(stats -> stats.succeeded(1).failed(0));
     assertThat(SEEN).hasSize(2);
     assertThat(SEEN.get(0)).startsWith("EtcdHandle[etcd process " + binary + " at http://127.0.0.1:");
@@ -852,7 +852,7 @@ class EtcdRegistryExtensionTest {
     String binary = System.getProperty(Settings.BINARY);
     System.setProperty(Settings.BINARY, named.toString());
     try {
-      runWith(Settings.BACKEND, "process", OnAProcess.class).testEvents()
+      runWith(Settings.SOURCE, "process", OnAProcess.class).testEvents()
           .assertStatistics(stats -> stats.succeeded(1).failed(0));
     } finally {
       restore(Settings.BINARY, binary);
@@ -864,6 +864,6 @@ class EtcdRegistryExtensionTest {
   @Test
   void aTestThatLeavesAProcessDownDoesNotTakeItFromTheNextTests() {
     Needs.etcdBinary();
-    assertLeftBehindFaultsWereUndone(runWith(Settings.BACKEND, "process", FaultsLeftBehind.class));
+    assertLeftBehindFaultsWereUndone(runWith(Settings.SOURCE, "process", FaultsLeftBehind.class));
   }
 }

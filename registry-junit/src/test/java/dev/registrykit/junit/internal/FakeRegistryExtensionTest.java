@@ -110,7 +110,7 @@ class FakeRegistryExtensionTest {
                 org.junit.jupiter.api.extension.ParameterResolutionException.class),
             message("AsksForEtcd.neverRuns(EtcdHandle) asks for parameter [dev.registrykit.junit.EtcdHandle arg0], "
                 + "which @FakeRegistryTest cannot inject and no other extension resolves; @FakeRegistryTest injects "
-                + "[Registry, FakeRegistry, FakeClock, RegistryTime, RegistryBackend]"))));
+                + "[Registry, FakeRegistry, FakeClock, RegistryTime, BackendControls]"))));
     assertThat(SEEN).isEmpty();
   }
 }

@@ -23,7 +23,7 @@ class ImageChoiceTest {
   static class WithImageAttribute {
     @Test
     void runs(dev.registrykit.junit.EtcdHandle etcd) {
-      SEEN.add(etcd.backend());
+      SEEN.add(etcd.source());
     }
   }
 

@@ -23,7 +23,7 @@ import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.FakeRegistryTest;
-import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryResource;
 import dev.registrykit.junit.RegistryTest;
 import dev.registrykit.junit.RegistryTime;
@@ -88,7 +88,7 @@ class RegistryTestExtensionTest {
   @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
   static class OnBoth {
     @RegistryTest
-    void crashedInstanceDisappearsAfterItsTtl(Registry registry, RegistryTime time, RegistryBackend backend) {
+    void crashedInstanceDisappearsAfterItsTtl(Registry registry, RegistryTime time, BackendControls backend) {
       Registration orders = registry.register(ORDERS, Duration.ofSeconds(1));
       assertThat(registry).hasInstance(ORDERS);
       time.crash(orders);
@@ -108,7 +108,7 @@ class RegistryTestExtensionTest {
         .haveExactly(1, event(test(), displayName("[etcd]"), finishedSuccessfully()));
     results.containerEvents().assertThatEvents()
         .haveExactly(1, event(container(), displayName("crashedInstanceDisappearsAfterItsTtl(Registry, RegistryTime, "
-            + "RegistryBackend)"), finishedSuccessfully()));
+            + "BackendControls)"), finishedSuccessfully()));
     assertThat(SEEN).containsExactly("fake:FakeRegistry", "etcd:EtcdRegistry");
   }
 
@@ -117,7 +117,7 @@ class RegistryTestExtensionTest {
     @RegistryResource
     Registry registry;
     @RegistryResource
-    RegistryBackend backend;
+    BackendControls backend;
 
     @RegistryTest
     void fieldsAreInjectedPerRun(Registry parameter) {
@@ -137,12 +137,12 @@ class RegistryTestExtensionTest {
   @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
   static class Restricted {
     @RegistryTest(backends = Backend.ETCD)
-    void onEtcdOnly(EtcdHandle etcd, RegistryBackend backend) {
+    void onEtcdOnly(EtcdHandle etcd, BackendControls backend) {
       SEEN.add("etcd-only:" + backend.name());
     }
 
     @RegistryTest(backends = Backend.FAKE)
-    void onTheFakeOnly(FakeClock clock, RegistryBackend backend) {
+    void onTheFakeOnly(FakeClock clock, BackendControls backend) {
       SEEN.add("fake-only:" + backend.name());
     }
   }
@@ -159,7 +159,7 @@ class RegistryTestExtensionTest {
   @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
   static class FakeClass {
     @RegistryTest
-    void follows(RegistryBackend backend) {
+    void follows(BackendControls backend) {
       SEEN.add(backend.name());
     }
 
@@ -232,11 +232,11 @@ class RegistryTestExtensionTest {
         .haveExactly(1, event(test("pausesEtcd"), displayName("[fake]"), finishedWithFailure(
             instanceOf(ParameterResolutionException.class), message("EtcdHandle exists only on etcd, but this is the "
                 + "[fake] run of pausesEtcd; use @RegistryTest(backends = Backend.ETCD) to run the test on etcd alone, "
-                + "or ask for what both have: Registry, RegistryTime, RegistryBackend"))))
+                + "or ask for what both have: Registry, RegistryTime, BackendControls"))))
         .haveExactly(1, event(test("advancesTheClock"), displayName("[etcd]"), finishedWithFailure(
             instanceOf(ParameterResolutionException.class), message("FakeClock exists only on fake, but this is the "
                 + "[etcd] run of advancesTheClock; use @RegistryTest(backends = Backend.FAKE) to run the test on fake "
-                + "alone, or ask for what both have: Registry, RegistryTime, RegistryBackend"))))
+                + "alone, or ask for what both have: Registry, RegistryTime, BackendControls"))))
         .haveExactly(2, event(test(), finishedSuccessfully()));
     assertThat(SEEN).containsExactlyInAnyOrder("etcd handle", "clock");
   }
@@ -251,7 +251,7 @@ class RegistryTestExtensionTest {
   @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
   static class StopsTheSharedEtcd {
     @RegistryTest
-    void stopsEtcd(RegistryBackend backend) {
+    void stopsEtcd(BackendControls backend) {
       backend.stop();
       backend.start();
       SEEN.add("stopped and started " + backend.name());
@@ -282,7 +282,7 @@ class RegistryTestExtensionTest {
     void anEtcdOfTheClassesOwnTakesFaults(EtcdHandle etcd, Registry registry) {
       etcd.pause();
       etcd.unpause();
-      SEEN.add("paused " + etcd.backend());
+      SEEN.add("paused " + etcd.source());
     }
 
     @RegistryTest(backends = Backend.FAKE)
@@ -312,7 +312,7 @@ class RegistryTestExtensionTest {
     System.setProperty(dev.registrykit.junit.internal.Settings.REQUIRED, "false");
     EngineExecutionResults results;
     try {
-      results = runWith(dev.registrykit.junit.internal.Settings.BACKEND, "process", OnBoth.class);
+      results = runWith(dev.registrykit.junit.internal.Settings.SOURCE, "process", OnBoth.class);
     } finally {
       restoreProperty(dev.registrykit.junit.internal.Settings.BINARY, binary);
       restoreProperty(dev.registrykit.junit.internal.Settings.REQUIRED, required);
@@ -320,7 +320,7 @@ class RegistryTestExtensionTest {
 
     results.testEvents().assertThatEvents()
         .haveExactly(1, event(test(), displayName("[fake]"), finishedSuccessfully()))
-        .haveExactly(1, event(test(), displayName("[etcd]"), skippedWithReason("registrykit.etcd.backend=process but "
+        .haveExactly(1, event(test(), displayName("[etcd]"), skippedWithReason("registrykit.etcd.source=process but "
             + "no etcd binary was found (registrykit.etcd.binary=/nonexistent/etcd is not an executable file): "
             + "install etcd (Debian/Ubuntu: apt-get install etcd-server; elsewhere: https://etcd.io/docs/latest/install/) "
             + "and put it on the PATH or name it with -Dregistrykit.etcd.binary=/path/to/etcd. Skipped: with "

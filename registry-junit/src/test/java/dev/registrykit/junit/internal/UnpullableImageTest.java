@@ -41,7 +41,7 @@ class UnpullableImageTest {
   static class OnAnUnpullableImage {
     @Test
     void needsEtcd(Registry registry, EtcdHandle etcd) {
-      SEEN.add(etcd.backend());
+      SEEN.add(etcd.source());
     }
   }
 
@@ -74,7 +74,7 @@ class UnpullableImageTest {
     Needs.docker();
     long start = System.nanoTime();
 
-    EngineExecutionResults results = runWith(Map.of(Settings.BACKEND, "container", Settings.REQUIRED, "true"));
+    EngineExecutionResults results = runWith(Map.of(Settings.SOURCE, "container", Settings.REQUIRED, "true"));
 
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     results.testEvents().assertThatEvents().haveExactly(1, event(test("needsEtcd"),
@@ -83,7 +83,7 @@ class UnpullableImageTest {
                 + "said: ") && text.endsWith("). Without access to its registry, use a local etcd image: build or load "
                 + "one (scripts/provision.sh in registrykit's sources builds one) and name it with "
                 + "REGISTRYKIT_ETCD_IMAGE or -Dregistrykit.etcd.image; or run etcd from its binary "
-                + "(REGISTRYKIT_ETCD_BACKEND=process): install etcd (Debian/Ubuntu: apt-get install etcd-server; "
+                + "(REGISTRYKIT_ETCD_SOURCE=process): install etcd (Debian/Ubuntu: apt-get install etcd-server; "
                 + "elsewhere: https://etcd.io/docs/latest/install/) and put it on the PATH or name it with "
                 + "-Dregistrykit.etcd.binary=/path/to/etcd; or point the tests at an etcd you run with "
                 + "REGISTRYKIT_ETCD_ENDPOINTS=http://host:2379. The tests fail instead of being skipped because "
@@ -98,7 +98,7 @@ class UnpullableImageTest {
     Needs.etcdBinary();
     long start = System.nanoTime();
 
-    EngineExecutionResults results = runWith(Map.of(Settings.BACKEND, "auto"));
+    EngineExecutionResults results = runWith(Map.of(Settings.SOURCE, "auto"));
 
     results.testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
     assertThat(SEEN).containsExactly("process");

@@ -4,7 +4,7 @@ import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.etcd.internal.EtcdTestAccess;
 import dev.registrykit.internal.InstanceCodec;
 import dev.registrykit.junit.EtcdLifecycle;
-import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.junit.BackendControls;
 import dev.registrykit.Candidacy;
 import dev.registrykit.InvalidEntry;
 import dev.registrykit.Registration;
@@ -20,21 +20,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@link RegistryBackend} on etcd: raw writes through the raw client; an outage cuts the proxies
+ * {@link BackendControls} on etcd: raw writes through the raw client; an outage cuts the proxies
  * between the test's registry and etcd, so etcd goes on serving (and expiring leases) for everyone
  * else, another program's candidate included (a registry of its own on the raw client).
  */
-final class EtcdBackend implements RegistryBackend {
+final class EtcdBackendControls implements BackendControls {
 
   private final EtcdRegistry registry;
-  private final DefaultEtcdHandle etcd;
+  private final GuardedEtcdHandle etcd;
   private final List<CuttableProxy> proxies;
   private final Duration callTimeout;
   private final List<InvalidEntry> invalidEntries;
   private EtcdRegistry anotherClient; // guarded by this
 
   /** {@code invalidEntries}: the list {@code registry}'s invalid-entry listener adds to. */
-  EtcdBackend(EtcdRegistry registry, DefaultEtcdHandle etcd, List<CuttableProxy> proxies, Duration callTimeout,
+  EtcdBackendControls(EtcdRegistry registry, GuardedEtcdHandle etcd, List<CuttableProxy> proxies, Duration callTimeout,
       List<InvalidEntry> invalidEntries) {
     this.registry = registry;
     this.invalidEntries = invalidEntries;

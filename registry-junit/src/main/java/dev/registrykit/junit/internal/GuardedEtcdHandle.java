@@ -9,20 +9,20 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /** The {@link EtcdHandle} tests get; fault controls only on an etcd of their own. */
-final class DefaultEtcdHandle implements EtcdHandle {
+final class GuardedEtcdHandle implements EtcdHandle {
 
-  private final EtcdResource resource;
+  private final StoredEtcd resource;
   private final EtcdLifecycle lifecycle;
   private final List<EtcdMember> members;
 
-  DefaultEtcdHandle(EtcdResource resource, EtcdLifecycle lifecycle) {
+  GuardedEtcdHandle(StoredEtcd resource, EtcdLifecycle lifecycle) {
     this.resource = resource;
     this.lifecycle = lifecycle;
     this.members = IntStream.range(0, resource.server().size())
-        .mapToObj(index -> (EtcdMember) new DefaultEtcdMember(this, index)).toList();
+        .mapToObj(index -> (EtcdMember) new GuardedEtcdMember(this, index)).toList();
   }
 
-  EtcdServer server() {
+  Etcd server() {
     return resource.server();
   }
 
@@ -37,8 +37,8 @@ final class DefaultEtcdHandle implements EtcdHandle {
   }
 
   @Override
-  public String backend() {
-    return resource.server().backend();
+  public String source() {
+    return resource.server().source();
   }
 
   @Override

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * context ends (the run, the class or the method, by lifecycle).
  */
 @SuppressWarnings("deprecation") // CloseableResource: JUnit before 5.13 only closes those
-final class EtcdResource implements AutoCloseable, ExtensionContext.Store.CloseableResource {
+final class StoredEtcd implements AutoCloseable, ExtensionContext.Store.CloseableResource {
 
-  private final EtcdServer server;
+  private final Etcd server;
   private Client client;
   /** Connections the last tests gave back undisturbed, for the next tests to use. */
   private final Deque<Connection> idle = new ArrayDeque<>();
@@ -44,11 +44,11 @@ final class EtcdResource implements AutoCloseable, ExtensionContext.Store.Closea
     }
   }
 
-  EtcdResource(EtcdServer server) {
+  StoredEtcd(Etcd server) {
     this.server = server;
   }
 
-  EtcdServer server() {
+  Etcd server() {
     return server;
   }
 

@@ -24,7 +24,7 @@ import org.opentest4j.TestAbortedException;
  * Where etcd comes from, branch by branch, with the probes (Docker, the etcd binary) given, so each
  * branch runs on any machine; the branches that start etcd start it from the real binary.
  */
-class EtcdBackendsTest {
+class EtcdSourcesTest {
 
   private static final String IMAGE = "example/etcd:v0";
   private static final BooleanSupplier NO_DOCKER = () -> false;
@@ -70,9 +70,9 @@ class EtcdBackendsTest {
 
   @Test
   void withoutEndpointsDockerOrBinaryTheTestsAreSkippedSayingHowToGetEtcd() {
-    EtcdBackends.Choice choice = EtcdBackends.choose(IMAGE, NOTHING_SET, NO_DOCKER, NO_BINARY);
+    EtcdSources.Choice choice = EtcdSources.choose(IMAGE, NOTHING_SET, NO_DOCKER, NO_BINARY);
 
-    assertThat(choice.backend()).isEqualTo("none");
+    assertThat(choice.source()).isEqualTo("none");
     assertThat(choice.starter()).isEmpty();
     String reason = "No etcd to test against: REGISTRYKIT_ETCD_ENDPOINTS is not set, Docker is not available, and no "
         + "etcd binary was found (none on the PATH, and -Dregistrykit.etcd.binary is not set). " + HOW_TO_GET_ONE;
@@ -84,8 +84,8 @@ class EtcdBackendsTest {
   void aNamedBinaryThatIsMissingIsNamedInTheSkipMessage() {
     Settings settings = Settings.of(Map.of(), Map.of("REGISTRYKIT_ETCD_BINARY", "/nonexistent/etcd"));
 
-    EtcdBackends.Choice choice = EtcdBackends.choose(IMAGE, settings, NO_DOCKER,
-        () -> EtcdBackends.binary(settings, "/usr/bin:/bin"));
+    EtcdSources.Choice choice = EtcdSources.choose(IMAGE, settings, NO_DOCKER,
+        () -> EtcdSources.binary(settings, "/usr/bin:/bin"));
 
     assertThat(choice.skipMessage()).isEqualTo("No etcd to test against: REGISTRYKIT_ETCD_ENDPOINTS is not set, Docker "
         + "is not available, and no etcd binary was found (registrykit.etcd.binary=/nonexistent/etcd is not an "
@@ -94,10 +94,10 @@ class EtcdBackendsTest {
 
   @Test
   void givenEndpointsWinOverDockerAndTheBinaryWithoutAskingEither() {
-    EtcdBackends.Choice choice = EtcdBackends.choose(IMAGE, properties(Settings.ENDPOINTS, "http://127.0.0.1:2379"),
+    EtcdSources.Choice choice = EtcdSources.choose(IMAGE, properties(Settings.ENDPOINTS, "http://127.0.0.1:2379"),
         dockerNeverAsked(), binaryNeverAsked());
 
-    assertThat(choice.backend()).isEqualTo("external");
+    assertThat(choice.source()).isEqualTo("external");
     assertThat(choice.starter()).isPresent();
   }
 
@@ -108,11 +108,11 @@ class EtcdBackendsTest {
       URI endpoint = theirs.endpoints().get(0);
       Settings settings = Settings.of(Map.of(), Map.of("REGISTRYKIT_ETCD_ENDPOINTS", endpoint.toString()));
 
-      EtcdBackends.Choice choice = EtcdBackends.choose(IMAGE, settings, dockerNeverAsked(), binaryNeverAsked());
+      EtcdSources.Choice choice = EtcdSources.choose(IMAGE, settings, dockerNeverAsked(), binaryNeverAsked());
 
-      assertThat(choice.backend()).isEqualTo("external");
-      try (EtcdServer server = choice.starter().orElseThrow().apply(1)) {
-        assertThat(server.backend()).isEqualTo("external");
+      assertThat(choice.source()).isEqualTo("external");
+      try (Etcd server = choice.starter().orElseThrow().apply(1)) {
+        assertThat(server.source()).isEqualTo("external");
         assertThat(server.endpoints()).containsExactly(endpoint);
       }
       assertThat(answers(endpoint)).as("their etcd, after ours was closed").isTrue();
@@ -131,7 +131,7 @@ class EtcdBackendsTest {
 
   @Test
   void malformedEndpointsFailNamingTheValue() {
-    assertThatThrownBy(() -> EtcdBackends.choose(IMAGE, properties(Settings.ENDPOINTS, "http://127.0.0.1:2379,etcd:2379"),
+    assertThatThrownBy(() -> EtcdSources.choose(IMAGE, properties(Settings.ENDPOINTS, "http://127.0.0.1:2379,etcd:2379"),
         dockerNeverAsked(), binaryNeverAsked()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("registrykit.etcd.endpoints (or REGISTRYKIT_ETCD_ENDPOINTS) must be comma-separated URLs such as "
@@ -140,9 +140,9 @@ class EtcdBackendsTest {
 
   @Test
   void withDockerAndNoEndpointsEtcdRunsInAContainer() {
-    EtcdBackends.Choice choice = EtcdBackends.choose(IMAGE, NOTHING_SET, DOCKER, binaryNeverAsked());
+    EtcdSources.Choice choice = EtcdSources.choose(IMAGE, NOTHING_SET, DOCKER, binaryNeverAsked());
 
-    assertThat(choice.backend()).isEqualTo("container");
+    assertThat(choice.source()).isEqualTo("container");
     assertThat(choice.starter()).isPresent();
   }
 
@@ -150,13 +150,13 @@ class EtcdBackendsTest {
   void withoutDockerTheBinaryRunsAsAProcess() {
     Path binary = Needs.etcdBinary();
 
-    EtcdBackends.Choice choice = EtcdBackends.choose(IMAGE, NOTHING_SET, NO_DOCKER, () -> Optional.of(binary));
+    EtcdSources.Choice choice = EtcdSources.choose(IMAGE, NOTHING_SET, NO_DOCKER, () -> Optional.of(binary));
 
-    assertThat(choice.backend()).isEqualTo("process");
+    assertThat(choice.source()).isEqualTo("process");
     URI endpoint;
-    try (EtcdServer server = choice.starter().orElseThrow().apply(1)) {
+    try (Etcd server = choice.starter().orElseThrow().apply(1)) {
       endpoint = server.endpoints().get(0);
-      assertThat(server.backend()).isEqualTo("process");
+      assertThat(server.source()).isEqualTo("process");
       assertThat(server).hasToString("etcd process " + binary + " at " + endpoint);
       assertThat(answers(endpoint)).as("etcd from the binary, serving").isTrue();
     }
@@ -167,16 +167,16 @@ class EtcdBackendsTest {
 
   @Test
   void aForcedBackendThatCannotBeHadSaysHowToGetIt() {
-    assertThat(EtcdBackends.choose(IMAGE, properties(Settings.BACKEND, "external"), dockerNeverAsked(),
-        binaryNeverAsked()).skipMessage()).isEqualTo("registrykit.etcd.backend=external but neither "
+    assertThat(EtcdSources.choose(IMAGE, properties(Settings.SOURCE, "external"), dockerNeverAsked(),
+        binaryNeverAsked()).skipMessage()).isEqualTo("registrykit.etcd.source=external but neither "
         + "-Dregistrykit.etcd.endpoints nor REGISTRYKIT_ETCD_ENDPOINTS is set: set one to the etcd to use, such as "
         + "http://127.0.0.1:2379." + SKIPPED);
-    assertThat(EtcdBackends.choose(IMAGE, properties(Settings.BACKEND, "container"), NO_DOCKER,
-        binaryNeverAsked()).skipMessage()).isEqualTo("registrykit.etcd.backend=container but Docker is not available: "
-        + "install and start Docker (https://docs.docker.com/engine/install/), or unset registrykit.etcd.backend to use "
+    assertThat(EtcdSources.choose(IMAGE, properties(Settings.SOURCE, "container"), NO_DOCKER,
+        binaryNeverAsked()).skipMessage()).isEqualTo("registrykit.etcd.source=container but Docker is not available: "
+        + "install and start Docker (https://docs.docker.com/engine/install/), or unset registrykit.etcd.source to use "
         + "an etcd binary or REGISTRYKIT_ETCD_ENDPOINTS." + SKIPPED);
-    assertThat(EtcdBackends.choose(IMAGE, properties(Settings.BACKEND, "process"), dockerNeverAsked(),
-        NO_BINARY).failureMessage()).isEqualTo("registrykit.etcd.backend=process but no etcd binary was found (none "
+    assertThat(EtcdSources.choose(IMAGE, properties(Settings.SOURCE, "process"), dockerNeverAsked(),
+        NO_BINARY).failureMessage()).isEqualTo("registrykit.etcd.source=process but no etcd binary was found (none "
         + "on the PATH, and -Dregistrykit.etcd.binary is not set): install etcd (Debian/Ubuntu: apt-get install "
         + "etcd-server; elsewhere: https://etcd.io/docs/latest/install/) and put it on the PATH or name it with "
         + "-Dregistrykit.etcd.binary=/path/to/etcd." + FAILING);
@@ -184,25 +184,25 @@ class EtcdBackendsTest {
 
   @Test
   void aForcedBackendIsUsedEvenWhereAnotherWouldBeChosen() {
-    Settings external = Settings.of(Map.of(Settings.BACKEND, "external", Settings.ENDPOINTS, "http://127.0.0.1:2379"),
+    Settings external = Settings.of(Map.of(Settings.SOURCE, "external", Settings.ENDPOINTS, "http://127.0.0.1:2379"),
         Map.of());
-    Settings container = Settings.of(Map.of(Settings.BACKEND, "Container", Settings.ENDPOINTS, "http://127.0.0.1:2379"),
+    Settings container = Settings.of(Map.of(Settings.SOURCE, "Container", Settings.ENDPOINTS, "http://127.0.0.1:2379"),
         Map.of());
-    Settings process = Settings.of(Map.of(), Map.of("REGISTRYKIT_ETCD_BACKEND", "process"));
+    Settings process = Settings.of(Map.of(), Map.of("REGISTRYKIT_ETCD_SOURCE", "process"));
 
-    assertThat(EtcdBackends.choose(IMAGE, external, dockerNeverAsked(), binaryNeverAsked()).backend())
+    assertThat(EtcdSources.choose(IMAGE, external, dockerNeverAsked(), binaryNeverAsked()).source())
         .isEqualTo("external");
-    assertThat(EtcdBackends.choose(IMAGE, container, DOCKER, binaryNeverAsked()).backend()).isEqualTo("container");
-    assertThat(EtcdBackends.choose(IMAGE, process, dockerNeverAsked(), () -> Optional.of(Path.of("/usr/bin/etcd")))
-        .backend()).isEqualTo("process");
+    assertThat(EtcdSources.choose(IMAGE, container, DOCKER, binaryNeverAsked()).source()).isEqualTo("container");
+    assertThat(EtcdSources.choose(IMAGE, process, dockerNeverAsked(), () -> Optional.of(Path.of("/usr/bin/etcd")))
+        .source()).isEqualTo("process");
   }
 
   @Test
   void anUnknownBackendNamesTheChoices() {
-    assertThatThrownBy(() -> EtcdBackends.choose(IMAGE, properties(Settings.BACKEND, "kubernetes"), dockerNeverAsked(),
+    assertThatThrownBy(() -> EtcdSources.choose(IMAGE, properties(Settings.SOURCE, "kubernetes"), dockerNeverAsked(),
         binaryNeverAsked()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("registrykit.etcd.backend must be one of auto, container, process, external but was: \"kubernetes\"");
+        .hasMessage("registrykit.etcd.source must be one of auto, container, process, external but was: \"kubernetes\"");
   }
 
   // ------------------------------------------------------------------------------ finding the binary
@@ -223,9 +223,9 @@ class EtcdBackendsTest {
     Path named = executable(directory.resolve("named/my-etcd"));
     Path onPath = executable(directory.resolve("bin/etcd"));
 
-    assertThat(EtcdBackends.binary(properties(Settings.BINARY, named.toString()), onPath.getParent().toString()))
+    assertThat(EtcdSources.binary(properties(Settings.BINARY, named.toString()), onPath.getParent().toString()))
         .contains(named);
-    assertThat(EtcdBackends.binary(Settings.of(Map.of(), Map.of("REGISTRYKIT_ETCD_BINARY", named.toString())),
+    assertThat(EtcdSources.binary(Settings.of(Map.of(), Map.of("REGISTRYKIT_ETCD_BINARY", named.toString())),
         onPath.getParent().toString())).contains(named);
   }
 
@@ -235,7 +235,7 @@ class EtcdBackendsTest {
     Path notExecutable = Files.writeString(directory.resolve("etcd.txt"), "not a program");
 
     for (String named : List.of("/nonexistent/etcd", notExecutable.toString(), directory.toString())) {
-      assertThat(EtcdBackends.binary(properties(Settings.BINARY, named), onPath.getParent().toString()))
+      assertThat(EtcdSources.binary(properties(Settings.BINARY, named), onPath.getParent().toString()))
           .as("named " + named).isEmpty();
     }
   }
@@ -249,9 +249,9 @@ class EtcdBackendsTest {
     String path = String.join(java.io.File.pathSeparator, "", directory.resolve("missing").toString(),
         notExecutable.toString(), second.getParent().toString(), directory.resolve("c").toString());
 
-    assertThat(EtcdBackends.binary(NOTHING_SET, path)).contains(second);
-    assertThat(EtcdBackends.binary(NOTHING_SET, directory.resolve("missing").toString())).isEmpty();
-    assertThat(EtcdBackends.binary(NOTHING_SET, null)).isEmpty();
+    assertThat(EtcdSources.binary(NOTHING_SET, path)).contains(second);
+    assertThat(EtcdSources.binary(NOTHING_SET, directory.resolve("missing").toString())).isEmpty();
+    assertThat(EtcdSources.binary(NOTHING_SET, null)).isEmpty();
   }
 
   // ------------------------------------------------------------------------------ what tests need
@@ -274,7 +274,7 @@ class EtcdBackendsTest {
       + "could not be pulled (Docker said: no such host). Without access to its registry, use a local etcd image: "
       + "build or load one (scripts/provision.sh in registrykit's sources builds one) and name it with "
       + "REGISTRYKIT_ETCD_IMAGE or -Dregistrykit.etcd.image; or run etcd from its binary "
-      + "(REGISTRYKIT_ETCD_BACKEND=process): install etcd (Debian/Ubuntu: apt-get install etcd-server; elsewhere: "
+      + "(REGISTRYKIT_ETCD_SOURCE=process): install etcd (Debian/Ubuntu: apt-get install etcd-server; elsewhere: "
       + "https://etcd.io/docs/latest/install/) and put it on the PATH or name it with "
       + "-Dregistrykit.etcd.binary=/path/to/etcd; or point the tests at an etcd you run with "
       + "REGISTRYKIT_ETCD_ENDPOINTS=http://host:2379.";
@@ -290,25 +290,25 @@ class EtcdBackendsTest {
   void aForcedContainerWhoseImageCannotBeHadFailsNamingTheImageAndTheWaysOut() {
     List<String> asked = new ArrayList<>();
 
-    EtcdBackends.Choice choice = EtcdBackends.choose(IMAGE, properties(Settings.BACKEND, "container"), DOCKER,
+    EtcdSources.Choice choice = EtcdSources.choose(IMAGE, properties(Settings.SOURCE, "container"), DOCKER,
         unpullable(asked), binaryNeverAsked());
 
     assertThat(asked).containsExactly(IMAGE);
-    assertThat(choice.backend()).isEqualTo("none");
+    assertThat(choice.source()).isEqualTo("none");
     assertThat(choice.failureMessage()).isEqualTo(NO_IMAGE + FAILING);
   }
 
   @Test
   void automaticallyTheBinaryServesWhereDockerCannotHaveTheImage() {
-    EtcdBackends.Choice choice = EtcdBackends.choose(IMAGE, NOTHING_SET, DOCKER, unpullable(new ArrayList<>()),
+    EtcdSources.Choice choice = EtcdSources.choose(IMAGE, NOTHING_SET, DOCKER, unpullable(new ArrayList<>()),
         () -> Optional.of(Path.of("/usr/bin/etcd")));
 
-    assertThat(choice.backend()).isEqualTo("process");
+    assertThat(choice.source()).isEqualTo("process");
   }
 
   @Test
   void automaticallyWithoutTheImageOrABinaryTheMessageNamesTheImage() {
-    EtcdBackends.Choice choice = EtcdBackends.choose(IMAGE, NOTHING_SET, DOCKER, unpullable(new ArrayList<>()),
+    EtcdSources.Choice choice = EtcdSources.choose(IMAGE, NOTHING_SET, DOCKER, unpullable(new ArrayList<>()),
         NO_BINARY);
 
     assertThat(choice.skipMessage()).isEqualTo(NO_IMAGE + " No etcd binary was found either (none on the PATH, "
@@ -317,10 +317,10 @@ class EtcdBackendsTest {
 
   @Test
   void theImageIsNotAskedForWithoutDocker() {
-    EtcdBackends.Choice choice = EtcdBackends.choose(IMAGE, NOTHING_SET, NO_DOCKER, image -> {
+    EtcdSources.Choice choice = EtcdSources.choose(IMAGE, NOTHING_SET, NO_DOCKER, image -> {
       throw new AssertionError("the image was asked for without Docker");
     }, () -> Optional.of(Path.of("/usr/bin/etcd")));
 
-    assertThat(choice.backend()).isEqualTo("process");
+    assertThat(choice.source()).isEqualTo("process");
   }
 }

@@ -3,18 +3,18 @@ package dev.registrykit.junit.internal;
 import dev.registrykit.junit.EtcdMember;
 import java.net.URI;
 
-/** One member of a test's etcd: the controls of {@link EtcdServer} for one index, refused on a shared etcd. */
-final class DefaultEtcdMember implements EtcdMember {
+/** One member of a test's etcd: the controls of {@link Etcd} for one index, refused on a shared etcd. */
+final class GuardedEtcdMember implements EtcdMember {
 
-  private final DefaultEtcdHandle handle;
+  private final GuardedEtcdHandle handle;
   private final int index;
 
-  DefaultEtcdMember(DefaultEtcdHandle handle, int index) {
+  GuardedEtcdMember(GuardedEtcdHandle handle, int index) {
     this.handle = handle;
     this.index = index;
   }
 
-  private EtcdServer server() {
+  private Etcd server() {
     return handle.server();
   }
 
@@ -86,7 +86,7 @@ final class DefaultEtcdMember implements EtcdMember {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof DefaultEtcdMember member && member.index == index && member.server() == server();
+    return other instanceof GuardedEtcdMember member && member.index == index && member.server() == server();
   }
 
   @Override

@@ -24,7 +24,7 @@ import java.util.Optional;
  * #makeUnavailable()} cuts it: etcd goes on serving the raw client and other tests, and expires the
  * registry's leases at their TTL, as the fake does. It works on the shared etcd too.
  */
-public interface RegistryBackend {
+public interface BackendControls {
 
   /** {@code fake} or {@code etcd}. */
   String name();

@@ -22,7 +22,7 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * Decides where etcd comes from. {@code registrykit.etcd.backend} forces one; else, in this order:
+ * Decides where etcd comes from. {@code registrykit.etcd.source} forces one; else, in this order:
  * <ol>
  *   <li>the endpoints the user gave ({@code REGISTRYKIT_ETCD_ENDPOINTS} or {@code
  *       -Dregistrykit.etcd.endpoints}): setting them says which etcd to use, so they win even where
@@ -37,7 +37,7 @@ import org.testcontainers.utility.DockerImageName;
  * #choose(String, Settings, BooleanSupplier, Function, Supplier)}, so every branch can be tested on any
  * machine.
  */
-final class EtcdBackends {
+final class EtcdSources {
 
   static final String HOW_TO_GET_DOCKER = "install and start Docker (https://docs.docker.com/engine/install/)";
   static final String HOW_TO_GET_ETCD = "install etcd (Debian/Ubuntu: apt-get install etcd-server; elsewhere: "
@@ -46,13 +46,13 @@ final class EtcdBackends {
   static final String HOW_TO_USE_YOURS = "point the tests at an etcd you run with "
       + Settings.envName(Settings.ENDPOINTS) + "=http://host:2379";
 
-  private EtcdBackends() {
+  private EtcdSources() {
   }
 
   /** What was chosen: a way to start it with a number of members, or why there is none. */
-  record Choice(String backend, Optional<IntFunction<EtcdServer>> starter, String reason) {
-    static Choice of(String backend, IntFunction<EtcdServer> starter) {
-      return new Choice(backend, Optional.of(starter), "");
+  record Choice(String source, Optional<IntFunction<Etcd>> starter, String reason) {
+    static Choice of(String source, IntFunction<Etcd> starter) {
+      return new Choice(source, Optional.of(starter), "");
     }
 
     static Choice none(String reason) {
@@ -76,7 +76,7 @@ final class EtcdBackends {
 
   /** The choice for this JVM: its settings, its Docker, its {@code PATH}. */
   static Choice choose(String image) {
-    return choose(image, Settings.SYSTEM, EtcdBackends::dockerAvailable, EtcdBackends::imageProblem,
+    return choose(image, Settings.SYSTEM, EtcdSources::dockerAvailable, EtcdSources::imageProblem,
         () -> binary(Settings.SYSTEM, System.getenv("PATH")));
   }
 
@@ -93,11 +93,11 @@ final class EtcdBackends {
    * binary, and a forced {@code container} fails at once, naming the image and the ways out, instead of
    * retrying the pull for minutes.
    *
-   * @throws IllegalArgumentException if {@code registrykit.etcd.backend} or the endpoints are malformed
+   * @throws IllegalArgumentException if {@code registrykit.etcd.source} or the endpoints are malformed
    */
   static Choice choose(String image, Settings settings, BooleanSupplier dockerAvailable,
       Function<String, Optional<String>> imageProblem, Supplier<Optional<Path>> etcdBinary) {
-    String forced = settings.value(Settings.BACKEND).map(v -> v.toLowerCase(Locale.ROOT)).orElse("auto");
+    String forced = settings.value(Settings.SOURCE).map(v -> v.toLowerCase(Locale.ROOT)).orElse("auto");
     return switch (forced) {
       case "auto" -> {
         Optional<Choice> external = external(settings);
@@ -109,7 +109,7 @@ final class EtcdBackends {
         if (docker && noImage.isEmpty()) {
           yield container(image);
         }
-        yield etcdBinary.get().map(EtcdBackends::process).orElseGet(() -> Choice.none(noImage
+        yield etcdBinary.get().map(EtcdSources::process).orElseGet(() -> Choice.none(noImage
             .map(problem -> noImage(image, problem) + " No etcd binary was found either (" + binaryHint(settings)
                 + ").")
             .orElseGet(() -> "No etcd to test against: " + Settings.envName(Settings.ENDPOINTS)
@@ -117,17 +117,17 @@ final class EtcdBackends {
                 + "). To get one, " + HOW_TO_GET_DOCKER + ", or " + HOW_TO_GET_ETCD + ", or " + HOW_TO_USE_YOURS
                 + ".")));
       }
-      case "external" -> external(settings).orElseGet(() -> Choice.none(Settings.BACKEND
+      case "external" -> external(settings).orElseGet(() -> Choice.none(Settings.SOURCE
           + "=external but neither -D" + Settings.ENDPOINTS + " nor " + Settings.envName(Settings.ENDPOINTS)
           + " is set: set one to the etcd to use, such as http://127.0.0.1:2379."));
-      case "container" -> !dockerAvailable.getAsBoolean() ? Choice.none(Settings.BACKEND
-          + "=container but Docker is not available: " + HOW_TO_GET_DOCKER + ", or unset " + Settings.BACKEND
+      case "container" -> !dockerAvailable.getAsBoolean() ? Choice.none(Settings.SOURCE
+          + "=container but Docker is not available: " + HOW_TO_GET_DOCKER + ", or unset " + Settings.SOURCE
           + " to use an etcd binary or " + Settings.envName(Settings.ENDPOINTS) + ".")
           : imageProblem.apply(image).map(problem -> Choice.none(noImage(image, problem)))
               .orElseGet(() -> container(image));
-      case "process" -> etcdBinary.get().map(EtcdBackends::process).orElseGet(() -> Choice.none(Settings.BACKEND
+      case "process" -> etcdBinary.get().map(EtcdSources::process).orElseGet(() -> Choice.none(Settings.SOURCE
           + "=process but no etcd binary was found (" + binaryHint(settings) + "): " + HOW_TO_GET_ETCD + "."));
-      default -> throw new IllegalArgumentException(Settings.BACKEND
+      default -> throw new IllegalArgumentException(Settings.SOURCE
           + " must be one of auto, container, process, external but was: \"" + forced + "\"");
     };
   }
@@ -137,7 +137,7 @@ final class EtcdBackends {
     return "Docker cannot run etcd: the image " + image + " is not in Docker and could not be pulled (" + problem
         + "). Without access to its registry, use a local etcd image: build or load one (scripts/provision.sh in "
         + "registrykit's sources builds one) and name it with " + Settings.envName(Settings.IMAGE) + " or -D"
-        + Settings.IMAGE + "; or run etcd from its binary (" + Settings.envName(Settings.BACKEND) + "=process): "
+        + Settings.IMAGE + "; or run etcd from its binary (" + Settings.envName(Settings.SOURCE) + "=process): "
         + HOW_TO_GET_ETCD + "; or " + HOW_TO_USE_YOURS + ".";
   }
 
@@ -188,7 +188,7 @@ final class EtcdBackends {
     }
     List<URI> uris = endpoints.stream().map(endpoint -> endpoint(endpoint, settings)).toList();
     return Optional.of(Choice.of("external", members -> { // the user's etcd has the members it has
-      EtcdServer server = new ExternalEtcd(uris);
+      Etcd server = new ExternalEtcd(uris);
       Health.await(uris.get(0), Duration.ofSeconds(10), "etcd from " + Settings.envName(Settings.ENDPOINTS));
       return server;
     }));

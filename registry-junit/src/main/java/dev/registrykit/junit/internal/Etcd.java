@@ -5,13 +5,13 @@ import java.util.List;
 
 /**
  * An etcd the extension runs (or was pointed at): one member or a cluster, with the fault controls
- * its backend allows. Members are numbered from 0 in the order of {@link #endpoints()}; the
+ * its source allows. Members are numbered from 0 in the order of {@link #endpoints()}; the
  * controls without a member act on every member.
  */
-interface EtcdServer extends AutoCloseable {
+interface Etcd extends AutoCloseable {
 
   /** {@code container}, {@code process} or {@code external}. */
-  String backend();
+  String source();
 
   /** One client endpoint per member, by index; the same for as long as the server lives. */
   List<URI> endpoints();

@@ -7,17 +7,17 @@ import dev.registrykit.fake.FakeRegistry;
 import dev.registrykit.fake.Fault;
 import dev.registrykit.fake.InjectedFault;
 import dev.registrykit.internal.InstanceCodec;
-import dev.registrykit.junit.RegistryBackend;
+import dev.registrykit.junit.BackendControls;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * {@link RegistryBackend} on the fake: raw writes through putRaw, a cut connection as {@code
+ * {@link BackendControls} on the fake: raw writes through putRaw, a cut connection as {@code
  * Fault.unavailable()}, etcd stopped as {@code Fault.down()}, another program's candidate as {@code
  * campaignFromAnotherClient}, the rest as the fake's own controls.
  */
-final class FakeBackend implements RegistryBackend {
+final class FakeBackendControls implements BackendControls {
 
   private final FakeRegistry registry;
   private final List<InvalidEntry> invalidEntries;
@@ -25,7 +25,7 @@ final class FakeBackend implements RegistryBackend {
   private InjectedFault down;
 
   /** {@code invalidEntries}: the list {@code registry}'s invalid-entry listener adds to. */
-  FakeBackend(FakeRegistry registry, List<InvalidEntry> invalidEntries) {
+  FakeBackendControls(FakeRegistry registry, List<InvalidEntry> invalidEntries) {
     this.registry = registry;
     this.invalidEntries = invalidEntries;
   }
