@@ -1,15 +1,20 @@
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.module.ModuleDescriptor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.spi.ToolProvider;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -18,9 +23,11 @@ import java.util.stream.Stream;
  * until the listing is updated in the same commit.
  *
  * <p>Run by the build (see the parent pom) as a single-file program of the JDK:
- * {@code java scripts/ApiListing.java <classes dir> <listing file> <check|update>}. Types in
- * packages named {@code internal}, types that are not public, and anonymous or local classes are
- * not API. Member order does not count; javap prints each signature.
+ * {@code java scripts/ApiListing.java <classes dir> <listing file> <check|update>}. The API is the
+ * public and protected types, with their public and protected members, of the packages the module
+ * exports to everyone: those its {@code module-info.class} exports without {@code to} (a module
+ * without one: every package not named {@code internal}). Anonymous and local classes are not API.
+ * Member order does not count; javap prints each signature.
  */
 public final class ApiListing {
 
@@ -52,17 +59,20 @@ public final class ApiListing {
     System.exit(1);
   }
 
-  /** The listing of every public type outside internal packages under {@code classes}. */
+  /** The listing of every public type under {@code classes} in a package exported to everyone. */
   static String listing(Path classes) throws IOException {
     List<String> names = new ArrayList<>();
     if (Files.isDirectory(classes)) {
+      Optional<Set<String>> exported = exportedPackages(classes);
       try (Stream<Path> files = Files.walk(classes)) {
         files.filter(file -> file.toString().endsWith(".class")).forEach(file -> {
           String name = classes.relativize(file).toString().replace(file.getFileSystem().getSeparator(), ".");
           name = name.substring(0, name.length() - ".class".length());
-          boolean internal = List.of(name.split("\\.")).contains("internal");
+          String pkg = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : "";
+          boolean api = exported.map(packages -> packages.contains(pkg))
+              .orElseGet(() -> !List.of(pkg.split("\\.")).contains("internal"));
           boolean anonymousOrLocal = name.matches(".*\\$\\d.*");
-          if (!internal && !anonymousOrLocal && !name.endsWith("package-info") && !name.endsWith("module-info")) {
+          if (api && !anonymousOrLocal && !name.endsWith("package-info") && !name.endsWith("module-info")) {
             names.add(name);
           }
         });
@@ -73,7 +83,7 @@ public final class ApiListing {
     }
     ToolProvider javap = ToolProvider.findFirst("javap")
         .orElseThrow(() -> new IllegalStateException("javap is not in this JDK: run the build on a JDK, not a JRE"));
-    List<String> javapArgs = new ArrayList<>(List.of("-public", "-cp", classes.toString()));
+    List<String> javapArgs = new ArrayList<>(List.of("-protected", "-cp", classes.toString()));
     javapArgs.addAll(names);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -108,6 +118,23 @@ public final class ApiListing {
       members.forEach(member -> listing.append("  ").append(member).append('\n'));
     });
     return listing.toString();
+  }
+
+  /**
+   * The packages {@code classes/module-info.class} exports to every module (not the qualified
+   * {@code exports ... to} ones), or empty if there is no module descriptor.
+   */
+  static Optional<Set<String>> exportedPackages(Path classes) throws IOException {
+    Path descriptor = classes.resolve("module-info.class");
+    if (!Files.exists(descriptor)) {
+      return Optional.empty();
+    }
+    try (InputStream in = Files.newInputStream(descriptor)) {
+      return Optional.of(ModuleDescriptor.read(in).exports().stream()
+          .filter(export -> !export.isQualified())
+          .map(ModuleDescriptor.Exports::source)
+          .collect(Collectors.toUnmodifiableSet()));
+    }
   }
 
   /** {@code dev.registrykit.Registry} of {@code public interface dev.registrykit.Registry extends ...}. */

@@ -19,6 +19,10 @@ public final class RecordingListener implements RegistryListener {
 
   private final List<RegistryEvent> events = new ArrayList<>();
 
+  /** A listener that has recorded nothing yet. */
+  public RecordingListener() {
+  }
+
   @Override
   public synchronized void onEvent(RegistryEvent event) {
     events.add(event);

@@ -60,6 +60,10 @@ public abstract class RegistryContract implements ListingContract, RegistrationC
   /** A TTL short enough to test expiry on etcd in about a second. */
   protected static final Duration SHORT_TTL = ContractSupport.SHORT_TTL;
 
+  /** For the subclass that runs the contract (see above). */
+  protected RegistryContract() {
+  }
+
   /** How many contract tests there are, in all its parts, for subclasses that check they all ran. */
   public static long testCount() {
     return AnnotationSupport.findAnnotatedMethods(RegistryContract.class, Test.class, HierarchyTraversalMode.TOP_DOWN)

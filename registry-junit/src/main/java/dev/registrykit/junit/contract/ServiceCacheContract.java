@@ -57,6 +57,10 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class ServiceCacheContract {
 
+  /** For the subclass that runs the contract (see above). */
+  protected ServiceCacheContract() {
+  }
+
   // ------------------------------------------------------------------------------ the listing
 
   @Test
