@@ -134,7 +134,7 @@ class ChildJvmTest {
           .containsEntry("succeeded", "1").containsEntry("failed", "0").containsEntry("skipped", "0");
       Map<String, String> report = child.report("source=");
       assertThat(report).as("what the child's test got")
-          .containsEntry("backend", "external").containsEntry("endpoints", "[" + endpoint + "]");
+          .containsEntry("source", "external").containsEntry("endpoints", "[" + endpoint + "]");
       try (Client client = Client.builder().endpoints(theirs.endpoints().get(0)).build()) {
         assertThat(client.getKVClient().get(ChildRun.bytes(ChildRun.WRITTEN)).get(30, TimeUnit.SECONDS).getKvs())
             .as("what the child wrote into their etcd").singleElement()

@@ -336,11 +336,11 @@ class EtcdClusterExtensionTest {
   }
 
   @Test
-  void theProcessBackendRefusesAPartitionSayingWhatCan() {
+  void theProcessSourceRefusesAPartitionSayingWhatCan() {
     Needs.etcdBinary();
     runOn("process", PartitionOfAProcess.class).testEvents().assertThatEvents().haveExactly(1, event(test("partition"),
         finishedWithFailure(instanceOf(UnsupportedOperationException.class), message("partition() needs the container "
-            + "backend (Docker): the process source cannot cut one etcd process off from its peers; run with Docker "
+            + "source (Docker): the process source cannot cut one etcd process off from its peers; run with Docker "
             + "or -Dregistrykit.etcd.source=container"))));
   }
 
