@@ -22,7 +22,9 @@ import dev.registrykit.etcd.internal.EtcdWatch;
 import dev.registrykit.etcd.internal.InvalidEntryReports;
 import dev.registrykit.etcd.internal.RateLimitedLog;
 import dev.registrykit.etcd.internal.RegistryContext;
+import dev.registrykit.internal.CloseOrder;
 import dev.registrykit.internal.InstanceCodec;
+import dev.registrykit.internal.LiveRegistrations;
 import dev.registrykit.internal.Validation;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -83,8 +85,7 @@ public final class EtcdRegistry implements Registry {
 
   private final RegistryContext context;
   private final boolean ownsClient;
-  private final Set<EtcdRegistration> registrations = ConcurrentHashMap.newKeySet();
-  private final java.util.Map<String, EtcdRegistration> liveByKey = new ConcurrentHashMap<>();
+  private final LiveRegistrations<EtcdRegistration> registrations = new LiveRegistrations<>();
   private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
   private final java.util.Map<String, EtcdElection> elections = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -140,11 +141,8 @@ public final class EtcdRegistry implements Registry {
     checkOpen("register");
     synchronized (registerLock) {
       EtcdRegistration registration = EtcdRegistration.register(context, instance, ttl, this::forget);
-      EtcdRegistration replaced = liveByKey.put(registration.key(), registration);
-      if (replaced != null) {
-        replaced.retire(); // its key now belongs to the new lease; revoking the old one deletes nothing
-      }
-      registrations.add(registration);
+      // a replaced registration's key now belongs to the new lease; revoking the old one deletes nothing
+      registrations.add(registration.key(), registration).ifPresent(EtcdRegistration::retire);
       if (closed.get()) {
         registration.close();
         throw new RegistryClosedException("register refused: this EtcdRegistry is closed");
@@ -241,11 +239,18 @@ public final class EtcdRegistry implements Registry {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    CloseOrder.close(this::closeWatches, this::closeRegistrations, this::closeElections, this::stopThreads);
+  }
+
+  private void closeWatches() {
     for (EtcdWatch watch : List.copyOf(watches)) {
-      watch.close(); // before the deletes below, whose events it would otherwise pass on
+      watch.close();
     }
+  }
+
+  private void closeRegistrations() {
     boolean reachable = true;
-    for (EtcdRegistration registration : List.copyOf(registrations)) {
+    for (EtcdRegistration registration : registrations.oldestFirst()) {
       if (!reachable) {
         registration.abandon(); // one call timeout for the whole close, not one per registration
         continue;
@@ -260,9 +265,15 @@ public final class EtcdRegistry implements Registry {
         LOG.log(WARNING, "could not deregister " + registration.key() + " while closing: " + e.getMessage());
       }
     }
+  }
+
+  private void closeElections() {
     for (EtcdElection election : elections.values()) {
       election.close();
     }
+  }
+
+  private void stopThreads() {
     context.scheduler().shutdownNow();
     context.events().shutdown();
     try {
@@ -280,8 +291,7 @@ public final class EtcdRegistry implements Registry {
   }
 
   private void forget(EtcdRegistration registration) {
-    registrations.remove(registration);
-    liveByKey.remove(registration.key(), registration);
+    registrations.forget(registration.key(), registration);
   }
 
   private void checkOpen(String operation) {

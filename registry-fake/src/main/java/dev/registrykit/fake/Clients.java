@@ -5,13 +5,10 @@ import dev.registrykit.Registration;
 import dev.registrykit.RegistrationState;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.internal.InstanceCodec;
+import dev.registrykit.internal.LiveRegistrations;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Optional;
 
 /**
  * The client side's registrations: the live one of each key, their leases granted and keys put, and
@@ -21,8 +18,7 @@ final class Clients {
 
   private final FakeContext context;
   /** Under lock, as everything here. */
-  private final Set<FakeRegistration> registrations = new LinkedHashSet<>();
-  private final Map<String, FakeRegistration> liveByKey = new HashMap<>();
+  private final LiveRegistrations<FakeRegistration> registrations = new LiveRegistrations<>();
 
   Clients(FakeContext context) {
     this.context = context;
@@ -34,12 +30,9 @@ final class Clients {
     synchronized (context.lock) {
       context.checkUsable("register");
       registration = new FakeRegistration(context, instance, context.settings.granted(ttl));
-      FakeRegistration replaced = liveByKey.put(registration.key, registration);
-      registrations.add(registration);
+      Optional<FakeRegistration> replaced = registrations.add(registration.key, registration);
       registration.attach(grantAndPut(registration));
-      if (replaced != null) {
-        replaced.closeWithoutDelete();
-      }
+      replaced.ifPresent(FakeRegistration::closeWithoutDelete);
       registration.scheduleKeepAlive();
     }
     context.callbacks.deliver();
@@ -56,8 +49,7 @@ final class Clients {
 
   /** Under lock: {@code registration} no longer counts as the live one of its key. */
   void forget(FakeRegistration registration) {
-    registrations.remove(registration);
-    liveByKey.remove(registration.key, registration);
+    registrations.forget(registration.key, registration);
   }
 
   /** {@code registration} as this registry's own, for the test control {@code call}. */
@@ -115,7 +107,7 @@ final class Clients {
 
   /** Under lock, when a fault heals: failing keep-alives that work now renew at once. */
   void resumeKeepAlives() {
-    for (FakeRegistration registration : registrations) {
+    for (FakeRegistration registration : registrations.oldestFirst()) {
       registration.resumeKeepAlive();
     }
   }
@@ -125,7 +117,7 @@ final class Clients {
    * go as over a broken connection, its key going when its lease runs out.
    */
   void closeAll(boolean reachable) {
-    for (FakeRegistration registration : new ArrayList<>(registrations)) {
+    for (FakeRegistration registration : registrations.oldestFirst()) {
       if (reachable) {
         registration.deregister();
       } else {

@@ -2,6 +2,7 @@ package dev.registrykit.fake;
 
 import dev.registrykit.RegistryClosedException;
 import dev.registrykit.RegistryUnavailableException;
+import dev.registrykit.internal.CloseOrder;
 
 /**
  * The rooms of one {@link FakeRegistry} and the one lock they share: the "server" ({@link Store},
@@ -70,17 +71,19 @@ final class FakeContext {
     }
   }
 
-  /** See {@link FakeRegistry#close()}: watches first, then registrations, then elections. Idempotent. */
+  /** See {@link FakeRegistry#close()}: in {@link CloseOrder}'s order, as every registry closes. Idempotent. */
   void close() {
     synchronized (lock) {
       if (closed) {
         return;
       }
-      watches.closeAll();
-      clients.closeAll(!faults.unavailable());
-      elections.closeAll();
-      callbacks.dropHeld(); // for closed watches and observers only
-      closed = true;
+      try {
+        // the fake has no threads of its own: its last step drops what was held for closed watches and observers
+        CloseOrder.close(watches::closeAll, () -> clients.closeAll(!faults.unavailable()), elections::closeAll,
+            callbacks::dropHeld);
+      } finally {
+        closed = true;
+      }
     }
     callbacks.deliver();
   }
