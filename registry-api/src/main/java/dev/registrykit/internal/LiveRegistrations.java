@@ -31,8 +31,7 @@ public final class LiveRegistrations<R> {
     Validation.requireNonNull(key, "key");
     Validation.requireNonNull(registration, "registration");
     open.add(registration);
-    R replaced = liveByKey.put(key, registration);
-    return Optional.ofNullable(replaced == registration ? null : replaced);
+    return Optional.ofNullable(liveByKey.put(key, registration));
   }
 
   /** Forgets {@code registration} (closed, retired or lost for good); the key's live one only if it is that one. */
