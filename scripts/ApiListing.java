@@ -28,6 +28,10 @@ import java.util.stream.Stream;
  * exports to everyone: those its {@code module-info.class} exports without {@code to} (a module
  * without one: every package not named {@code internal}). Anonymous and local classes are not API.
  * Member order does not count; javap prints each signature.
+ *
+ * <p>A module with a descriptor may not have a public top-level type in a package it does not export
+ * at all (neither to everyone nor to named modules): such a type is API by accident. The check fails
+ * on one, naming it, in both modes.
  */
 public final class ApiListing {
 
@@ -41,6 +45,13 @@ public final class ApiListing {
     }
     Path classes = Path.of(args[0]);
     Path listingFile = Path.of(args[1]);
+    List<String> stray = publicInUnexportedPackages(classes);
+    if (!stray.isEmpty()) {
+      System.err.println("[api] Public types in packages that " + classes + "/module-info.class does not export:");
+      stray.forEach(type -> System.err.println("[api]   " + type));
+      System.err.println("[api] Make them package-private, or export their package (to the modules that need it).");
+      System.exit(1);
+    }
     String listing = listing(classes);
     if (args[2].equals("update")) {
       Files.writeString(listingFile, listing, StandardCharsets.UTF_8);
@@ -81,20 +92,13 @@ public final class ApiListing {
     if (names.isEmpty()) {
       return "";
     }
-    ToolProvider javap = ToolProvider.findFirst("javap")
-        .orElseThrow(() -> new IllegalStateException("javap is not in this JDK: run the build on a JDK, not a JRE"));
     List<String> javapArgs = new ArrayList<>(List.of("-protected", "-cp", classes.toString()));
     javapArgs.addAll(names);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status = javap.run(new PrintWriter(out), new PrintWriter(err), javapArgs.toArray(String[]::new));
-    if (status != 0) {
-      throw new IllegalStateException("javap failed (" + status + "): " + err);
-    }
+    String out = javap(javapArgs);
     Map<String, String> declarations = new TreeMap<>(); // by type name
     Map<String, TreeSet<String>> types = new TreeMap<>();
     String current = null;
-    for (String line : out.toString().split("\\R")) {
+    for (String line : out.split("\\R")) {
       if (line.startsWith("Compiled from") || line.isBlank()) {
         continue;
       }
@@ -118,6 +122,64 @@ public final class ApiListing {
       members.forEach(member -> listing.append("  ").append(member).append('\n'));
     });
     return listing.toString();
+  }
+
+  /**
+   * The public top-level types under {@code classes} in packages its {@code module-info.class} does
+   * not export to anyone; empty without a descriptor.
+   */
+  static List<String> publicInUnexportedPackages(Path classes) throws IOException {
+    Path descriptor = classes.resolve("module-info.class");
+    if (!Files.exists(descriptor)) {
+      return List.of();
+    }
+    Set<String> exported;
+    try (InputStream in = Files.newInputStream(descriptor)) {
+      exported = ModuleDescriptor.read(in).exports().stream().map(ModuleDescriptor.Exports::source)
+          .collect(Collectors.toUnmodifiableSet());
+    }
+    List<String> candidates;
+    try (Stream<Path> files = Files.walk(classes)) {
+      candidates = files.map(file -> classes.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "."))
+          .filter(name -> name.endsWith(".class") && !name.contains("$") && !name.endsWith("-info.class"))
+          .map(name -> name.substring(0, name.length() - ".class".length()))
+          .filter(name -> name.contains(".") && !exported.contains(name.substring(0, name.lastIndexOf('.'))))
+          .sorted().toList();
+    }
+    if (candidates.isEmpty()) {
+      return List.of();
+    }
+    List<String> javapArgs = new ArrayList<>(List.of("-public", "-cp", classes.toString()));
+    javapArgs.addAll(candidates);
+    List<String> stray = new ArrayList<>();
+    boolean inType = false;
+    for (String line : javap(javapArgs).split("\\R")) {
+      if (line.startsWith("Compiled from") || line.isBlank()) {
+        continue;
+      }
+      if (line.equals("}")) {
+        inType = false;
+      } else if (!inType) {
+        inType = true;
+        if (line.startsWith("public ")) {
+          stray.add(typeName(line.trim()));
+        }
+      }
+    }
+    return stray;
+  }
+
+  /** javap's output for {@code args}. */
+  private static String javap(List<String> args) {
+    ToolProvider javap = ToolProvider.findFirst("javap")
+        .orElseThrow(() -> new IllegalStateException("javap is not in this JDK: run the build on a JDK, not a JRE"));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status = javap.run(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
+    if (status != 0) {
+      throw new IllegalStateException("javap failed (" + status + "): " + err);
+    }
+    return out.toString();
   }
 
   /**

@@ -3,7 +3,8 @@
  * {@code RegistryTime}, the fault controls, the AssertJ assertions and the contract suites. The etcd
  * side (registry-etcd, jetcd, Testcontainers) is optional: tests on the fake need none of it. JUnit
  * makes the extensions and runs the contracts' test methods by reflection, so those packages are
- * open to it.
+ * open to it. The annotations name their extensions in {@code @ExtendWith}, which needs public
+ * classes: those are in the {@code internal} package, exported to JUnit alone.
  */
 module dev.registrykit.junit {
   requires transitive dev.registrykit.api;
@@ -22,5 +23,6 @@ module dev.registrykit.junit {
   exports dev.registrykit.junit.contract;
 
   opens dev.registrykit.junit.contract to org.junit.platform.commons;
+  exports dev.registrykit.junit.internal to org.junit.platform.commons;
   opens dev.registrykit.junit.internal to org.junit.platform.commons;
 }

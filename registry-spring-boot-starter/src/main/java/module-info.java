@@ -29,5 +29,4 @@ module dev.registrykit.spring {
 
   opens dev.registrykit.spring to spring.core, spring.beans, spring.context, spring.boot;
   opens dev.registrykit.spring.test to spring.core, spring.beans, spring.context, spring.boot;
-  opens dev.registrykit.spring.internal to spring.core, spring.beans, spring.context, spring.boot;
 }

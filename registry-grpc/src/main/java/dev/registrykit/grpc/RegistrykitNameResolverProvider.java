@@ -2,9 +2,6 @@ package dev.registrykit.grpc;
 
 import dev.registrykit.Registry;
 import dev.registrykit.ServiceInstance;
-import dev.registrykit.grpc.internal.ConfiguredRegistry;
-import dev.registrykit.grpc.internal.RegistrySource;
-import dev.registrykit.grpc.internal.RegistrykitNameResolver;
 import io.grpc.Attributes;
 import io.grpc.NameResolver;
 import io.grpc.NameResolverProvider;

@@ -2,7 +2,6 @@ package dev.registrykit.spring;
 
 import dev.registrykit.Registry;
 import dev.registrykit.etcd.EtcdRegistry;
-import dev.registrykit.spring.internal.PropertiesEtcdConnectionDetails;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;

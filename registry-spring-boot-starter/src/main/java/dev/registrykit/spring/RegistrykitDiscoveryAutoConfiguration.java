@@ -1,9 +1,6 @@
 package dev.registrykit.spring;
 
 import dev.registrykit.Registry;
-import dev.registrykit.spring.internal.RegistrykitDiscoveryClient;
-import dev.registrykit.spring.internal.RegistrykitReactiveDiscoveryClient;
-import dev.registrykit.spring.internal.ServiceCaches;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;

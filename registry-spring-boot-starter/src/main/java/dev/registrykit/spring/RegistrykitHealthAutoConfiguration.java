@@ -1,8 +1,6 @@
 package dev.registrykit.spring;
 
 import dev.registrykit.Registry;
-import dev.registrykit.spring.internal.RegistrykitHealthIndicator;
-import dev.registrykit.spring.internal.ServiceCaches;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Assumptions;
  * that the test never ran, so it fails instead. For registrykit's own tests (registry-junit's and
  * registry-bench's), with the {@code registrykit.etcd.required} rule of the extension; not API.
  */
-public final class Needs {
+final class Needs {
 
   private Needs() {
   }
@@ -26,7 +26,7 @@ public final class Needs {
   }
 
   /** A Docker engine that Testcontainers reaches (the extension's own probe). */
-  public static void docker() {
+  static void docker() {
     require(EtcdSources.dockerAvailable(), "Docker", Settings.required());
   }
 

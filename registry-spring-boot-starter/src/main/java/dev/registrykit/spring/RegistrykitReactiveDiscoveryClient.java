@@ -1,4 +1,4 @@
-package dev.registrykit.spring.internal;
+package dev.registrykit.spring;
 
 import java.util.Objects;
 import org.springframework.cloud.client.ServiceInstance;
@@ -11,12 +11,12 @@ import reactor.core.scheduler.Schedulers;
  * request of a service lists it on etcd, so requests run on Reactor's bounded-elastic scheduler,
  * never on an event loop.
  */
-public final class RegistrykitReactiveDiscoveryClient implements ReactiveDiscoveryClient {
+final class RegistrykitReactiveDiscoveryClient implements ReactiveDiscoveryClient {
 
   private final RegistrykitDiscoveryClient blocking;
 
   /** A reactive view of {@code blocking}. */
-  public RegistrykitReactiveDiscoveryClient(RegistrykitDiscoveryClient blocking) {
+  RegistrykitReactiveDiscoveryClient(RegistrykitDiscoveryClient blocking) {
     this.blocking = Objects.requireNonNull(blocking, "blocking must not be null");
   }
 

@@ -1,11 +1,10 @@
-package dev.registrykit.spring.internal;
+package dev.registrykit.spring;
 
 import dev.registrykit.CacheState;
 import dev.registrykit.Registration;
 import dev.registrykit.RegistrationState;
 import dev.registrykit.Registry;
 import dev.registrykit.RegistryException;
-import dev.registrykit.spring.RegistrykitRegistration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,14 +19,14 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * registry, the registration's service, id, address and state, the number of services, and each
  * service cache's state ({@code CURRENT}, or {@code STALE} while it keeps the last instances it knew).
  */
-public final class RegistrykitHealthIndicator implements HealthIndicator {
+final class RegistrykitHealthIndicator implements HealthIndicator {
 
   private final Registry registry;
   private final Supplier<RegistrykitRegistration> registration;
   private final Supplier<ServiceCaches> caches;
 
   /** An indicator of {@code registry}, the application's registration and caches (each may be absent: null). */
-  public RegistrykitHealthIndicator(Registry registry, Supplier<RegistrykitRegistration> registration,
+  RegistrykitHealthIndicator(Registry registry, Supplier<RegistrykitRegistration> registration,
       Supplier<ServiceCaches> caches) {
     this.registry = Objects.requireNonNull(registry, "registry must not be null");
     this.registration = Objects.requireNonNull(registration, "registration must not be null");

@@ -1,6 +1,5 @@
-package dev.registrykit.spring.internal;
+package dev.registrykit.spring;
 
-import dev.registrykit.spring.EtcdConnectionDetails;
 import java.net.URI;
 import java.util.List;
 
@@ -9,7 +8,7 @@ import java.util.List;
  *
  * @param endpoints the endpoints, checked by the properties
  */
-public record PropertiesEtcdConnectionDetails(List<URI> endpoints) implements EtcdConnectionDetails {
+record PropertiesEtcdConnectionDetails(List<URI> endpoints) implements EtcdConnectionDetails {
 
   /** Copies the endpoints. */
   public PropertiesEtcdConnectionDetails {

@@ -1,4 +1,4 @@
-package dev.registrykit.grpc.internal;
+package dev.registrykit.grpc;
 
 import dev.registrykit.Registry;
 import dev.registrykit.ServiceCache;
@@ -31,7 +31,7 @@ import java.util.concurrent.RejectedExecutionException;
  * newest instances, and changes that come meanwhile make one more update after it, so the channel
  * always ends with the newest instances and never gets an older list after a newer one.
  */
-public final class RegistrykitNameResolver extends NameResolver {
+final class RegistrykitNameResolver extends NameResolver {
 
   private final String serviceName;
   private final RegistrySource source;
@@ -51,7 +51,7 @@ public final class RegistrykitNameResolver extends NameResolver {
   private List<EquivalentAddressGroup> published;
 
   /** A resolver of {@code serviceName} on the registry of {@code source}. */
-  public RegistrykitNameResolver(String serviceName, RegistrySource source, Args args) {
+  RegistrykitNameResolver(String serviceName, RegistrySource source, Args args) {
     this.serviceName = serviceName;
     this.source = source;
     this.sync = args.getSynchronizationContext();

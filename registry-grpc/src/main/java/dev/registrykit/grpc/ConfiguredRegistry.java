@@ -1,4 +1,4 @@
-package dev.registrykit.grpc.internal;
+package dev.registrykit.grpc;
 
 import dev.registrykit.Registry;
 import dev.registrykit.etcd.EtcdRegistry;
@@ -11,7 +11,7 @@ import java.util.function.UnaryOperator;
  * closed when the last one releases it. Needs {@code registry-etcd} on the class path, which is an
  * optional dependency: without it {@link #acquire()} says so.
  */
-public final class ConfiguredRegistry implements RegistrySource {
+final class ConfiguredRegistry implements RegistrySource {
 
   private static final String DEFAULT_ENDPOINTS = "http://localhost:2379";
   private static final String DEFAULT_NAMESPACE = "/services";
@@ -22,7 +22,7 @@ public final class ConfiguredRegistry implements RegistrySource {
   private int users; // guarded by this
 
   /** From the system properties and the environment. */
-  public ConfiguredRegistry() {
+  ConfiguredRegistry() {
     this(System::getProperty, System::getenv);
   }
 

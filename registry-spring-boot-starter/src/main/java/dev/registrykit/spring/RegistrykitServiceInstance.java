@@ -1,4 +1,4 @@
-package dev.registrykit.spring.internal;
+package dev.registrykit.spring;
 
 import dev.registrykit.ServiceInstance;
 import java.net.URI;

@@ -1,10 +1,10 @@
-package dev.registrykit.grpc.internal;
+package dev.registrykit.grpc;
 
 import dev.registrykit.Registry;
 import java.util.Objects;
 
 /** Where resolvers get their registry: one the application owns, or one opened from the configuration. */
-public interface RegistrySource {
+interface RegistrySource {
 
   /**
    * The registry, for one resolver until it calls {@link #release()}. May block (it may build one).

@@ -1,6 +1,5 @@
-package dev.registrykit.spring.internal;
+package dev.registrykit.spring;
 
-import dev.registrykit.spring.EtcdConnectionDetails;
 import java.net.URI;
 import java.util.List;
 import org.springframework.boot.testcontainers.service.connection.ContainerConnectionDetailsFactory;

@@ -1,4 +1,4 @@
-package dev.registrykit.spring.internal;
+package dev.registrykit.spring;
 
 import dev.registrykit.Registry;
 import java.util.List;
@@ -10,13 +10,13 @@ import org.springframework.cloud.client.discovery.DiscoveryClient;
  * Spring Cloud's {@link DiscoveryClient} on registrykit: the instances of a service come from its
  * live cache (no call to etcd after the first), the service names from the registry.
  */
-public final class RegistrykitDiscoveryClient implements DiscoveryClient {
+final class RegistrykitDiscoveryClient implements DiscoveryClient {
 
   private final Registry registry;
   private final ServiceCaches caches;
 
   /** A client that reads {@code caches} and lists services on {@code registry}. */
-  public RegistrykitDiscoveryClient(Registry registry, ServiceCaches caches) {
+  RegistrykitDiscoveryClient(Registry registry, ServiceCaches caches) {
     this.registry = Objects.requireNonNull(registry, "registry must not be null");
     this.caches = Objects.requireNonNull(caches, "caches must not be null");
   }

@@ -1,4 +1,4 @@
-package dev.registrykit.grpc.internal;
+package dev.registrykit.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.registrykit.spring.internal;
+package dev.registrykit.spring;
 
 import dev.registrykit.CacheChange;
 import dev.registrykit.CacheState;
@@ -26,7 +26,7 @@ import org.springframework.context.ApplicationEventPublisher;
  * a {@link HeartbeatEvent} whose value counts the changes, and tells the change listeners which
  * service changed (the LoadBalancer's cache of that service is dropped there).
  */
-public final class ServiceCaches implements AutoCloseable {
+final class ServiceCaches implements AutoCloseable {
 
   private static final Log LOG = LogFactory.getLog(ServiceCaches.class);
 
@@ -41,7 +41,7 @@ public final class ServiceCaches implements AutoCloseable {
    * Caches on {@code registry}; changes are published to {@code events} and passed to {@code
    * changeListeners} with the service's name.
    */
-  public ServiceCaches(Registry registry, ApplicationEventPublisher events, List<Consumer<String>> changeListeners) {
+  ServiceCaches(Registry registry, ApplicationEventPublisher events, List<Consumer<String>> changeListeners) {
     this.registry = Objects.requireNonNull(registry, "registry must not be null");
     this.events = Objects.requireNonNull(events, "events must not be null");
     this.changeListeners = List.copyOf(changeListeners);

@@ -1,4 +1,4 @@
-package dev.registrykit.grpc.internal;
+package dev.registrykit.grpc;
 
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.grpc.RegistrykitNameResolverProvider;

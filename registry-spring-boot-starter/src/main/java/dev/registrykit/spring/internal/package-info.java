@@ -1,2 +1,0 @@
-/** The implementation of the starter; not API. */
-package dev.registrykit.spring.internal;
