@@ -18,7 +18,9 @@ import java.util.List;
  * through these, so {@code BackendControls.makeUnavailable()} cuts off that registry alone while
  * etcd goes on serving everyone else (and expiring the registry's leases), as on the fake: a
  * network partition of one process, which pausing or stopping etcd cannot give. Two threads per
- * connection (blocking copies) and one accepting; all end on {@link #close()}.
+ * connection (blocking copies) and one accepting; all end on {@link #close()}. Each thread's name
+ * carries the proxy's port ({@code registrykit-proxy-41234-accept}, {@code -up}, {@code -down}), so a
+ * thread can be told to belong to a proxy that outlives a test run.
  */
 final class CuttableProxy implements AutoCloseable {
 
@@ -37,7 +39,7 @@ final class CuttableProxy implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    this.acceptor = new Thread(this::acceptLoop, "registrykit-proxy-accept");
+    this.acceptor = new Thread(this::acceptLoop, threadPrefix() + "accept");
     acceptor.setDaemon(true);
     acceptor.start();
   }
@@ -45,6 +47,11 @@ final class CuttableProxy implements AutoCloseable {
   /** The endpoint to give the registry, such as {@code http://127.0.0.1:41234}. */
   String endpoint() {
     return "http://127.0.0.1:" + server.getLocalPort();
+  }
+
+  /** The start of its threads' names: {@code registrykit-proxy-41234-}. */
+  private String threadPrefix() {
+    return "registrykit-proxy-" + server.getLocalPort() + "-";
   }
 
   /** Whether {@link #cut()} was ever called. */
@@ -140,7 +147,7 @@ final class CuttableProxy implements AutoCloseable {
         closeQuietly(to);
         forget(from, to);
       }
-    }, "registrykit-proxy-" + direction);
+    }, threadPrefix() + direction);
     thread.setDaemon(true);
     thread.start();
   }

@@ -85,10 +85,19 @@ final class Leftovers {
             .isEmpty());
   }
 
-  /** The run's threads still alive, each as its name, state and top three frames. */
+  /**
+   * The run's threads still alive, each as its name, state and top three frames. A connection through
+   * a proxy that was there before the run (an idle connection of the surrounding suite's etcd, whose
+   * client may reconnect at any time) is that proxy's, not the run's: its threads are not counted.
+   */
   private List<String> threadsLeft(boolean grpcBefore) {
+    Set<String> proxiesBefore = threads.stream().map(Thread::getName)
+        .filter(name -> name.matches("registrykit-proxy-\\d+-accept"))
+        .map(name -> name.substring(0, name.length() - "accept".length()))
+        .collect(Collectors.toSet());
     return Thread.getAllStackTraces().entrySet().stream()
         .filter(entry -> !threads.contains(entry.getKey()) && entry.getKey().isAlive())
+        .filter(entry -> proxiesBefore.stream().noneMatch(entry.getKey().getName()::startsWith))
         .filter(entry -> entry.getKey().getName().startsWith("registrykit-")
             || (!grpcBefore && entry.getKey().getName().startsWith("grpc-nio-worker")))
         .map(entry -> entry.getKey().getName() + " " + entry.getKey().getState() + " at "
