@@ -3,6 +3,7 @@ package dev.registrykit.junit.internal;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
@@ -10,6 +11,7 @@ import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
@@ -17,6 +19,7 @@ import io.etcd.jetcd.support.Observers;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +58,8 @@ final class SharedContainer implements AutoCloseable {
   /** How long joining may take in all (starting the container, waiting for another JVM to remove one). */
   private static final Duration JOIN_BOUND = Duration.ofSeconds(60);
   private static final Duration CALL = Duration.ofSeconds(5);
+  /** How long a created container may stay unstarted before it counts as left by a JVM that died. */
+  private static final Duration ABANDONED = Duration.ofSeconds(20);
 
   private final String name;
   private final Client client;
@@ -115,12 +120,20 @@ final class SharedContainer implements AutoCloseable {
     return DockerClientFactory.instance().client();
   }
 
-  /** The client endpoint of the running container {@code name}; a stopped one is removed. */
+  /**
+   * The client endpoint of the running container {@code name}. One that has exited is removed; one
+   * just created is being started by another JVM, so it is left alone (it counts as abandoned, and is
+   * removed, only after {@link #ABANDONED}).
+   */
   private static Optional<URI> running(String name) {
     try {
       InspectContainerResponse container = docker().inspectContainerCmd(name).exec();
       if (!Boolean.TRUE.equals(container.getState().getRunning())) {
-        remove(name);
+        boolean starting = "created".equals(container.getState().getStatus())
+            && Instant.parse(container.getCreated()).isAfter(Instant.now().minus(scaled(ABANDONED)));
+        if (!starting) {
+          remove(name);
+        }
         return Optional.empty();
       }
       Ports.Binding[] bindings = container.getHostConfig().getPortBindings().getBindings().get(ExposedPort.tcp(2379));
@@ -132,7 +145,7 @@ final class SharedContainer implements AutoCloseable {
 
   /** Creates and starts the container {@code name}; empty if another JVM created it first. */
   private static Optional<URI> create(String name, String image) {
-    int port = Ports.free();
+    int port = dev.registrykit.junit.internal.Ports.free();
     URI endpoint = URI.create("http://127.0.0.1:" + port);
     List<String> command = new ArrayList<>(List.of("etcd"));
     command.addAll(EtcdFlags.member(0, "/var/lib/registrykit-etcd", "http://0.0.0.0:2379", endpoint.toString(),
@@ -151,6 +164,11 @@ final class SharedContainer implements AutoCloseable {
       return Optional.of(endpoint);
     } catch (ConflictException e) {
       return Optional.empty(); // another JVM named it first (or it is still being removed): look again
+    } catch (DockerException e) {
+      LOG.log(System.Logger.Level.INFO, () -> "could not start the shared etcd container " + name + " (" + e.getMessage()
+          + "); trying again");
+      remove(name); // such as a port another program took meanwhile
+      return Optional.empty();
     }
   }
 
@@ -176,9 +194,9 @@ final class SharedContainer implements AutoCloseable {
         client.close();
         return Optional.empty(); // its last user is removing it: wait until it is gone, then start one
       }
-      CloseableClient keepAlive = client.getLeaseClient().keepAlive(lease, Observers.observer(response -> { },
-          failure -> LOG.log(System.Logger.Level.WARNING, "keep-alive of this JVM's use of " + name + " failed: "
-              + failure)));
+      CloseableClient keepAlive = client.getLeaseClient().keepAlive(lease, Observers.<LeaseKeepAliveResponse>builder()
+          .onError(failure -> LOG.log(System.Logger.Level.WARNING, "keep-alive of this JVM's use of " + name
+              + " failed: " + failure)).build());
       return Optional.of(new SharedContainer(name, client, lease, keepAlive));
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       tried.add(endpoint + ": " + e);

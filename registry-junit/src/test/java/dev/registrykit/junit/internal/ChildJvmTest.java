@@ -153,21 +153,23 @@ class ChildJvmTest {
   }
 
   @Test
-  void twoTestJvmsStartedTogetherShareOneContainerAndTheLastToFinishRemovesIt() {
+  void twoTestJvmsShareOneContainerApartByNamespaceAndTheLastToFinishRemovesIt() {
     Needs.docker();
     String image = Settings.get(Settings.IMAGE).orElse(dev.registrykit.junit.EtcdRegistryTest.DEFAULT_IMAGE);
     String name = SharedContainer.name(image);
     Map<String, String> sharing = Map.of(Settings.SOURCE, "container", Settings.SHARE, "machine");
 
-    CompletableFuture<Child> first = CompletableFuture.supplyAsync(() -> runChild("run", sharing, Map.of()));
-    CompletableFuture<Child> second = CompletableFuture.supplyAsync(() -> runChild("run", sharing, Map.of()));
+    CompletableFuture<Child> first = CompletableFuture.supplyAsync(() -> runChild("share", sharing, Map.of()));
+    CompletableFuture<Child> second = CompletableFuture.supplyAsync(() -> runChild("share", sharing, Map.of()));
     List<Child> children = List.of(first.join(), second.join());
 
     for (Child child : children) {
       assertThat(child.exitCode()).as("exit code of a child; it printed:\n" + child.output()).isZero();
       assertThat(child.report("succeeded=")).as("a child's run; it printed:\n" + child.output())
           .containsEntry("succeeded", "1").containsEntry("failed", "0").containsEntry("skipped", "0");
-      assertThat(child.report("source=")).as("what a child's test got").containsEntry("source", "container");
+      Map<String, String> report = child.report("source=");
+      assertThat(report).as("what a child's test got").containsEntry("source", "container")
+          .containsEntry("instances", "pid-" + report.get("pid"));
     }
     assertThat(children.get(0).report("source=").get("endpoints")).as("the two children's etcd")
         .isEqualTo(children.get(1).report("source=").get("endpoints"));
