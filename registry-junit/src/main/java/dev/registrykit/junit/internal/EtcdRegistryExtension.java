@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.UUID;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -211,15 +212,17 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
     // every class sharing it (seen when classes run in parallel). A @Nested class still finds the etcd
     // of an enclosing class with the same lifecycle.
     return owner.getStore(NAMESPACE).getOrComputeIfAbsent("etcd:" + lifecycle + ":" + image + ":" + members,
-        key -> start(context, image, members), StoredEtcd.class);
+        key -> start(context, image, members, lifecycle), StoredEtcd.class);
   }
 
-  private static StoredEtcd start(ExtensionContext context, String image, int members) {
+  private static StoredEtcd start(ExtensionContext context, String image, int members, EtcdLifecycle lifecycle) {
     EtcdSources.Choice choice = choice(context, image);
-    Etcd server = choice.starter()
-        .orElseThrow(() -> new IllegalStateException(choice.failureMessage()))
-        .apply(members);
-    return new StoredEtcd(server);
+    IntFunction<Etcd> starter = choice.starter()
+        .orElseThrow(() -> new IllegalStateException(choice.failureMessage()));
+    // The run's one-member etcd is what JVMs can share; an etcd of a class or method is its own to break.
+    boolean shared = lifecycle == EtcdLifecycle.PER_RUN && members == 1 && choice.source().equals("container")
+        && Settings.sharedByMachine();
+    return new StoredEtcd(shared ? SharedContainer.join(image) : starter.apply(members));
   }
 
   private static ExtensionContext classContext(ExtensionContext context) {

@@ -4,20 +4,41 @@ import java.net.URI;
 import java.util.List;
 
 /**
- * An etcd the user runs ({@code REGISTRYKIT_ETCD_ENDPOINTS}): used, never controlled or stopped;
- * each endpoint counts as a member. Who leads is only read, so it is answered.
+ * An etcd registrykit does not control: one the user runs ({@code REGISTRYKIT_ETCD_ENDPOINTS}), or
+ * the container the test JVMs of this machine share ({@link SharedContainer}). Used, never paused,
+ * stopped or wiped: each fault control of etcd itself is refused with the reason; each endpoint
+ * counts as a member. Who leads is only read, so it is answered.
  */
 final class ExternalEtcd implements Etcd {
 
   private final List<URI> endpoints;
+  private final String source;
+  private final String description;
+  private final String refusal;
+  private final Runnable close;
 
+  /** The etcd at {@code endpoints} that the user named. */
   ExternalEtcd(List<URI> endpoints) {
+    this(endpoints, "external", "external etcd at " + endpoints, "given by " + Settings.envName(Settings.ENDPOINTS)
+        + " or -D" + Settings.ENDPOINTS + ": registrykit does not control an etcd it did not start. Unset it to let"
+        + " the tests run etcd in a container or as a process.", () -> { });
+  }
+
+  /**
+   * An etcd at {@code endpoints} that this JVM uses but does not control: {@code refusal} ends the
+   * message of a refused control, {@code close} is what this JVM does when done with it.
+   */
+  ExternalEtcd(List<URI> endpoints, String source, String description, String refusal, Runnable close) {
     this.endpoints = List.copyOf(endpoints);
+    this.source = source;
+    this.description = description;
+    this.refusal = refusal;
+    this.close = close;
   }
 
   @Override
   public String source() {
-    return "external";
+    return source;
   }
 
   @Override
@@ -107,19 +128,17 @@ final class ExternalEtcd implements Etcd {
   }
 
   private UnsupportedOperationException refused(String control) {
-    return new UnsupportedOperationException(control + "() is not available on the etcd at " + endpoints
-        + " given by " + Settings.envName(Settings.ENDPOINTS) + " or -D" + Settings.ENDPOINTS
-        + ": registrykit does not control an etcd it did not start. Unset it to let the tests run etcd in a"
-        + " container or as a process.");
+    return new UnsupportedOperationException(control + "() is not available on the etcd at " + endpoints + " "
+        + refusal);
   }
 
   @Override
   public void close() {
-    // not ours to stop
+    close.run();
   }
 
   @Override
   public String toString() {
-    return "external etcd at " + endpoints;
+    return description;
   }
 }

@@ -19,6 +19,8 @@ final class Settings {
   static final String BINARY = "registrykit.etcd.binary";
   static final String SOURCE = "registrykit.etcd.source";
   static final String REQUIRED = "registrykit.etcd.required";
+  /** Who shares the run's etcd container: {@code jvm} (each test JVM its own, the default) or {@code machine}. */
+  static final String SHARE = "registrykit.etcd.share";
   static final String TIME_SCALE = "registrykit.time.scale";
   /** The value of {@link #TIME_SCALE} (and its default) that follows the machine's load. */
   static final String AUTO = "auto";
@@ -107,4 +109,19 @@ final class Settings {
     return Math.min(MAX_AUTO_SCALE, Math.ceil(loadAverage / cores * 10) / 10);
   }
 
+  /**
+   * Whether the test JVMs of this machine share one etcd container ({@code registrykit.etcd.share=machine})
+   * rather than each starting its own ({@code jvm}, the default).
+   *
+   * @throws IllegalArgumentException for any other value
+   */
+  static boolean sharedByMachine() {
+    String value = get(SHARE).orElse("jvm");
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "jvm" -> false;
+      case "machine" -> true;
+      default -> throw new IllegalArgumentException(SHARE + " must be jvm (each test JVM its own etcd) or machine "
+          + "(the test JVMs of this machine share one container) but was: \"" + value + "\"");
+    };
+  }
 }

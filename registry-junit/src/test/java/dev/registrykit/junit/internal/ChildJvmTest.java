@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,12 +28,14 @@ import org.testcontainers.DockerClientFactory;
 
 /**
  * What only a whole JVM shows: that the shutdown hook stops the etcd of a run that ended without
- * JUnit closing it, and that {@code REGISTRYKIT_ETCD_ENDPOINTS} is read from the environment. Each
+ * JUnit closing it, that {@code REGISTRYKIT_ETCD_ENDPOINTS} is read from the environment, and that
+ * test JVMs started together share one etcd container with {@code registrykit.etcd.share=machine}. Each
  * test starts a child JVM ({@link ChildRun}) on this JVM's classpath.
  */
 class ChildJvmTest {
 
   private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(120);
+  private static final AtomicInteger CHILDREN = new AtomicInteger();
 
   @TempDir
   Path directory;
@@ -64,7 +68,7 @@ class ChildJvmTest {
     properties.forEach((property, value) -> command.add("-D" + property + "=" + value));
     command.add(ChildRun.class.getName());
     command.add(mode);
-    Path log = directory.resolve("child-" + mode + ".log");
+    Path log = directory.resolve("child-" + mode + "-" + CHILDREN.incrementAndGet() + ".log");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(environment);
     try {
@@ -146,5 +150,32 @@ class ChildJvmTest {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted while reading their etcd", e);
     }
+  }
+
+  @Test
+  void twoTestJvmsShareOneContainerApartByNamespaceAndTheLastToFinishRemovesIt() {
+    Needs.docker();
+    String image = Settings.get(Settings.IMAGE).orElse(dev.registrykit.junit.EtcdRegistryTest.DEFAULT_IMAGE);
+    String name = SharedContainer.name(image);
+    Map<String, String> sharing = Map.of(Settings.SOURCE, "container", Settings.SHARE, "machine");
+
+    CompletableFuture<Child> first = CompletableFuture.supplyAsync(() -> runChild("share", sharing, Map.of()));
+    CompletableFuture<Child> second = CompletableFuture.supplyAsync(() -> runChild("share", sharing, Map.of()));
+    List<Child> children = List.of(first.join(), second.join());
+
+    for (Child child : children) {
+      assertThat(child.exitCode()).as("exit code of a child; it printed:\n" + child.output()).isZero();
+      assertThat(child.report("succeeded=")).as("a child's run; it printed:\n" + child.output())
+          .containsEntry("succeeded", "1").containsEntry("failed", "0").containsEntry("skipped", "0");
+      Map<String, String> report = child.report("source=");
+      assertThat(report).as("what a child's test got").containsEntry("source", "container")
+          .containsEntry("instances", "pid-" + report.get("pid"));
+    }
+    assertThat(children.get(0).report("source=").get("endpoints")).as("the two children's etcd")
+        .isEqualTo(children.get(1).report("source=").get("endpoints"));
+    DockerClient docker = DockerClientFactory.instance().client();
+    Awaitility.await("the shared container " + name + " to be removed by the last child").atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(docker.listContainersCmd()
+            .withShowAll(true).withNameFilter(List.of(name)).exec()).as("containers named " + name).isEmpty());
   }
 }

@@ -1,16 +1,21 @@
 package dev.registrykit.junit.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import dev.registrykit.Registry;
+import dev.registrykit.ServiceInstance;
 import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.options.GetOption;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -20,7 +25,9 @@ import org.testcontainers.DockerClientFactory;
 /**
  * The main class of a child JVM that {@link ChildJvmTest} starts, to see what a whole JVM does:
  * {@code exit} runs a test that starts etcd and ends the JVM with {@code System.exit} before JUnit
- * closes anything; {@code run} runs a test that reports which etcd it got. It reports on lines
+ * closes anything; {@code run} runs a test that reports which etcd it got; {@code share} runs a test
+ * that registers an instance, waits until another test JVM uses the same shared etcd container
+ * ({@code registrykit.etcd.share=machine}) and reports what its registry lists. It reports on lines
  * starting with {@value #REPORT}.
  */
 final class ChildRun {
@@ -38,12 +45,13 @@ final class ChildRun {
     Class<?> fixture = switch (args[0]) {
       case "exit" -> ExitsMidRun.class;
       case "run" -> ReportsItsEtcd.class;
-      default -> throw new IllegalArgumentException("mode must be exit or run but was: " + args[0]);
+      case "share" -> MeetsAnotherJvm.class;
+      default -> throw new IllegalArgumentException("mode must be exit, run or share but was: " + args[0]);
     };
     EngineExecutionResults results = EngineTestKit.engine("junit-jupiter").selectors(selectClass(fixture)).execute();
     report("succeeded=" + results.testEvents().succeeded().count() + " failed=" + results.testEvents().failed().count()
         + " skipped=" + results.containerEvents().skipped().count()
-        + results.testEvents().failed().stream().map(event -> " failure=" + event.getPayload().orElse(""))
+        + results.testEvents().failed().stream().map(event -> " failure=" + String.valueOf(event.getPayload().orElse("")).replace("\n", " | "))
             .collect(Collectors.joining()));
     System.exit(0);
   }
@@ -87,6 +95,24 @@ final class ChildRun {
       etcd.client().getKVClient().put(bytes(WRITTEN), bytes(ProcessHandle.current().pid() + ""))
           .get(60, TimeUnit.SECONDS);
       report("source=" + etcd.source() + " endpoints=" + etcd.endpoints() + " pid=" + ProcessHandle.current().pid());
+    }
+  }
+
+  @EtcdRegistryTest
+  @EnabledIfSystemProperty(named = CHILD, matches = "true")
+  static class MeetsAnotherJvm {
+    @Test
+    void registersAndWaitsForTheOtherJvm(EtcdHandle etcd, Registry registry) {
+      long pid = ProcessHandle.current().pid();
+      registry.register(ServiceInstance.of("shared", "pid-" + pid, "http://127.0.0.1:1"), Duration.ofSeconds(30));
+      // Both JVMs hold the container at once: each has its user key there until its run ends.
+      Awaitility.await("another test JVM to use the shared etcd").atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .untilAsserted(() -> assertThat(etcd.client().getKVClient().get(bytes(SharedContainer.USERS),
+              GetOption.builder().isPrefix(true).build()).get(10, TimeUnit.SECONDS).getKvs())
+              .as("the user keys on " + etcd.source() + " etcd at " + etcd.endpoints() + " (" + etcd + ")").hasSizeGreaterThanOrEqualTo(2));
+      report("source=" + etcd.source() + " endpoints=" + etcd.endpoints() + " pid=" + pid + " instances="
+          + registry.allInstances().stream().map(ServiceInstance::instanceId).collect(Collectors.joining(",")));
     }
   }
 }
