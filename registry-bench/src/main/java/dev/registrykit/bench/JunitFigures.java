@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -35,6 +36,8 @@ public final class JunitFigures {
 
   static final String ENABLED = "registrykit.bench.junit";
   static final List<Long> STARTS = new CopyOnWriteArrayList<>();
+  /** How long each of our test bodies took (ns), to split a test's cost into its body and the toolkit's part. */
+  static final List<Long> ENDS = new CopyOnWriteArrayList<>();
   static final int TESTS_PER_CLASS = 10;
 
   private JunitFigures() {
@@ -49,7 +52,8 @@ public final class JunitFigures {
    * Runs both suites {@code passes} times, alternately, prints a Markdown table of the last pass and
    * returns {ours per-test ms, baseline per-test ms}. Whichever suite runs first in a JVM also pays
    * for loading jetcd and gRPC (about a second here), so a fair comparison needs two passes; one is
-   * enough to check that the figure still runs.
+   * enough to check that the figure still runs. Then, in the same JVM, our 50 tests once more in
+   * JUnit's sequential and parallel modes (classes and methods concurrent), and the wall time of each.
    */
   public static double[] run(PrintStream out, int passes) {
     if (passes < 1) {
@@ -63,46 +67,72 @@ public final class JunitFigures {
       double[] ours = null;
       double[] theirs = null;
       for (int pass = 0; pass < passes; pass++) {
-        ours = suite(Ours1.class, Ours2.class, Ours3.class, Ours4.class, Ours5.class);
-        theirs = suite(Plain1.class, Plain2.class, Plain3.class, Plain4.class, Plain5.class);
+        ours = suite(Map.of(), OURS);
+        theirs = suite(Map.of(), Plain1.class, Plain2.class, Plain3.class, Plain4.class, Plain5.class);
       }
       out.printf(Locale.ROOT, "| 6. %d tests in 5 classes: first test after | %.0f ms | %.0f ms (container per class) | %.2f |%n",
           5 * perClass, ours[0], theirs[0], ours[0] / theirs[0]);
       out.printf(Locale.ROOT, "| 6. per test after the first | %.1f ms | %.1f ms | %.2f |%n",
           ours[1], theirs[1], ours[1] / theirs[1]);
+      out.printf(Locale.ROOT, "| 6. of which the test body (register + list) | %.1f ms | - | - |%n", ours[2]);
+      out.printf(Locale.ROOT, "| 6. of which the toolkit between bodies (registry, namespace, close) | %.1f ms | - | - |%n",
+          ours[1] - ours[2]);
+      double sequential = suite(Map.of(), OURS)[3];
+      double parallel = suite(PARALLEL, OURS)[3];
+      out.printf(Locale.ROOT, "| 9. %d etcd tests, whole run: sequential vs parallel | %.0f ms parallel | %.0f ms sequential "
+          + "| %.2f |%n", 5 * perClass, parallel, sequential, parallel / sequential);
       return new double[] {ours[1], theirs[1]};
     } finally {
       System.clearProperty(ENABLED);
     }
   }
 
-  private static double[] suite(Class<?>... classes) {
+  private static final Class<?>[] OURS = {Ours1.class, Ours2.class, Ours3.class, Ours4.class, Ours5.class};
+
+  /** JUnit's parallel mode, classes and methods concurrent, on as many threads as cores. */
+  private static final Map<String, String> PARALLEL = Map.of(
+      "junit.jupiter.execution.parallel.enabled", "true",
+      "junit.jupiter.execution.parallel.mode.default", "concurrent",
+      "junit.jupiter.execution.parallel.mode.classes.default", "concurrent");
+
+  /**
+   * Runs {@code classes} with the configuration {@code parameters}; returns {ms to the first test,
+   * mean ms per test after it, mean ms of our test bodies (0 for the plain way), ms of the whole run}.
+   */
+  private static double[] suite(Map<String, String> parameters, Class<?>... classes) {
     STARTS.clear();
+    ENDS.clear();
     List<DiscoverySelector> selectors = new ArrayList<>();
     for (Class<?> type : classes) {
       selectors.add(selectClass(type));
     }
     long start = System.nanoTime();
-    var results = EngineTestKit.engine("junit-jupiter").selectors(selectors.toArray(DiscoverySelector[]::new)).execute();
+    var results = EngineTestKit.engine("junit-jupiter").configurationParameters(parameters)
+        .selectors(selectors.toArray(DiscoverySelector[]::new)).execute();
+    double whole = (System.nanoTime() - start) / 1e6;
     results.testEvents().assertStatistics(stats -> stats.succeeded(5L * TESTS_PER_CLASS).failed(0));
-    double first = (STARTS.get(0) - start) / 1e6;
+    List<Long> starts = STARTS.stream().sorted().toList();
+    double first = (starts.get(0) - start) / 1e6;
     // The mean gap between one test's start and the next one's: what each test after the first
     // costs, set-up and tear-down between them included, but not the run's final tear-down (stopping
     // the shared etcd, or the last class's container), which no test waits for.
-    double perTest = (STARTS.get(STARTS.size() - 1) - STARTS.get(0)) / 1e6 / (STARTS.size() - 1);
-    return new double[] {first, perTest};
+    double perTest = (starts.get(starts.size() - 1) - starts.get(0)) / 1e6 / (starts.size() - 1);
+    double body = ENDS.isEmpty() ? 0 : ENDS.stream().mapToLong(Long::longValue).sum() / 1e6 / ENDS.size();
+    return new double[] {first, perTest, body, whole};
   }
 
   // ------------------------------------------------------------------------------ our way
 
   /** One test body of ours. */
   static void ours(Registry registry, int repetition) {
-    STARTS.add(System.nanoTime());
+    long begun = System.nanoTime();
+    STARTS.add(begun);
     ServiceInstance instance = ServiceInstance.of("bench", "i-" + repetition, "http://10.0.0.1:5000");
     registry.register(instance, Duration.ofSeconds(30));
     if (registry.instances("bench").size() != 1) {
       throw new AssertionError("namespaces leaked");
     }
+    ENDS.add(System.nanoTime() - begun);
   }
 
   @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_RUN)
