@@ -81,6 +81,15 @@ public final class JunitFigures {
       double parallel = suite(PARALLEL, OURS)[3];
       out.printf(Locale.ROOT, "| 9. %d etcd tests, whole run: sequential vs parallel | %.0f ms parallel | %.0f ms sequential "
           + "| %.2f |%n", 5 * perClass, parallel, sequential, parallel / sequential);
+      EngineTestKit.engine("junit-jupiter").selectors(selectClass(Parts.class)).execute().testEvents()
+          .assertStatistics(stats -> stats.succeeded(1).failed(0));
+      out.printf(Locale.ROOT, "| 6. parts of the toolkit's share, mean of %d: a test registry built | %.2f ms | - | - |%n",
+          PART_SAMPLES, PARTS[0]);
+      out.printf(Locale.ROOT, "| 6. parts: its close, which revokes the test's lease | %.2f ms | raw jetcd lease revoke: "
+          + "%.2f ms | %.2f |%n", PARTS[1], PARTS[2], PARTS[1] / PARTS[2]);
+      out.printf(Locale.ROOT, "| 6. parts: a body's calls (register + list) on the injected registry, through the "
+          + "cuttable proxy | %.2f ms | the same on a registry with a direct client: %.2f ms | %.2f |%n",
+          PARTS[3], PARTS[4], PARTS[3] / PARTS[4]);
       return new double[] {ours[1], theirs[1]};
     } finally {
       System.clearProperty(ENABLED);
@@ -154,6 +163,73 @@ public final class JunitFigures {
   }
 
   static class Ours5 extends Ours1 {
+  }
+
+  static final int PART_SAMPLES = 50;
+  /**
+   * Mean ms of: building a test registry, closing it with one registration, a raw lease revoke, a test
+   * body's calls on the injected registry (through the cuttable proxy), the same on a direct client.
+   */
+  static final double[] PARTS = new double[5];
+
+  /** A test body's calls without the bookkeeping: register one instance, list its service. */
+  static void body(Registry registry, int i) {
+    registry.register(ServiceInstance.of("parts", "i-" + i, "http://10.0.0.1:5000"), Duration.ofSeconds(30));
+    registry.instances("parts");
+  }
+
+  /**
+   * What the toolkit does around each test, timed piece by piece on the run's etcd: a registry on the
+   * shared connection in a namespace of its own (as the extension makes one), its close with the one
+   * instance the test registered, and, as the floor of that close, a raw lease revoke.
+   */
+  @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_RUN)
+  @EnabledIfSystemProperty(named = ENABLED, matches = "true")
+  static class Parts {
+    @org.junit.jupiter.api.Test
+    void timesThePieces(dev.registrykit.junit.EtcdHandle etcd, Registry proxied) throws Exception {
+      Client client = etcd.client();
+      long build = 0;
+      long close = 0;
+      long revoke = 0;
+      long direct = 0;
+      long throughProxy = 0;
+      for (int i = 0; i < PART_SAMPLES + 10; i++) { // the first 10 warm up
+        long t0 = System.nanoTime();
+        dev.registrykit.etcd.EtcdRegistry registry = dev.registrykit.etcd.EtcdRegistry.builder().withClient(client)
+            .withNamespace("/registrykit-bench-parts/" + i).build();
+        long t1 = System.nanoTime();
+        registry.register(ServiceInstance.of("bench", "i-" + i, "http://10.0.0.1:5000"), Duration.ofSeconds(30));
+        long t2 = System.nanoTime();
+        registry.close();
+        long t3 = System.nanoTime();
+        long lease = client.getLeaseClient().grant(30).get(5, TimeUnit.SECONDS).getID();
+        long t4 = System.nanoTime();
+        client.getLeaseClient().revoke(lease).get(5, TimeUnit.SECONDS);
+        long t5 = System.nanoTime();
+        long t6 = System.nanoTime();
+        body(proxied, i);
+        long t7 = System.nanoTime();
+        try (dev.registrykit.etcd.EtcdRegistry onClient = dev.registrykit.etcd.EtcdRegistry.builder().withClient(client)
+            .withNamespace("/registrykit-bench-direct/" + i).build()) {
+          long t8 = System.nanoTime();
+          body(onClient, i);
+          long t9 = System.nanoTime();
+          if (i >= 10) {
+            build += t1 - t0;
+            close += t3 - t2;
+            revoke += t5 - t4;
+            throughProxy += t7 - t6;
+            direct += t9 - t8;
+          }
+        }
+      }
+      PARTS[3] = throughProxy / 1e6 / PART_SAMPLES;
+      PARTS[4] = direct / 1e6 / PART_SAMPLES;
+      PARTS[0] = build / 1e6 / PART_SAMPLES;
+      PARTS[1] = close / 1e6 / PART_SAMPLES;
+      PARTS[2] = revoke / 1e6 / PART_SAMPLES;
+    }
   }
 
   // ------------------------------------------------------------------------------ the plain way

@@ -120,6 +120,7 @@ final class ContainerEtcd extends ControlledEtcd {
     command.add("etcd");
     command.addAll(EtcdFlags.member(member, "/var/lib/registrykit-etcd", "http://0.0.0.0:2379",
         endpoints().get(member).toString(), "http://0.0.0.0:2380", peer, initialCluster, token, size()));
+    command.addAll(EtcdFlags.durability(image));
     int hostPort = hostPorts[member];
     return new MemberContainer(image, cluster ? networkId : null, name(member))
         .withLabels(LABELS)

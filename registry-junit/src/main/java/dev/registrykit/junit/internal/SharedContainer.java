@@ -150,6 +150,7 @@ final class SharedContainer implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of("etcd"));
     command.addAll(EtcdFlags.member(0, "/var/lib/registrykit-etcd", "http://0.0.0.0:2379", endpoint.toString(),
         "http://127.0.0.1:2380", "http://127.0.0.1:2380", EtcdFlags.name(0) + "=http://127.0.0.1:2380", name, 1));
+    command.addAll(EtcdFlags.durability(image));
     ExposedPort client = ExposedPort.tcp(2379);
     try {
       String id = docker().createContainerCmd(image).withName(name)
