@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -157,15 +158,18 @@ class ChildJvmTest {
     Needs.docker();
     String image = Settings.get(Settings.IMAGE).orElse(dev.registrykit.junit.EtcdRegistryTest.DEFAULT_IMAGE);
     String name = SharedContainer.name(image);
-    Map<String, String> sharing = Map.of(Settings.SOURCE, "container", Settings.SHARE, "machine");
+    Map<String, String> sharing = Map.of(Settings.SOURCE, "container", Settings.SHARE, "machine",
+        ChildRun.RUN, UUID.randomUUID().toString());
 
     CompletableFuture<Child> first = CompletableFuture.supplyAsync(() -> runChild("share", sharing, Map.of()));
     CompletableFuture<Child> second = CompletableFuture.supplyAsync(() -> runChild("share", sharing, Map.of()));
     List<Child> children = List.of(first.join(), second.join());
+    String printed = "the first child printed:\n" + children.get(0).output() + "\nthe second child printed:\n"
+        + children.get(1).output();
 
     for (Child child : children) {
-      assertThat(child.exitCode()).as("exit code of a child; it printed:\n" + child.output()).isZero();
-      assertThat(child.report("succeeded=")).as("a child's run; it printed:\n" + child.output())
+      assertThat(child.exitCode()).as("exit code of a child; " + printed).isZero();
+      assertThat(child.report("succeeded=")).as("a child's run; " + printed)
           .containsEntry("succeeded", "1").containsEntry("failed", "0").containsEntry("skipped", "0");
       Map<String, String> report = child.report("source=");
       assertThat(report).as("what a child's test got").containsEntry("source", "container")

@@ -36,6 +36,10 @@ final class ChildRun {
   static final String CHILD = "registrykit.child";
   /** The key the {@code run} mode's test writes, with the child's pid as the value. */
   static final String WRITTEN = "/registrykit-child/written";
+  /** Where the {@code share} mode's JVMs leave their marks, under the run's id ({@link #RUN}). */
+  static final String MET = "/registrykit-child/met/";
+  /** The system property with the id of the parent's run, the same for the JVMs that must meet. */
+  static final String RUN = "registrykit.child.run";
 
   private ChildRun() {
   }
@@ -102,15 +106,19 @@ final class ChildRun {
   @EnabledIfSystemProperty(named = CHILD, matches = "true")
   static class MeetsAnotherJvm {
     @Test
-    void registersAndWaitsForTheOtherJvm(EtcdHandle etcd, Registry registry) {
+    void registersAndWaitsForTheOtherJvm(EtcdHandle etcd, Registry registry) throws Exception {
       long pid = ProcessHandle.current().pid();
       registry.register(ServiceInstance.of("shared", "pid-" + pid, "http://127.0.0.1:1"), Duration.ofSeconds(30));
-      // Both JVMs hold the container at once: each has its user key there until its run ends.
+      // Each JVM leaves a mark of this run in the etcd it got and waits for the other's: a mark stays
+      // until the container goes, so neither can miss the other, whichever reaches this line first.
+      String marks = MET + System.getProperty(RUN) + "/";
+      etcd.client().getKVClient().put(bytes(marks + pid), bytes("met")).get(60, TimeUnit.SECONDS);
       Awaitility.await("another test JVM to use the shared etcd").atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(100))
-          .untilAsserted(() -> assertThat(etcd.client().getKVClient().get(bytes(SharedContainer.USERS),
+          .untilAsserted(() -> assertThat(etcd.client().getKVClient().get(bytes(marks),
               GetOption.builder().isPrefix(true).build()).get(10, TimeUnit.SECONDS).getKvs())
-              .as("the user keys on " + etcd.source() + " etcd at " + etcd.endpoints() + " (" + etcd + ")").hasSizeGreaterThanOrEqualTo(2));
+              .as("the marks of this run's test JVMs on " + etcd.source() + " etcd at " + etcd.endpoints() + " (" + etcd
+                  + ")").hasSizeGreaterThanOrEqualTo(2));
       report("source=" + etcd.source() + " endpoints=" + etcd.endpoints() + " pid=" + pid + " instances="
           + registry.allInstances().stream().map(ServiceInstance::instanceId).collect(Collectors.joining(",")));
     }
