@@ -116,11 +116,8 @@ final class ContainerEtcd extends ControlledEtcd {
         ? java.util.stream.IntStream.range(0, size()).mapToObj(m -> name(m) + "=http://" + name(m) + ":2380")
             .collect(Collectors.joining(","))
         : name(0) + "=" + peer;
-    List<String> command = new ArrayList<>();
-    command.add("etcd");
-    command.addAll(EtcdFlags.member(member, "/var/lib/registrykit-etcd", "http://0.0.0.0:2379",
-        endpoints().get(member).toString(), "http://0.0.0.0:2380", peer, initialCluster, token, size()));
-    command.addAll(EtcdFlags.durability(image));
+    List<String> command = EtcdFlags.container(image, member, endpoints().get(member).toString(), peer,
+        initialCluster, token, size());
     int hostPort = hostPorts[member];
     return new MemberContainer(image, cluster ? networkId : null, name(member))
         .withLabels(LABELS)

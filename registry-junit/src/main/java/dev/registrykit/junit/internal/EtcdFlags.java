@@ -46,6 +46,24 @@ final class EtcdFlags {
   }
 
   /**
+   * The whole command of member {@code index} in a container of {@code image}: {@code etcd}, its
+   * flags ({@link #member}) listening on all of the container's interfaces with the data in the
+   * container, and {@link #durability(String)}.
+   *
+   * @param advertiseClient the client URL as seen from the host (its published port)
+   * @param peer the member's peer URL as the other members reach it
+   */
+  static List<String> container(String image, int index, String advertiseClient, String peer, String initialCluster,
+      String token, int members) {
+    List<String> command = new ArrayList<>();
+    command.add("etcd");
+    command.addAll(member(index, "/var/lib/registrykit-etcd", "http://0.0.0.0:2379", advertiseClient,
+        "http://0.0.0.0:2380", peer, initialCluster, token, members));
+    command.addAll(durability(image));
+    return command;
+  }
+
+  /**
    * {@code --unsafe-no-fsync} where the image's tag shows etcd 3.5 or later (3.4 does not know the
    * flag, and an image without a version in its tag gets nothing): a test's etcd then writes without
    * waiting for the disk, which made each write round trip about 1.5 ms faster here. Nothing a test

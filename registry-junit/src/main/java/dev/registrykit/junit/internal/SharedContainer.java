@@ -147,10 +147,8 @@ final class SharedContainer implements AutoCloseable {
   private static Optional<URI> create(String name, String image) {
     int port = dev.registrykit.junit.internal.Ports.free();
     URI endpoint = URI.create("http://127.0.0.1:" + port);
-    List<String> command = new ArrayList<>(List.of("etcd"));
-    command.addAll(EtcdFlags.member(0, "/var/lib/registrykit-etcd", "http://0.0.0.0:2379", endpoint.toString(),
-        "http://127.0.0.1:2380", "http://127.0.0.1:2380", EtcdFlags.name(0) + "=http://127.0.0.1:2380", name, 1));
-    command.addAll(EtcdFlags.durability(image));
+    List<String> command = EtcdFlags.container(image, 0, endpoint.toString(), "http://127.0.0.1:2380",
+        EtcdFlags.name(0) + "=http://127.0.0.1:2380", name, 1);
     ExposedPort client = ExposedPort.tcp(2379);
     try {
       String id = docker().createContainerCmd(image).withName(name)
@@ -185,7 +183,9 @@ final class SharedContainer implements AutoCloseable {
   private static Optional<SharedContainer> join(String name, URI endpoint, long deadline, List<String> tried) {
     Client client = Client.builder().endpoints(endpoint).build();
     try {
-      awaitAnswer(client, deadline);
+      // A container just started needs about a second; the whole join shares one deadline.
+      Health.await(endpoint, Duration.ofNanos(Math.max(deadline - System.nanoTime(), CALL.toNanos())),
+          "the shared etcd container " + name);
       long lease = client.getLeaseClient().grant(USER_TTL.toSeconds()).get(CALL.toMillis(), TimeUnit.MILLISECONDS)
           .getID();
       client.getKVClient().put(bytes(USERS + ContainerEtcd.SESSION), bytes(Long.toString(ProcessHandle.current().pid())),
@@ -207,22 +207,6 @@ final class SharedContainer implements AutoCloseable {
       Thread.currentThread().interrupt();
       client.close();
       throw new IllegalStateException("interrupted while joining the shared etcd container " + name, e);
-    }
-  }
-
-  /** Waits until etcd answers a read (a container just started needs about a second). */
-  private static void awaitAnswer(Client client, long deadline)
-      throws InterruptedException, ExecutionException, TimeoutException {
-    while (true) {
-      try {
-        client.getKVClient().get(bytes(CLOSING)).get(CALL.toMillis(), TimeUnit.MILLISECONDS);
-        return;
-      } catch (ExecutionException | TimeoutException e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(100);
-      }
     }
   }
 
