@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,50 +73,26 @@ public final class ApiListing {
 
   /** The listing of every public type under {@code classes} in a package exported to everyone. */
   static String listing(Path classes) throws IOException {
-    List<String> names = new ArrayList<>();
-    if (Files.isDirectory(classes)) {
-      Optional<Set<String>> exported = exportedPackages(classes);
-      try (Stream<Path> files = Files.walk(classes)) {
-        files.filter(file -> file.toString().endsWith(".class")).forEach(file -> {
-          String name = classes.relativize(file).toString().replace(file.getFileSystem().getSeparator(), ".");
-          name = name.substring(0, name.length() - ".class".length());
-          String pkg = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : "";
-          boolean api = exported.map(packages -> packages.contains(pkg))
-              .orElseGet(() -> !List.of(pkg.split("\\.")).contains("internal"));
-          boolean anonymousOrLocal = name.matches(".*\\$\\d.*");
-          if (api && !anonymousOrLocal && !name.endsWith("package-info") && !name.endsWith("module-info")) {
-            names.add(name);
-          }
-        });
-      }
-    }
+    Optional<Set<String>> exported = descriptor(classes).map(module -> module.exports().stream()
+        .filter(export -> !export.isQualified())
+        .map(ModuleDescriptor.Exports::source)
+        .collect(Collectors.toUnmodifiableSet()));
+    List<String> names = classNames(classes).stream()
+        .filter(name -> exported.map(packages -> packages.contains(packageOf(name)))
+            .orElseGet(() -> !List.of(packageOf(name).split("\\.")).contains("internal")))
+        .filter(name -> !name.matches(".*\\$\\d.*")) // anonymous and local classes
+        .toList();
     if (names.isEmpty()) {
       return "";
     }
-    List<String> javapArgs = new ArrayList<>(List.of("-protected", "-cp", classes.toString()));
-    javapArgs.addAll(names);
-    String out = javap(javapArgs);
     Map<String, String> declarations = new TreeMap<>(); // by type name
     Map<String, TreeSet<String>> types = new TreeMap<>();
-    String current = null;
-    for (String line : out.split("\\R")) {
-      if (line.startsWith("Compiled from") || line.isBlank()) {
-        continue;
+    javapTypes("-protected", classes, names).forEach((declaration, members) -> {
+      if (declaration.startsWith("public ") || declaration.startsWith("protected ")) {
+        declarations.put(typeName(declaration), declaration);
+        types.put(typeName(declaration), new TreeSet<>(members));
       }
-      if (line.equals("}")) {
-        current = null;
-      } else if (current == null) { // a type's declaration
-        String declaration = line.endsWith("{") ? line.substring(0, line.length() - 1).trim() : line.trim();
-        boolean visible = declaration.startsWith("public ") || declaration.startsWith("protected ");
-        current = visible ? typeName(declaration) : "";
-        if (visible) {
-          declarations.put(current, declaration);
-          types.put(current, new TreeSet<>());
-        }
-      } else if (!current.isEmpty()) {
-        types.get(current).add(line.trim());
-      }
-    }
+    });
     StringBuilder listing = new StringBuilder();
     types.forEach((name, members) -> {
       listing.append(declarations.get(name)).append('\n');
@@ -129,74 +106,84 @@ public final class ApiListing {
    * not export to anyone; empty without a descriptor.
    */
   static List<String> publicInUnexportedPackages(Path classes) throws IOException {
-    Path descriptor = classes.resolve("module-info.class");
-    if (!Files.exists(descriptor)) {
+    Optional<ModuleDescriptor> module = descriptor(classes);
+    if (module.isEmpty()) {
       return List.of();
     }
-    Set<String> exported;
-    try (InputStream in = Files.newInputStream(descriptor)) {
-      exported = ModuleDescriptor.read(in).exports().stream().map(ModuleDescriptor.Exports::source)
-          .collect(Collectors.toUnmodifiableSet());
-    }
-    List<String> candidates;
-    try (Stream<Path> files = Files.walk(classes)) {
-      candidates = files.map(file -> classes.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "."))
-          .filter(name -> name.endsWith(".class") && !name.contains("$") && !name.endsWith("-info.class"))
-          .map(name -> name.substring(0, name.length() - ".class".length()))
-          .filter(name -> name.contains(".") && !exported.contains(name.substring(0, name.lastIndexOf('.'))))
-          .sorted().toList();
-    }
+    Set<String> exported = module.get().exports().stream().map(ModuleDescriptor.Exports::source)
+        .collect(Collectors.toUnmodifiableSet());
+    List<String> candidates = classNames(classes).stream()
+        .filter(name -> !name.contains("$") && !exported.contains(packageOf(name)))
+        .toList();
     if (candidates.isEmpty()) {
       return List.of();
     }
-    List<String> javapArgs = new ArrayList<>(List.of("-public", "-cp", classes.toString()));
-    javapArgs.addAll(candidates);
-    List<String> stray = new ArrayList<>();
-    boolean inType = false;
-    for (String line : javap(javapArgs).split("\\R")) {
-      if (line.startsWith("Compiled from") || line.isBlank()) {
-        continue;
-      }
-      if (line.equals("}")) {
-        inType = false;
-      } else if (!inType) {
-        inType = true;
-        if (line.startsWith("public ")) {
-          stray.add(typeName(line.trim()));
-        }
-      }
-    }
-    return stray;
+    return javapTypes("-public", classes, candidates).keySet().stream()
+        .filter(declaration -> declaration.startsWith("public "))
+        .map(ApiListing::typeName)
+        .toList();
   }
 
-  /** javap's output for {@code args}. */
-  private static String javap(List<String> args) {
+  /** The module descriptor {@code classes/module-info.class}, if there is one. */
+  private static Optional<ModuleDescriptor> descriptor(Path classes) throws IOException {
+    Path descriptor = classes.resolve("module-info.class");
+    if (!Files.exists(descriptor)) {
+      return Optional.empty();
+    }
+    try (InputStream in = Files.newInputStream(descriptor)) {
+      return Optional.of(ModuleDescriptor.read(in));
+    }
+  }
+
+  /** The binary names of the classes under {@code classes}, without {@code module-info} and {@code package-info}. */
+  private static List<String> classNames(Path classes) throws IOException {
+    if (!Files.isDirectory(classes)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(classes)) {
+      return files.map(file -> classes.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "."))
+          .filter(name -> name.endsWith(".class"))
+          .map(name -> name.substring(0, name.length() - ".class".length()))
+          .filter(name -> !name.endsWith("module-info") && !name.endsWith("package-info"))
+          .sorted().toList();
+    }
+  }
+
+  private static String packageOf(String name) {
+    return name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : "";
+  }
+
+  /**
+   * What javap with {@code visibility} ({@code -public}, {@code -protected}) prints of {@code names}:
+   * each type's declaration (without its brace) with the member lines under it, in javap's order.
+   */
+  private static Map<String, List<String>> javapTypes(String visibility, Path classes, List<String> names) {
     ToolProvider javap = ToolProvider.findFirst("javap")
         .orElseThrow(() -> new IllegalStateException("javap is not in this JDK: run the build on a JDK, not a JRE"));
+    List<String> args = new ArrayList<>(List.of(visibility, "-cp", classes.toString()));
+    args.addAll(names);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int status = javap.run(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
     if (status != 0) {
       throw new IllegalStateException("javap failed (" + status + "): " + err);
     }
-    return out.toString();
-  }
-
-  /**
-   * The packages {@code classes/module-info.class} exports to every module (not the qualified
-   * {@code exports ... to} ones), or empty if there is no module descriptor.
-   */
-  static Optional<Set<String>> exportedPackages(Path classes) throws IOException {
-    Path descriptor = classes.resolve("module-info.class");
-    if (!Files.exists(descriptor)) {
-      return Optional.empty();
+    Map<String, List<String>> types = new LinkedHashMap<>();
+    List<String> current = null;
+    for (String line : out.toString().split("\\R")) {
+      if (line.startsWith("Compiled from") || line.isBlank()) {
+        continue;
+      }
+      if (line.equals("}")) {
+        current = null;
+      } else if (current == null) { // a type's declaration
+        current = new ArrayList<>();
+        types.put(line.endsWith("{") ? line.substring(0, line.length() - 1).trim() : line.trim(), current);
+      } else {
+        current.add(line.trim());
+      }
     }
-    try (InputStream in = Files.newInputStream(descriptor)) {
-      return Optional.of(ModuleDescriptor.read(in).exports().stream()
-          .filter(export -> !export.isQualified())
-          .map(ModuleDescriptor.Exports::source)
-          .collect(Collectors.toUnmodifiableSet()));
-    }
+    return types;
   }
 
   /** {@code dev.registrykit.Registry} of {@code public interface dev.registrykit.Registry extends ...}. */
