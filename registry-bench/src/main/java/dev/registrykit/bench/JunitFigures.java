@@ -4,6 +4,8 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import dev.registrykit.Registry;
 import dev.registrykit.ServiceInstance;
+import dev.registrykit.etcd.EtcdRegistry;
+import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import io.etcd.jetcd.ByteSequence;
@@ -20,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -37,7 +40,7 @@ public final class JunitFigures {
   static final String ENABLED = "registrykit.bench.junit";
   static final List<Long> STARTS = new CopyOnWriteArrayList<>();
   /** How long each of our test bodies took (ns), to split a test's cost into its body and the toolkit's part. */
-  static final List<Long> ENDS = new CopyOnWriteArrayList<>();
+  static final List<Long> BODIES = new CopyOnWriteArrayList<>();
   static final int TESTS_PER_CLASS = 10;
 
   private JunitFigures() {
@@ -110,7 +113,7 @@ public final class JunitFigures {
    */
   private static double[] suite(Map<String, String> parameters, Class<?>... classes) {
     STARTS.clear();
-    ENDS.clear();
+    BODIES.clear();
     List<DiscoverySelector> selectors = new ArrayList<>();
     for (Class<?> type : classes) {
       selectors.add(selectClass(type));
@@ -126,7 +129,7 @@ public final class JunitFigures {
     // costs, set-up and tear-down between them included, but not the run's final tear-down (stopping
     // the shared etcd, or the last class's container), which no test waits for.
     double perTest = (starts.get(starts.size() - 1) - starts.get(0)) / 1e6 / (starts.size() - 1);
-    double body = ENDS.isEmpty() ? 0 : ENDS.stream().mapToLong(Long::longValue).sum() / 1e6 / ENDS.size();
+    double body = BODIES.isEmpty() ? 0 : BODIES.stream().mapToLong(Long::longValue).sum() / 1e6 / BODIES.size();
     return new double[] {first, perTest, body, whole};
   }
 
@@ -141,7 +144,7 @@ public final class JunitFigures {
     if (registry.instances("bench").size() != 1) {
       throw new AssertionError("namespaces leaked");
     }
-    ENDS.add(System.nanoTime() - begun);
+    BODIES.add(System.nanoTime() - begun);
   }
 
   @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_RUN)
@@ -186,8 +189,8 @@ public final class JunitFigures {
   @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_RUN)
   @EnabledIfSystemProperty(named = ENABLED, matches = "true")
   static class Parts {
-    @org.junit.jupiter.api.Test
-    void timesThePieces(dev.registrykit.junit.EtcdHandle etcd, Registry proxied) throws Exception {
+    @Test
+    void timesThePieces(EtcdHandle etcd, Registry proxied) throws Exception {
       Client client = etcd.client();
       long build = 0;
       long close = 0;
@@ -196,7 +199,7 @@ public final class JunitFigures {
       long throughProxy = 0;
       for (int i = 0; i < PART_SAMPLES + 10; i++) { // the first 10 warm up
         long t0 = System.nanoTime();
-        dev.registrykit.etcd.EtcdRegistry registry = dev.registrykit.etcd.EtcdRegistry.builder().withClient(client)
+        EtcdRegistry registry = EtcdRegistry.builder().withClient(client)
             .withNamespace("/registrykit-bench-parts/" + i).build();
         long t1 = System.nanoTime();
         registry.register(ServiceInstance.of("bench", "i-" + i, "http://10.0.0.1:5000"), Duration.ofSeconds(30));
@@ -207,28 +210,27 @@ public final class JunitFigures {
         long t4 = System.nanoTime();
         client.getLeaseClient().revoke(lease).get(5, TimeUnit.SECONDS);
         long t5 = System.nanoTime();
-        long t6 = System.nanoTime();
         body(proxied, i);
-        long t7 = System.nanoTime();
-        try (dev.registrykit.etcd.EtcdRegistry onClient = dev.registrykit.etcd.EtcdRegistry.builder().withClient(client)
+        long t6 = System.nanoTime();
+        try (EtcdRegistry onClient = EtcdRegistry.builder().withClient(client)
             .withNamespace("/registrykit-bench-direct/" + i).build()) {
-          long t8 = System.nanoTime();
+          long t7 = System.nanoTime();
           body(onClient, i);
-          long t9 = System.nanoTime();
+          long t8 = System.nanoTime();
           if (i >= 10) {
             build += t1 - t0;
             close += t3 - t2;
             revoke += t5 - t4;
-            throughProxy += t7 - t6;
-            direct += t9 - t8;
+            throughProxy += t6 - t5;
+            direct += t8 - t7;
           }
         }
       }
-      PARTS[3] = throughProxy / 1e6 / PART_SAMPLES;
-      PARTS[4] = direct / 1e6 / PART_SAMPLES;
       PARTS[0] = build / 1e6 / PART_SAMPLES;
       PARTS[1] = close / 1e6 / PART_SAMPLES;
       PARTS[2] = revoke / 1e6 / PART_SAMPLES;
+      PARTS[3] = throughProxy / 1e6 / PART_SAMPLES;
+      PARTS[4] = direct / 1e6 / PART_SAMPLES;
     }
   }
 
