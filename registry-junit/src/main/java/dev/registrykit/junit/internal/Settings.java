@@ -12,7 +12,7 @@ import java.util.function.UnaryOperator;
  * The settings the JUnit toolkit reads: a system property first, then an environment variable.
  * {@link #SYSTEM} reads this JVM's; tests of the choices made from settings give their own.
  */
-final class Settings {
+public final class Settings {
 
   static final String ENDPOINTS = "registrykit.etcd.endpoints";
   static final String IMAGE = "registrykit.etcd.image";
@@ -78,7 +78,7 @@ final class Settings {
    * {@code registrykit.time.scale}: a positive number, or {@code auto} (the default when unset),
    * which is {@link #loadScale(double, int)} of this machine's load average now.
    */
-  static double timeScale() {
+  public static double timeScale() {
     String value = get(TIME_SCALE).orElse(AUTO);
     if (value.equalsIgnoreCase(AUTO)) {
       return loadScale(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
