@@ -138,17 +138,22 @@ class EtcdRetryBoundsIntegrationTest {
       List<String> changes = new CopyOnWriteArrayList<>();
       registration.addListener((r, from, to) -> changes.add(from + "->" + to));
 
+      EtcdCallCounts before = EtcdCallCounts.read(etcd.endpoint());
       try (Client root = rootClient(etcd)) {
         root.getAuthClient().userDelete(bytes(USER)).get(5, TimeUnit.SECONDS);
+        // etcd 3.5 refuses the next keep-alive for its token; 3.4 does not check a keep-alive's token,
+        // so the lease goes too: keep-alive hears that it is gone, and recovery is refused
+        root.getLeaseClient().revoke(EtcdTestAccess.leaseId(registry, registration)).get(5, TimeUnit.SECONDS);
       }
-      EtcdCallCounts before = EtcdCallCounts.read(etcd.endpoint());
       eventually(() -> assertThat(registration.state()).isEqualTo(RegistrationState.LOST));
       EtcdCallCounts keepAlive = EtcdCallCounts.read(etcd.endpoint()).since(before);
 
       EtcdCallCounts calls = callsInWindow(etcd);
-      System.out.printf("retry bounds (keep-alive, user deleted): %s until LOST (TTL 3 s), then %s; states %s%n",
+      System.out.printf("retry bounds (keep-alive, user deleted): %s by root and the registry until LOST (TTL 3 s), "
+          + "then %s; states %s%n",
           keepAlive, calls, changes);
-      assertThat(keepAlive.total()).as("calls until LOST: %s", keepAlive).isLessThanOrEqualTo(2 * BOUND);
+      assertThat(keepAlive.total()).as("calls until LOST (root's 3 among them): %s", keepAlive)
+          .isLessThanOrEqualTo(2 * BOUND);
       assertThat(calls.total()).as("calls in %s after the registration turned LOST: %s", WINDOW, calls)
           .isLessThanOrEqualTo(BOUND);
       assertThat(changes).containsExactly("ACTIVE->LOST");
