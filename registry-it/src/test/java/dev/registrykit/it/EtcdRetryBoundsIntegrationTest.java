@@ -54,7 +54,9 @@ class EtcdRetryBoundsIntegrationTest {
   @Test
   void anElectionWithoutItsGrantStopsCallingEtcdOnceItsCampaignFailed() throws Exception {
     try (EtcdWipeableEtcd etcd = securedEtcd(); EtcdRegistry registry = registryOfSvc(etcd)) {
+      Registration granted = registry.register(A, Duration.ofSeconds(30));
       Set<Long> leasesBefore = leases(etcd);
+      assertThat(leasesBefore).as("the lease listing works").contains(EtcdTestAccess.leaseId(registry, granted));
       Election election = registry.election("x");
       RegistryException failure = catchThrowableOfType(RegistryException.class,
           () -> election.campaign("i-1", Duration.ofSeconds(10)));
@@ -112,8 +114,7 @@ class EtcdRetryBoundsIntegrationTest {
   void aRegistrationWhoseGrantWasRevokedStaysLostAndStopsCallingEtcd() throws Exception {
     try (EtcdWipeableEtcd etcd = securedEtcd(); EtcdRegistry registry = registryOfSvc(etcd)) {
       Registration registration = registry.register(A, Duration.ofSeconds(3));
-      List<String> changes = new CopyOnWriteArrayList<>();
-      registration.addListener((r, from, to) -> changes.add(from + "->" + to));
+      List<String> changes = changesOf(registration);
       long lease = EtcdTestAccess.leaseId(registry, registration);
 
       revokeSvcGrant(etcd);
@@ -135,8 +136,7 @@ class EtcdRetryBoundsIntegrationTest {
   void aRegistrationWhoseUserWasDeletedStopsKeepingAliveAndRecovering() throws Exception {
     try (EtcdWipeableEtcd etcd = securedEtcd(); EtcdRegistry registry = registryOfSvc(etcd)) {
       Registration registration = registry.register(A, Duration.ofSeconds(3));
-      List<String> changes = new CopyOnWriteArrayList<>();
-      registration.addListener((r, from, to) -> changes.add(from + "->" + to));
+      List<String> changes = changesOf(registration);
 
       EtcdCallCounts before = EtcdCallCounts.read(etcd.endpoint());
       try (Client root = rootClient(etcd)) {
@@ -196,6 +196,13 @@ class EtcdRetryBoundsIntegrationTest {
       root.getAuthClient().roleRevokePermission(bytes(USER), bytes("/services/"), bytes("/services0"))
           .get(5, TimeUnit.SECONDS);
     }
+  }
+
+  /** The state changes {@code registration} goes through from now, as {@code FROM->TO}. */
+  private static List<String> changesOf(Registration registration) {
+    List<String> changes = new CopyOnWriteArrayList<>();
+    registration.addListener((r, from, to) -> changes.add(from + "->" + to));
+    return changes;
   }
 
   /** The calls etcd receives in {@link #WINDOW} from now. */

@@ -46,6 +46,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * a listing's revision is not taken for gone by that listing. A listing with a lower revision is
  * applied only if it was sent after the last one was applied: etcd's revision then went back (its
  * data was wiped or restored).
+ *
+ * <p><b>Retries.</b> A broken watch is closed, the prefix listed (re-deciding), and the watch made
+ * again after a {@link Backoff} of 200 ms doubling to 5 s, with jitter: at most one watch and one
+ * listing per 2.5 s once past the first few. If etcd refuses the listing for good (a grant of
+ * {@code {namespace}-elections/} missing), the watch stops, logs the refusal with the prefix to grant,
+ * and is made again only by the next {@link #campaign} or {@link #observe}, which then fail at once
+ * with the same refusal.
  */
 public final class EtcdElection implements Election {
 
@@ -276,27 +283,32 @@ public final class EtcdElection implements Election {
     if (old != null) {
       old.close();
     }
-    redecide().whenCompleteAsync((decided, listingFailure) -> {
-      synchronized (this) {
-        if (closed || watcher != null) {
-          return;
-        }
-        if (listingFailure != null && Calls.isPermanent(listingFailure)) {
-          LOG.log(ERROR, "watch of election " + name + " stopped until the next campaign or observer: "
-              + (Calls.isPermissionDenied(listingFailure) ? context.calls().refusal(prefix, listingFailure)
-                  : Calls.unwrap(listingFailure).toString()) + "; retrying cannot fix this");
-          return;
-        }
-        Duration delay = rewatch.next();
-        failureLog.warn("watch of election {} broke ({}); watching again in {} ms", name,
-            Calls.unwrap(failure).toString(), delay.toMillis());
-        try {
-          nextWatch = context.scheduler().schedule(this::watch, delay.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException closing) {
-          LOG.log(DEBUG, () -> "registry closed: not watching " + name + " again");
-        }
-      }
-    }, context.scheduler());
+    try {
+      redecide().whenCompleteAsync((decided, listingFailure) -> afterBreak(failure, listingFailure), context.scheduler());
+    } catch (RejectedExecutionException closing) {
+      LOG.log(DEBUG, () -> "registry closed: not watching " + name + " again");
+    }
+  }
+
+  /** On the scheduler: the listing after a break came back ({@code listingFailure} null if it succeeded). */
+  private synchronized void afterBreak(Throwable failure, Throwable listingFailure) {
+    if (closed || watcher != null) {
+      return;
+    }
+    if (listingFailure != null && Calls.isPermanent(listingFailure)) {
+      LOG.log(ERROR, "watch of election " + name + " stopped until the next campaign or observer: "
+          + (Calls.isPermissionDenied(listingFailure) ? context.calls().refusal(prefix, listingFailure)
+              : Calls.unwrap(listingFailure).toString()) + "; retrying cannot fix this");
+      return;
+    }
+    Duration delay = rewatch.next();
+    failureLog.warn("watch of election {} broke ({}); watching again in {} ms", name,
+        Calls.unwrap(failure).toString(), delay.toMillis());
+    try {
+      nextWatch = context.scheduler().schedule(this::watch, delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException closing) {
+      LOG.log(DEBUG, () -> "registry closed: not watching " + name + " again");
+    }
   }
 
   private void onScheduler(Runnable task) {

@@ -39,7 +39,11 @@ import java.util.function.Consumer;
  * One registration: a key on its own lease, kept alive by a {@link LeaseKeeper} on the registry's
  * scheduler, declared {@link RegistrationState#LOST} at the keeper's deadline (no renewal succeeded
  * for a whole TTL, counted from when the last successful keep-alive was sent) or when etcd says the
- * lease is gone, and registered again by recovery.
+ * lease is gone, and registered again by recovery: one attempt at a time, after the {@code Recovery}
+ * policy's jittered backoff (100 ms doubling to 5 s by default, so at most one grant, one txn and one
+ * revoke per 2.5 s once past the first few). An attempt that etcd refuses for good ({@link
+ * Calls#isPermanent}: a grant missing, the user or password refused) ends recovery: the registration
+ * stays LOST, and the log names the key and the prefix to grant.
  *
  * <p>All mutable state is guarded by this object's monitor (the keeper's too); etcd calls made from
  * the scheduler are asynchronous so that one slow call never holds up the others.

@@ -17,8 +17,11 @@ import java.util.function.LongFunction;
  *
  * <p>A {@code keepAliveOnce} goes out every TTL/3, counted from when the last one was sent (a slow
  * answer does not push the next one back); each may take TTL/6 (a member that cannot reach the leader
- * may leave it unanswered), and a failed one is retried from 10 ms, doubling up to TTL/6, so that
- * several tries fit in a TTL when members fail. The client's <em>deadline</em> is the moment the
+ * may leave it unanswered), and a failed one is retried after a {@link Backoff} from 10-20 ms,
+ * doubling up to TTL/12-TTL/6, so that several tries fit in a TTL when members fail and at most
+ * about 20 go out per TTL. A keep-alive that etcd refuses for good ({@link Calls#isPermanent}; for a
+ * refused token, when the renewal of the token is refused too) is not retried: the holder hears
+ * the loss at the deadline. The client's <em>deadline</em> is the moment the
  * last successful keep-alive was sent (or the grant, for a fresh lease) plus the TTL: etcd received
  * that request later, so it cannot let the lease go before then. A timer fires at the deadline itself, whatever the keep-alive calls are
  * doing (each call is also bounded by the time left), and the holder hears {@link
