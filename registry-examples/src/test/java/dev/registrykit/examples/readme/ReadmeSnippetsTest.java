@@ -77,7 +77,8 @@ class ReadmeSnippetsTest {
             output()).isEmpty());
     Duration took = Duration.ofNanos(System.nanoTime() - signalledNanos);
     assertThat(took).as("from the signal until the key was seen gone: sooner than the 30 s lease (renewed every "
-        + "10 s) could run out, so deleted by " + by + ", not by the lease").isLessThan(Duration.ofSeconds(20));
+        + "10 s) could run out, so deleted by " + by + ", not by the lease")
+        .isLessThan(Duration.ofSeconds(20)); // time: load-free (the earliest the lease could run out, not a wait)
     assertThat(app.waitFor(TimeScale.scaled(Duration.ofSeconds(20)).toMillis(), TimeUnit.MILLISECONDS))
         .as("the application exits").isTrue();
   }
