@@ -53,9 +53,10 @@ class TimeRuleTest {
   Stream<DynamicTest> noTreeHoldsATimeBoundWrittenAsALiteral() {
     Path root = repositoryRoot();
     List<Path> trees = new ArrayList<>();
-    try (Stream<Path> modules = Files.list(root)) {
-      modules.filter(module -> Files.isDirectory(module.resolve("src/test/java"))).sorted()
-          .forEach(module -> trees.add(module.resolve("src/test/java")));
+    try (Stream<Path> modules = Files.walk(root, 3)) { // modules at the root or one folder down (tests/, examples/ ...)
+      modules.filter(module -> !module.getFileName().toString().startsWith(".")
+              && !module.toString().contains("/target/") && Files.isDirectory(module.resolve("src/test/java")))
+          .sorted().forEach(module -> trees.add(module.resolve("src/test/java")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
