@@ -11,7 +11,7 @@ import dev.registrykit.etcd.internal.EtcdTestAccess;
 import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.RegistryTime;
-import java.util.stream.Collectors;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -27,9 +27,7 @@ class SpringAppsOnEtcdTest {
   private OrderShippingApps apps;
 
   private OrderShippingApps apps(EtcdHandle etcd, EtcdRegistry registry) {
-    apps = new OrderShippingApps(context -> { },
-        "registrykit.endpoints=" + etcd.endpoints().stream().map(Object::toString).collect(Collectors.joining(",")),
-        "registrykit.namespace=" + registry.namespace(), "registrykit.ttl=1s");
+    apps = new OrderShippingApps(context -> { }, OrderShippingApps.onEtcd(etcd, registry, Duration.ofSeconds(1)));
     return apps;
   }
 
