@@ -85,11 +85,11 @@ final class OrderShippingApps implements AutoCloseable {
 
   /**
    * The {@code registrykit.*} properties of apps on {@code etcd}, in {@code registry}'s namespace:
-   * the lease TTL {@code ttl} and a call timeout of 2 s (the toolkit's registries'), both written for
-   * a quiet machine and scaled by {@link TimeScale} (the TTL rounded up to whole seconds, as leases are).
+   * the lease TTL {@code scaledTtl} (already scaled by the caller, rounded up here to whole seconds, as
+   * leases are) and a call timeout of 2 s (the toolkit's registries') scaled by {@link TimeScale}.
    */
-  static String[] onEtcd(EtcdHandle etcd, EtcdRegistry registry, Duration ttl) {
-    long ttlSeconds = Math.max(1, (TimeScale.scaled(ttl).toMillis() + 999) / 1000);
+  static String[] onEtcd(EtcdHandle etcd, EtcdRegistry registry, Duration scaledTtl) {
+    long ttlSeconds = Math.max(1, (scaledTtl.toMillis() + 999) / 1000);
     return new String[] {
         "registrykit.endpoints=" + etcd.endpoints().stream().map(Object::toString).collect(Collectors.joining(",")),
         "registrykit.namespace=" + registry.namespace(), "registrykit.ttl=" + ttlSeconds + "s",

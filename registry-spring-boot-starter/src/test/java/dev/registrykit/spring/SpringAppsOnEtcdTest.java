@@ -11,6 +11,7 @@ import dev.registrykit.etcd.internal.EtcdTestAccess;
 import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.RegistryTime;
+import dev.registrykit.junit.TimeScale;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,8 @@ class SpringAppsOnEtcdTest {
   private OrderShippingApps apps;
 
   private OrderShippingApps apps(EtcdHandle etcd, EtcdRegistry registry) {
-    apps = new OrderShippingApps(context -> { }, OrderShippingApps.onEtcd(etcd, registry, Duration.ofSeconds(1)));
+    apps = new OrderShippingApps(context -> { },
+        OrderShippingApps.onEtcd(etcd, registry, TimeScale.scaled(Duration.ofSeconds(1))));
     return apps;
   }
 

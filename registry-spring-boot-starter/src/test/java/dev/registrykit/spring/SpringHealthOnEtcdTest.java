@@ -9,6 +9,7 @@ import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.RegistryTime;
+import dev.registrykit.junit.TimeScale;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -26,13 +27,6 @@ import tools.jackson.databind.json.JsonMapper;
 @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS)
 class SpringHealthOnEtcdTest {
 
-  /**
-   * Longer than the outage can last (the health checks until {@code DOWN} is seen, at most {@link
-   * RegistryTime#eventuallyTimeout()} each way, plus etcd's restart), so the registrations stay
-   * {@code ACTIVE} throughout: the {@code DOWN} seen is etcd's absence, not a lost lease.
-   */
-  private static final Duration TTL = Duration.ofSeconds(60);
-
   private OrderShippingApps apps;
 
   @AfterEach
@@ -45,7 +39,10 @@ class SpringHealthOnEtcdTest {
   @Test
   void downWithStaleCachesWhileEtcdIsUnreachableAndUpOnceItIsBack(EtcdHandle etcd, EtcdRegistry registry,
       RegistryTime time) {
-    apps = new OrderShippingApps(context -> { }, OrderShippingApps.onEtcd(etcd, registry, TTL));
+    // a TTL longer than the outage can last (until DOWN is seen, at most RegistryTime's eventuallyTimeout, plus
+    // etcd's restart), so the registrations stay ACTIVE throughout: the DOWN seen is etcd's absence, not a lost lease
+    apps = new OrderShippingApps(context -> { },
+        OrderShippingApps.onEtcd(etcd, registry, TimeScale.scaled(Duration.ofSeconds(60))));
     ConfigurableApplicationContext provider = apps.provider("provider-a");
     ConfigurableApplicationContext consumer = apps.consumer();
     assertThat(reached(consumer, 2)).containsExactly("provider-a"); // the consumer's cache of the service starts
