@@ -71,7 +71,7 @@ class SpringHealthOnEtcdTest {
     etcd.start();
 
     time.eventually(() -> assertUp(get(consumer, "/actuator/health/registrykit"), registration));
-    assertThat(get(provider, "/actuator/health/registrykit").statusCode()).isEqualTo(200);
+    time.eventually(() -> assertThat(get(provider, "/actuator/health/registrykit").statusCode()).isEqualTo(200));
   }
 
   private static void assertUp(OrderShippingApps.Response health, JsonNode registration) {
