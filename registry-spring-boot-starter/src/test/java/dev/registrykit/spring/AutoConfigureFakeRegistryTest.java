@@ -46,11 +46,11 @@ class AutoConfigureFakeRegistryTest {
   @Test
   void aCrashedPeerDisappearsWhenTheClockPassesItsTtl() {
     Registration peer = registry.register(ServiceInstance.of("OrderShippingService", "peer", "http://127.0.0.1:9"),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10)); // time: load-free (a TTL on the fake clock)
     assertThat(discovery.getInstances("OrderShippingService")).extracting(i -> i.getInstanceId()).contains("peer");
 
     registry.crash(peer);
-    clock.advance(Duration.ofSeconds(11));
+    clock.advance(Duration.ofSeconds(11)); // time: load-free (fake clock; past the 10 s TTL)
 
     assertThat(discovery.getInstances("OrderShippingService")).extracting(i -> i.getInstanceId())
         .doesNotContain("peer").hasSize(1);

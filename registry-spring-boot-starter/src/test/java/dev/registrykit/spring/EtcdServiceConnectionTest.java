@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.registrykit.Registry;
+import dev.registrykit.junit.TimeScale;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -16,6 +18,8 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.testcontainers.service.connection.ServiceConnection;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -37,7 +41,14 @@ class EtcdServiceConnectionTest {
           "--listen-client-urls=http://0.0.0.0:2379", "--advertise-client-urls=http://127.0.0.1:2379")
       .withExposedPorts(2379)
       .withLabels(Map.of("dev.registrykit", "true"))
-      .waitingFor(Wait.forLogMessage(".*ready to serve client requests.*", 1));
+      .waitingFor(Wait.forLogMessage(".*ready to serve client requests.*", 1)
+          .withStartupTimeout(TimeScale.scaled(Duration.ofSeconds(60)))); // Testcontainers' default, scaled
+
+  /** The application's call timeout: the starter's default of 5 s, scaled. */
+  @DynamicPropertySource
+  static void callTimeout(DynamicPropertyRegistry properties) {
+    properties.add("registrykit.call-timeout", () -> TimeScale.scaled(Duration.ofSeconds(5)).toMillis() + "ms");
+  }
 
   @SpringBootConfiguration
   @EnableAutoConfiguration

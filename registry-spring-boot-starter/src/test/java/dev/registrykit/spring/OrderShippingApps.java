@@ -2,16 +2,21 @@ package dev.registrykit.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.registrykit.etcd.EtcdRegistry;
+import dev.registrykit.junit.EtcdHandle;
+import dev.registrykit.junit.TimeScale;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -23,6 +28,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -77,6 +83,19 @@ final class OrderShippingApps implements AutoCloseable {
     }
   }
 
+  /**
+   * The {@code registrykit.*} properties of apps on {@code etcd}, in {@code registry}'s namespace:
+   * the lease TTL {@code scaledTtl} (already scaled by the caller, rounded up here to whole seconds, as
+   * leases are) and a call timeout of 2 s (the toolkit's registries') scaled by {@link TimeScale}.
+   */
+  static String[] onEtcd(EtcdHandle etcd, EtcdRegistry registry, Duration scaledTtl) {
+    long ttlSeconds = Math.max(1, (scaledTtl.toMillis() + 999) / 1000);
+    return new String[] {
+        "registrykit.endpoints=" + etcd.endpoints().stream().map(Object::toString).collect(Collectors.joining(",")),
+        "registrykit.namespace=" + registry.namespace(), "registrykit.ttl=" + ttlSeconds + "s",
+        "registrykit.call-timeout=" + TimeScale.scaled(Duration.ofSeconds(2)).toMillis() + "ms"};
+  }
+
   ConfigurableApplicationContext provider(String instanceId) {
     return start(Provider.class, "spring.application.name=" + SERVICE, "registrykit.instance.id=" + instanceId);
   }
@@ -125,6 +144,16 @@ final class OrderShippingApps implements AutoCloseable {
     /** The value at {@code pointer} (such as {@code /components/registrykit/status}) of the JSON body, as JSON text. */
     String at(String pointer) {
       return JsonMapper.builder().build().readTree(body).at(pointer).toString();
+    }
+
+    /** The JSON value at {@code pointer} of the body (objects compare by their fields, in any order). */
+    JsonNode node(String pointer) {
+      return JsonMapper.builder().build().readTree(body).at(pointer);
+    }
+
+    /** The names of the fields of the JSON object at {@code pointer}, in the body's order. */
+    List<String> fieldsAt(String pointer) {
+      return List.copyOf(JsonMapper.builder().build().readTree(body).at(pointer).propertyNames());
     }
   }
 

@@ -7,6 +7,7 @@ import dev.registrykit.Registry;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.fake.FakeRegistry;
+import dev.registrykit.junit.TimeScale;
 import dev.registrykit.spring.test.FakeRegistryAutoConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,10 +39,10 @@ class RegistrykitAutoConfigurationTest {
   @Test
   void anEtcdRegistryFromTheProperties() {
     runner.withPropertyValues("registrykit.endpoints=http://127.0.0.1:23790,http://127.0.0.1:23791",
-        "registrykit.namespace=/orders", "registrykit.ttl=10s").run(context -> {
+        "registrykit.namespace=/orders", "registrykit.ttl=10s").run(context -> { // time: load-free (a setting)
           EtcdRegistry registry = context.getBean(EtcdRegistry.class);
           assertThat(registry.namespace()).isEqualTo("/orders");
-          assertThat(registry.defaultTtl()).isEqualTo(Duration.ofSeconds(10));
+          assertThat(registry.defaultTtl()).isEqualTo(Duration.ofSeconds(10)); // time: load-free (a setting)
           assertThat(context.getBean(EtcdConnectionDetails.class).endpoints()).hasToString(
               "[http://127.0.0.1:23790, http://127.0.0.1:23791]");
           assertThat(context).hasSingleBean(DiscoveryClient.class);
@@ -68,7 +69,7 @@ class RegistrykitAutoConfigurationTest {
 
   @Test
   void badValuesStopTheApplicationNamingTheKey() {
-    runner.withPropertyValues("registrykit.ttl=500ms").run(context ->
+    runner.withPropertyValues("registrykit.ttl=500ms").run(context -> // time: load-free (a bad setting)
         assertThat(context).getFailure().hasStackTraceContaining(
             "registrykit.ttl: defaultTtl must be a positive whole number of seconds but was: PT0.5S"));
     runner.withPropertyValues("registrykit.endpoints=localhost:2379").run(context ->
@@ -94,9 +95,11 @@ class RegistrykitAutoConfigurationTest {
 
   @Test
   void theFakeSwitch() {
-    runner.withPropertyValues("registrykit.fake.enabled=true", "registrykit.ttl=7s").run(context -> {
+    runner.withPropertyValues("registrykit.fake.enabled=true",
+        "registrykit.ttl=7s").run(context -> { // time: load-free (a setting)
       assertThat(context).hasSingleBean(FakeRegistry.class).doesNotHaveBean(EtcdRegistry.class);
-      assertThat(context.getBean(FakeRegistry.class).defaultTtl()).isEqualTo(Duration.ofSeconds(7));
+      assertThat(context.getBean(FakeRegistry.class).defaultTtl())
+          .isEqualTo(Duration.ofSeconds(7)); // time: load-free (a setting)
     });
   }
 
@@ -117,8 +120,8 @@ class RegistrykitAutoConfigurationTest {
       assertThat(seen.getPort()).isEqualTo(8443);
       assertThat(seen.isSecure()).isTrue();
       assertThat(seen.getInstanceId()).isEqualTo("i-1");
-      assertThat(reactive.getInstances("orders").map(i -> i.getInstanceId()).collectList().block(Duration.ofSeconds(5)))
-          .containsExactly("i-1");
+      assertThat(reactive.getInstances("orders").map(i -> i.getInstanceId()).collectList()
+          .block(TimeScale.scaled(Duration.ofSeconds(5)))).containsExactly("i-1");
       assertThat(blocking.getServices()).containsExactly("orders");
 
       one.close();

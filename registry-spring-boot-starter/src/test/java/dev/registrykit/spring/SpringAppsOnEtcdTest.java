@@ -11,7 +11,8 @@ import dev.registrykit.etcd.internal.EtcdTestAccess;
 import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.RegistryTime;
-import java.util.stream.Collectors;
+import dev.registrykit.junit.TimeScale;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -28,8 +29,7 @@ class SpringAppsOnEtcdTest {
 
   private OrderShippingApps apps(EtcdHandle etcd, EtcdRegistry registry) {
     apps = new OrderShippingApps(context -> { },
-        "registrykit.endpoints=" + etcd.endpoints().stream().map(Object::toString).collect(Collectors.joining(",")),
-        "registrykit.namespace=" + registry.namespace(), "registrykit.ttl=1s");
+        OrderShippingApps.onEtcd(etcd, registry, TimeScale.scaled(Duration.ofSeconds(1))));
     return apps;
   }
 

@@ -56,9 +56,9 @@ class SpringAppsOnFakeTest {
     var crashed = a.getBean(RegistrykitRegistration.class).handle().orElseThrow();
 
     registry.crash(crashed);                      // keep-alive stops; its web server still answers
-    clock.advance(Duration.ofSeconds(29));
+    clock.advance(Duration.ofSeconds(29)); // time: load-free (fake clock)
     assertThat(reached(consumer, 6)).as("before its 30 s TTL").containsExactlyInAnyOrder("provider-a", "provider-b");
-    clock.advance(Duration.ofSeconds(2));          // past the TTL: the key expires right here
+    clock.advance(Duration.ofSeconds(2)); // time: load-free (fake clock; past the TTL: the key expires right here)
 
     assertThat(reached(consumer, 6)).containsExactly("provider-b");
     assertThat(crashed.state()).isEqualTo(RegistrationState.LOST);

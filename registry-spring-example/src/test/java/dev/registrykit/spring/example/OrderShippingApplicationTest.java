@@ -13,7 +13,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 
-/** The application on the fake registry: a crashed peer is gone when the clock passes its TTL, no sleep. */
+/**
+ * The application on the fake registry: a peer it has discovered is gone from its discovery once the
+ * peer crashed and the clock passed its TTL (the removal reaches the cache through its watch), no sleep.
+ */
 // tag::spring-fake-test[]
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureFakeRegistry                         // FakeRegistry + FakeClock beans instead of etcd
@@ -25,12 +28,16 @@ class OrderShippingApplicationTest {
   @Test
   void aCrashedPeerIsNoLongerDiscovered() {
     Registration peer = registry.register(ServiceInstance.of("OrderShippingService", "peer", "http://10.0.0.8:8080"));
+    assertThat(discovery.getInstances("OrderShippingService"))   // discovered: its cache now follows the service
+        .extracting(instance -> instance.getInstanceId())
+        .contains("peer")
+        .hasSize(2);                               // and this application itself, registered at startup
     registry.crash(peer);                          // keep-alive stops, the key stays
-    clock.advance(Duration.ofSeconds(11));         // past the 10 s TTL of application.yaml
-    assertThat(discovery.getInstances("OrderShippingService"))
+    clock.advance(Duration.ofSeconds(11));         // time: load-free (fake clock; past application.yaml's 10 s TTL)
+    assertThat(discovery.getInstances("OrderShippingService"))   // the cache heard the lease expire
         .extracting(instance -> instance.getInstanceId())
         .doesNotContain("peer")
-        .hasSize(1);                               // this application itself, registered at startup
+        .hasSize(1);
   }
 }
 // end::spring-fake-test[]

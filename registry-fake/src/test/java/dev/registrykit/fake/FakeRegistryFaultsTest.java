@@ -25,8 +25,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** Fault parity with etcd: expiry checks, leader changes, Fault.down(), wipe, compaction, lost leases. */
-class FakeRegistryParityTest {
+/**
+ * The fake's own model of etcd's faults and lease timing, on the fake alone: expiry checks, leader
+ * changes, {@code Fault.down()}, wipe, compaction, lost leases, each pinned to an instant of the fake
+ * clock. Nothing here runs on etcd: that the fake and etcd agree is {@code FaultParityTest}'s claim
+ * (registry-junit), one body run on both.
+ */
+class FakeRegistryFaultsTest {
 
   private static final Duration TTL = Duration.ofSeconds(30);
   private static final Instant T0 = FakeClock.DEFAULT_START;
