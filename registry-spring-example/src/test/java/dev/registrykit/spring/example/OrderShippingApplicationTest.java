@@ -33,7 +33,7 @@ class OrderShippingApplicationTest {
         .contains("peer")
         .hasSize(2);                               // and this application itself, registered at startup
     registry.crash(peer);                          // keep-alive stops, the key stays
-    clock.advance(Duration.ofSeconds(11));         // time: load-free (fake clock; past application.yaml's 10 s TTL)
+    clock.advance(Duration.ofSeconds(11));         // past the 10 s TTL of application.yaml
     assertThat(discovery.getInstances("OrderShippingService"))   // the cache heard the lease expire
         .extracting(instance -> instance.getInstanceId())
         .doesNotContain("peer")
