@@ -10,5 +10,5 @@ module dev.registrykit.etcd {
   requires io.netty.handler; // the TLS settings of withTls
 
   exports dev.registrykit.etcd;
-  exports dev.registrykit.etcd.internal to dev.registrykit.junit;
+  exports dev.registrykit.etcd.internal to dev.registrykit.junit.etcd;
 }

@@ -2,7 +2,7 @@ package dev.registrykit.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.registrykit.junit.EtcdHandle;
+import dev.registrykit.junit.etcd.EtcdHandle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -30,11 +30,10 @@ import org.junit.platform.testkit.engine.EngineTestKit;
  */
 class EtcdToolkitWithoutItsLibrariesTest {
 
-  private static final String MISSING = "dev.registrykit:registry-etcd, io.etcd:jetcd-core, "
-      + "org.testcontainers:testcontainers on the test class path, which are not there: add "
-      + "dev.registrykit:registry-junit-etcd in test scope (it brings registry-junit, registry-etcd, jetcd and "
-      + "Testcontainers). registry-junit alone is the fake toolkit: @FakeRegistryTest, and "
-      + "@RegistryTest(backends = Backend.FAKE)";
+  private static final String MISSING = " runs on a real etcd, and the etcd toolkit is "
+      + "dev.registrykit:registry-junit-etcd, which is not on the test class path: add it in test scope (it brings "
+      + "registry-junit, registry-etcd, jetcd and Testcontainers). registry-junit alone is the fake toolkit: "
+      + "@FakeRegistryTest, and @RegistryTest(backends = Backend.FAKE)";
 
   private static final ServiceInstance ORDERS = ServiceInstance.of("orders", "i-1", "http://10.0.0.7:5000");
 
@@ -73,7 +72,7 @@ class EtcdToolkitWithoutItsLibrariesTest {
 
     results.containerEvents().assertThatEvents().haveExactly(1, event(container(OnEtcd.class),
         finishedWithFailure(instanceOf(ExtensionConfigurationException.class),
-            message("@EtcdRegistryTest runs on a real etcd, and the etcd toolkit needs " + MISSING))));
+            message("@EtcdRegistryTest" + MISSING))));
     assertThat(results.testEvents().started().count()).as("tests started").isZero();
   }
 
@@ -85,7 +84,7 @@ class EtcdToolkitWithoutItsLibrariesTest {
         .haveExactly(1, event(test(), displayName("[fake]"), finishedSuccessfully()))
         .haveExactly(1, event(test(), displayName("[etcd]"), finishedWithFailure(
             instanceOf(ExtensionConfigurationException.class),
-            message("@RegistryTest [etcd] runs on a real etcd, and the etcd toolkit needs " + MISSING))));
+            message("@RegistryTest [etcd]" + MISSING))));
     assertThat(results.testEvents().started().count()).as("runs started").isEqualTo(2);
   }
 }

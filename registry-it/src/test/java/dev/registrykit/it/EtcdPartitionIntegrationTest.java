@@ -8,7 +8,7 @@ import dev.registrykit.Registry;
 import dev.registrykit.RegistryEvent;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
-import dev.registrykit.junit.EtcdHandle;
+import dev.registrykit.junit.etcd.EtcdHandle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.RecordingListener;
 import dev.registrykit.junit.BackendControls;

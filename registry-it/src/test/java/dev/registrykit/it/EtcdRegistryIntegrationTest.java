@@ -17,7 +17,7 @@ import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
 import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.etcd.internal.EtcdTestAccess;
-import dev.registrykit.junit.EtcdHandle;
+import dev.registrykit.junit.etcd.EtcdHandle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.RecordingListener;
 import dev.registrykit.junit.RegistryTime;

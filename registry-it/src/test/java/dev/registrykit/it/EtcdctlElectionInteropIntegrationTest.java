@@ -8,7 +8,7 @@ import dev.registrykit.Candidacy;
 import dev.registrykit.Election;
 import dev.registrykit.Registry;
 import dev.registrykit.etcd.EtcdRegistry;
-import dev.registrykit.junit.EtcdHandle;
+import dev.registrykit.junit.etcd.EtcdHandle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.RegistryTime;
 import io.etcd.jetcd.ByteSequence;

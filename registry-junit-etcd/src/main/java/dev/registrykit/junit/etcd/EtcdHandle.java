@@ -1,5 +1,7 @@
-package dev.registrykit.junit;
+package dev.registrykit.junit.etcd;
 
+import dev.registrykit.junit.EtcdLifecycle;
+import dev.registrykit.junit.EtcdMember;
 import io.etcd.jetcd.Client;
 import java.net.URI;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.registrykit.junit.internal;
+package dev.registrykit.junit.etcd.internal;
 
 import java.net.URI;
 import java.util.List;

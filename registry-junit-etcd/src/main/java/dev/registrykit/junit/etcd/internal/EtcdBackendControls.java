@@ -1,4 +1,4 @@
-package dev.registrykit.junit.internal;
+package dev.registrykit.junit.etcd.internal;
 
 import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.etcd.internal.EtcdTestAccess;

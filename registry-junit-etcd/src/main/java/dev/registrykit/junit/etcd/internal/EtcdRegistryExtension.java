@@ -1,10 +1,13 @@
-package dev.registrykit.junit.internal;
+package dev.registrykit.junit.etcd.internal;
 
+import dev.registrykit.junit.internal.Settings;
+import dev.registrykit.junit.internal.Annotations;
+import dev.registrykit.junit.internal.InjectingExtension;
 import dev.registrykit.InvalidEntry;
 import dev.registrykit.Recovery;
 import dev.registrykit.Registry;
 import dev.registrykit.etcd.EtcdRegistry;
-import dev.registrykit.junit.EtcdHandle;
+import dev.registrykit.junit.etcd.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.BackendControls;
@@ -149,14 +152,14 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
 
   /** A call that ran out of time says which setting to raise on a loaded machine ({@link LoadHints}). */
   @Override
-  Throwable explain(Throwable failure) {
+  protected Throwable explain(Throwable failure) {
     return LoadHints.explain(failure);
   }
 
   // ------------------------------------------------------------------------------ injection
 
   @Override
-  Object resolve(Class<?> type, ExtensionContext context) {
+  protected Object resolve(Class<?> type, ExtensionContext context) {
     // The etcd first, so that when it shares a store with the scope (PER_METHOD; PER_CLASS in
     // @BeforeAll) it was put there before and JUnit closes it after the scope.
     StoredEtcd etcd = etcd(context);

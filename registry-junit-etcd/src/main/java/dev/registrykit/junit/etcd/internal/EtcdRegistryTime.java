@@ -1,5 +1,6 @@
-package dev.registrykit.junit.internal;
+package dev.registrykit.junit.etcd.internal;
 
+import dev.registrykit.junit.internal.TimeMessages;
 import dev.registrykit.Candidacy;
 import dev.registrykit.Registration;
 import dev.registrykit.ServiceInstance;

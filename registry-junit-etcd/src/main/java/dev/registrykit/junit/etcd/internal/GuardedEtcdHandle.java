@@ -1,6 +1,6 @@
-package dev.registrykit.junit.internal;
+package dev.registrykit.junit.etcd.internal;
 
-import dev.registrykit.junit.EtcdHandle;
+import dev.registrykit.junit.etcd.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdMember;
 import io.etcd.jetcd.Client;

@@ -1,5 +1,6 @@
-package dev.registrykit.junit.internal;
+package dev.registrykit.junit.etcd.internal;
 
+import dev.registrykit.junit.internal.Settings;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
@@ -145,7 +146,7 @@ final class SharedContainer implements AutoCloseable {
 
   /** Creates and starts the container {@code name}; empty if another JVM created it first. */
   private static Optional<URI> create(String name, String image) {
-    int port = dev.registrykit.junit.internal.Ports.free();
+    int port = dev.registrykit.junit.etcd.internal.Ports.free();
     URI endpoint = URI.create("http://127.0.0.1:" + port);
     List<String> command = EtcdFlags.container(image, 0, endpoint.toString(), "http://127.0.0.1:2380",
         EtcdFlags.name(0) + "=http://127.0.0.1:2380", name, 1);

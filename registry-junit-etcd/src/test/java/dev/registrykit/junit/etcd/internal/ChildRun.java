@@ -1,11 +1,11 @@
-package dev.registrykit.junit.internal;
+package dev.registrykit.junit.etcd.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import dev.registrykit.Registry;
 import dev.registrykit.ServiceInstance;
-import dev.registrykit.junit.EtcdHandle;
+import dev.registrykit.junit.etcd.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import io.etcd.jetcd.ByteSequence;

@@ -1,5 +1,6 @@
-package dev.registrykit.junit.internal;
+package dev.registrykit.junit.etcd.internal;
 
+import dev.registrykit.junit.internal.Settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
@@ -13,7 +14,7 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.me
 
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Network;
-import dev.registrykit.junit.EtcdHandle;
+import dev.registrykit.junit.etcd.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdMember;
 import dev.registrykit.junit.EtcdRegistryTest;

@@ -1,5 +1,6 @@
-package dev.registrykit.junit.internal;
+package dev.registrykit.junit.etcd.internal;
 
+import dev.registrykit.junit.internal.Settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
@@ -22,7 +23,7 @@ class ImageChoiceTest {
   @EnabledIfSystemProperty(named = "registrykit.fixture", matches = "true")
   static class WithImageAttribute {
     @Test
-    void runs(dev.registrykit.junit.EtcdHandle etcd) {
+    void runs(dev.registrykit.junit.etcd.EtcdHandle etcd) {
       SEEN.add(etcd.source());
     }
   }

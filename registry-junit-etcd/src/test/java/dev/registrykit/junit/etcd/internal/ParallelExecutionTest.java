@@ -1,4 +1,4 @@
-package dev.registrykit.junit.internal;
+package dev.registrykit.junit.etcd.internal;
 
 import static dev.registrykit.junit.RegistryAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +16,7 @@ import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
 import dev.registrykit.fake.FakeClock;
 import dev.registrykit.fake.FakeRegistry;
-import dev.registrykit.junit.EtcdHandle;
+import dev.registrykit.junit.etcd.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.FakeRegistryTest;

@@ -1,4 +1,4 @@
-package dev.registrykit.junit.internal;
+package dev.registrykit.junit.etcd.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;

@@ -1,5 +1,6 @@
-package dev.registrykit.junit.internal;
+package dev.registrykit.junit.etcd.internal;
 
+import dev.registrykit.junit.internal.Settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.testkit.engine.EventConditions.event;
@@ -9,7 +10,7 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.in
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 import dev.registrykit.Registry;
-import dev.registrykit.junit.EtcdHandle;
+import dev.registrykit.junit.etcd.EtcdHandle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import java.time.Duration;
 import java.util.List;
