@@ -7,7 +7,6 @@ import dev.registrykit.Registry;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.fake.FakeRegistry;
-import dev.registrykit.spring.test.FakeRegistryAutoConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +29,7 @@ import org.springframework.context.event.EventListener;
 class RegistrykitAutoConfigurationTest {
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(FakeRegistryAutoConfiguration.class, RegistrykitAutoConfiguration.class,
+      .withConfiguration(AutoConfigurations.of(RegistrykitAutoConfiguration.class,
           RegistrykitServiceRegistryAutoConfiguration.class, RegistrykitDiscoveryAutoConfiguration.class,
           AutoServiceRegistrationAutoConfiguration.class, UtilAutoConfiguration.class))
       .withPropertyValues("spring.application.name=OrderShippingService");
@@ -93,17 +92,9 @@ class RegistrykitAutoConfigurationTest {
   }
 
   @Test
-  void theFakeSwitch() {
-    runner.withPropertyValues("registrykit.fake.enabled=true", "registrykit.ttl=7s").run(context -> {
-      assertThat(context).hasSingleBean(FakeRegistry.class).doesNotHaveBean(EtcdRegistry.class);
-      assertThat(context.getBean(FakeRegistry.class).defaultTtl()).isEqualTo(Duration.ofSeconds(7));
-    });
-  }
-
-  @Test
   void bothDiscoveryClientsFollowTheRegistryAndEveryChangeIsAHeartbeat() {
-    runner.withPropertyValues("registrykit.fake.enabled=true").withUserConfiguration(Heartbeats.class).run(context -> {
-      FakeRegistry registry = context.getBean(FakeRegistry.class);
+    runner.withUserConfiguration(OwnRegistry.class, Heartbeats.class).run(context -> {
+      FakeRegistry registry = context.getBean(OwnRegistry.class).registry;
       DiscoveryClient blocking = context.getBean(DiscoveryClient.class);
       ReactiveDiscoveryClient reactive = context.getBean(ReactiveDiscoveryClient.class);
       List<Object> heartbeats = context.getBean(Heartbeats.class).values;
@@ -142,9 +133,10 @@ class RegistrykitAutoConfigurationTest {
 
   @Test
   void discoveryAndRegistrationCanBeTurnedOff() {
-    runner.withPropertyValues("registrykit.fake.enabled=true", "registrykit.discovery.enabled=false")
+    runner.withUserConfiguration(OwnRegistry.class).withPropertyValues("registrykit.discovery.enabled=false")
         .run(context -> assertThat(context).doesNotHaveBean(DiscoveryClient.class));
-    runner.withPropertyValues("registrykit.fake.enabled=true", "spring.cloud.service-registry.auto-registration.enabled=false")
+    runner.withUserConfiguration(OwnRegistry.class)
+        .withPropertyValues("spring.cloud.service-registry.auto-registration.enabled=false")
         .run(context -> assertThat(context).doesNotHaveBean("registrykitAutoServiceRegistration"));
   }
 }

@@ -6,13 +6,16 @@ import java.lang.annotation.Inherited;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.test.context.PropertyMapping;
 
 /**
  * Runs a {@code @SpringBootTest} application on registrykit's in-memory {@code FakeRegistry}
  * instead of etcd, with a {@code FakeClock} bean the test advances: a crashed peer disappears when
- * the clock passes its TTL, in milliseconds and without a sleep. Needs {@code registry-fake} on the
- * test classpath. Same as the property {@code registrykit.fake.enabled=true}.
+ * the clock passes its TTL, in milliseconds and without a sleep. Same as the property {@code
+ * registrykit.fake.enabled=true}; the annotation also imports {@link FakeRegistryAutoConfiguration}
+ * (listed in {@code META-INF/spring/dev.registrykit.spring.test.AutoConfigureFakeRegistry.imports}),
+ * so it works in test slices that import only the auto-configurations they name.
  *
  * <pre>{@code
  * @SpringBootTest
@@ -36,6 +39,7 @@ import org.springframework.boot.test.context.PropertyMapping;
 @Documented
 @Inherited
 @PropertyMapping("registrykit.fake")
+@ImportAutoConfiguration
 public @interface AutoConfigureFakeRegistry {
 
   /** Whether the fake replaces etcd; {@code true}. */

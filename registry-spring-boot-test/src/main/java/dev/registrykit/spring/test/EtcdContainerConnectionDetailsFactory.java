@@ -1,5 +1,6 @@
-package dev.registrykit.spring;
+package dev.registrykit.spring.test;
 
+import dev.registrykit.spring.EtcdConnectionDetails;
 import java.net.URI;
 import java.util.List;
 import org.springframework.boot.testcontainers.service.connection.ContainerConnectionDetailsFactory;

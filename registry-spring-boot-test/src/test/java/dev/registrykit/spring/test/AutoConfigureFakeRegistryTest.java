@@ -1,4 +1,4 @@
-package dev.registrykit.spring;
+package dev.registrykit.spring.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,6 @@ import dev.registrykit.Registration;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.fake.FakeClock;
 import dev.registrykit.fake.FakeRegistry;
-import dev.registrykit.spring.test.AutoConfigureFakeRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

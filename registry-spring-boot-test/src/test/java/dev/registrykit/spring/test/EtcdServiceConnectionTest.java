@@ -1,8 +1,9 @@
-package dev.registrykit.spring;
+package dev.registrykit.spring.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.registrykit.spring.EtcdConnectionDetails;
 import dev.registrykit.Registry;
 import java.net.URI;
 import java.util.List;
