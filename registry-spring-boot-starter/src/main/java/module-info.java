@@ -14,7 +14,6 @@ module dev.registrykit.spring {
   requires transitive spring.beans;
   requires transitive spring.core;
   requires transitive spring.cloud.commons; // no stable module name
-  requires org.apache.commons.logging;
   requires static transitive spring.boot.health;
   requires static spring.boot.web.server;
   requires static spring.cloud.loadbalancer; // no stable module name
