@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 /**
  * registry-junit's own tests run without registry-junit-etcd, as a fake-only project does: the etcd
- * toolkit is not found, and neither is any etcd library. registry-fake-consumer runs the annotations
+ * toolkit is not found, and neither is any etcd library. registry-fake-only-consumer runs the annotations
  * through the engine there (EtcdToolkitWithoutItsLibrariesTest); registry-junit-etcd's tests find it.
  */
 class EtcdToolkitTest {

@@ -37,8 +37,8 @@ import org.xml.sax.InputSource;
  */
 class ReadmeTextTest {
 
-  private static final Path README = Path.of("..", "README.md");
-  private static final Path CI = Path.of("..", ".ci", "run");
+  private static final Path README = Path.of("..", "..", "README.md");
+  private static final Path CI = Path.of("..", "..", ".ci", "run");
   private static final Path SOURCES = Path.of("src", "test", "java", "dev", "registrykit", "examples", "readme");
   /** The Spring example's snippets live in its own module, which has Spring's dependencies. */
   private static final List<Path> SPRING_SOURCES = List.of(
@@ -90,7 +90,7 @@ class ReadmeTextTest {
   @Test
   void theMavenSnippetIsACompleteConsumerBuildWithRegistrykitsPluginVersions() throws Exception {
     Element snippet = xml("<project>" + mavenSnippet() + "</project>");
-    Element parent = xml(Files.readString(Path.of("..", "pom.xml")));
+    Element parent = xml(Files.readString(Path.of("..", "..", "pom.xml")));
 
     assertThat(text(snippet, "properties", "maven.compiler.release"))
         .isEqualTo(text(parent, "properties", "maven.compiler.release")).isEqualTo("17");
@@ -114,18 +114,18 @@ class ReadmeTextTest {
   @Test
   void theMavenCoordinatesAreThoseOfTheBom() throws IOException {
     String snippet = mavenSnippet();
-    String bom = Files.readString(Path.of("..", "registrykit-bom", "pom.xml"));
+    String bom = Files.readString(Path.of("..", "..", "registry-bom", "pom.xml"));
     String version = between(bom, "<version>", "</version>");
 
-    assertThat(snippet).contains("<artifactId>registrykit-bom</artifactId>", "<version>" + version + "</version>");
+    assertThat(snippet).contains("<artifactId>registry-bom</artifactId>", "<version>" + version + "</version>");
     Matcher artifacts = Pattern.compile("<artifactId>(registry-[a-z-]+)</artifactId>").matcher(snippet);
     int count = 0;
     while (artifacts.find()) {
       assertThat(bom).as("the BOM manages " + artifacts.group(1)).contains("<artifactId>" + artifacts.group(1) + "</artifactId>");
-      assertThat(Files.isDirectory(Path.of("..", artifacts.group(1)))).as("module " + artifacts.group(1)).isTrue();
+      assertThat(Files.isDirectory(Path.of("..", "..", artifacts.group(1)))).as("module " + artifacts.group(1)).isTrue();
       count++;
     }
-    assertThat(count).isEqualTo(2);
+    assertThat(count).as("the BOM and the two artifacts").isEqualTo(3);
   }
 
   @Test

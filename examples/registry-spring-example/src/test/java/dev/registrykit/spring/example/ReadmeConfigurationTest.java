@@ -14,7 +14,7 @@ class ReadmeConfigurationTest {
 
   @Test
   void theReadmesApplicationYamlIsTheExamples() throws IOException {
-    String readme = Files.readString(Path.of("..", "README.md"));
+    String readme = Files.readString(Path.of("..", "..", "README.md"));
     int section = readme.indexOf("\n## Spring Boot and Spring Cloud\n");
     assertThat(section).as("README section \"Spring Boot and Spring Cloud\"").isNotNegative();
     Matcher yaml = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(readme);
