@@ -23,7 +23,7 @@ class ServiceCacheTest {
   void buildGivesUpWhenTheFirstListingDoesNotArriveAndClosesTheWatch() {
     StubRegistry registry = new StubRegistry(false);
 
-    assertThatThrownBy(() -> ServiceCache.builder(registry, "orders").withStartTimeout(Duration.ofMillis(50)).build())
+    assertThatThrownBy(() -> ServiceCache.builder(registry, "orders").withStartTimeout(Duration.ofMillis(50)).build()) // time: load-free (the stub never lists: it must run out)
         .isInstanceOf(RegistryUnavailableException.class)
         .hasMessage("the cache of orders did not receive its first listing within PT0.05S (the registry is slow, "
             + "or build() runs on the thread that delivers its watch events)");

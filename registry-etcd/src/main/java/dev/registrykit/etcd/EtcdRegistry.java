@@ -110,7 +110,7 @@ public final class EtcdRegistry implements Registry {
     Connectivity connectivity = new Connectivity(client, scheduler);
     this.context = new RegistryContext(client, builder.namespace, builder.defaultTtl, builder.callTimeout,
         builder.recovery, new InvalidEntryReports(reporting), scheduler, events,
-        new Calls(builder.callTimeout, builder.describeEndpoints(), connectivity::retrying), connectivity,
+        new Calls(builder.callTimeout, builder.describeEndpoints(), builder.namespace, connectivity::retrying), connectivity,
         new RateLimitedLog.PerMessage(System.getLogger(EtcdRegistration.class.getName()), Duration.ofSeconds(10)),
         builder.valueFormat);
     EtcdTestAccess.record(this, context);
@@ -183,7 +183,7 @@ public final class EtcdRegistry implements Registry {
     ByteSequence key = ByteSequence.from(prefix, StandardCharsets.UTF_8);
     GetResponse response = context.calls().call(() ->
         context.client().getKVClient().get(key, GetOption.builder().isPrefix(true).build()),
-        operation + " (get " + prefix + "*)");
+        operation + " (get " + prefix + "*)", prefix);
     List<ServiceInstance> result = new ArrayList<>(response.getKvs().size());
     for (KeyValue kv : response.getKvs()) {
       context.decode(kv).ifPresent(result::add);

@@ -237,7 +237,7 @@ class FakeRegistryLifecycleTest {
         Thread other = new Thread(() -> registry.register(ORDERS_2, TTL), "other-registrant");
         other.start();
         try {
-          other.join(Duration.ofSeconds(10).toMillis());
+          other.join(Duration.ofSeconds(10).toMillis()); // time: load-free (one in-memory register; 10 s ends a deadlock)
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }

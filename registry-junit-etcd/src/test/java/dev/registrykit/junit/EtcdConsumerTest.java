@@ -49,11 +49,11 @@ class EtcdConsumerTest {
       RegistryTime time) {
     Registration registration = registry.register(ORDERS, Duration.ofSeconds(30));
     ByteSequence key = ByteSequence.from(backend.namespace() + "/orders/i-1", StandardCharsets.UTF_8);
-    time.eventually(() -> assertThat(client.getKVClient().get(key).get(5, TimeUnit.SECONDS).getCount()).isOne());
+    time.eventually(() -> assertThat(client.getKVClient().get(key).get(TimeScale.scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS).getCount()).isOne());
 
     registration.close();
 
-    time.eventually(() -> assertThat(client.getKVClient().get(key).get(5, TimeUnit.SECONDS).getCount()).isZero());
+    time.eventually(() -> assertThat(client.getKVClient().get(key).get(TimeScale.scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS).getCount()).isZero());
   }
 
   @Test

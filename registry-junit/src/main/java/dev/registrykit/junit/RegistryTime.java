@@ -10,7 +10,8 @@ import org.junit.jupiter.api.function.Executable;
  * Time that reads the same on both backends, so one test body says "this instance crashes; after
  * its TTL it is gone": on the fake it advances the {@code FakeClock}; on etcd it waits with
  * Awaitility, polling every 50 ms, bounded by the TTL plus a margin. Timeouts on etcd are
- * multiplied by the system property {@code registrykit.time.scale} (default 1.0) for slow machines.
+ * multiplied by {@link TimeScale#current()} ({@code registrykit.time.scale}, by default the
+ * machine's load per core) for slow machines.
  *
  * <pre>{@code
  * time.crash(registration);          // keep-alive stops, the key stays

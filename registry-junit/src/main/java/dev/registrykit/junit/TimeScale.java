@@ -17,6 +17,11 @@ import java.time.Duration;
  * await().atMost(TimeScale.scaled(Duration.ofSeconds(5))).until(...);
  * }</pre>
  *
+ * <p>A check that a scaled bound would leave with nothing to check fails saying so rather than pass.
+ * A literal that is not a bound on this machine's work carries {@code // time: load-free (<why>)};
+ * registrykit's {@code TimeRuleTest} fails on any other time bound written as a literal
+ * (ARCHITECTURE.md, the one rule for time in tests).
+ *
  * <p>The scale is the setting {@code registrykit.time.scale} (or {@code REGISTRYKIT_TIME_SCALE}): a
  * positive number, or {@code auto} (the default), which is 1 while the machine's 1-minute load average
  * is at most one task per core and otherwise the load per core, at most 4. It is read anew on each call.

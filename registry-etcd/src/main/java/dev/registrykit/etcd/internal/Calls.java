@@ -20,20 +20,23 @@ public final class Calls {
 
   private final Duration timeout;
   private final String endpoints;
+  private final String namespace;
   private final Runnable beforeRetry;
 
   /** Waits at most {@code timeout}; names {@code endpoints} in messages. */
   public Calls(Duration timeout, String endpoints) {
-    this(timeout, endpoints, () -> { });
+    this(timeout, endpoints, null, () -> { });
   }
 
   /**
-   * Waits at most {@code timeout}; names {@code endpoints} in messages; runs {@code beforeRetry}
-   * before repeating a call that failed to reach etcd (to get the connection tried again too).
+   * Waits at most {@code timeout}; names {@code endpoints} in messages, and for a refused key the
+   * prefix of {@code namespace} to grant; runs {@code beforeRetry} before repeating a call that failed
+   * to reach etcd (to get the connection tried again too).
    */
-  public Calls(Duration timeout, String endpoints, Runnable beforeRetry) {
+  public Calls(Duration timeout, String endpoints, String namespace, Runnable beforeRetry) {
     this.timeout = timeout;
     this.endpoints = endpoints;
+    this.namespace = namespace;
     this.beforeRetry = beforeRetry;
   }
 
@@ -56,6 +59,14 @@ public final class Calls {
    *                                      interrupted (the interrupt flag is restored)
    */
   public <T> T call(Supplier<CompletableFuture<T>> attempt, String operation) {
+    return call(attempt, operation, null);
+  }
+
+  /**
+   * {@link #call(Supplier, String)} of a call on {@code key} (a key or a prefix): if etcd refuses it
+   * ({@code PERMISSION_DENIED}), the exception names the key and the prefix to grant.
+   */
+  public <T> T call(Supplier<CompletableFuture<T>> attempt, String operation, String key) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long perAttempt = Math.max(timeout.toNanos() / 3, 1);
     long pause = PAUSE_MIN_NANOS;
@@ -77,7 +88,7 @@ public final class Calls {
       } catch (ExecutionException e) {
         failure = unwrap(e.getCause());
         if (!isUnavailable(failure)) {
-          throw translate(operation, failure);
+          throw translate(operation, failure, key);
         }
       }
       left = deadline - System.nanoTime();
@@ -121,9 +132,17 @@ public final class Calls {
 
   /** The registrykit exception for a failed etcd call. */
   RegistryException translate(String operation, Throwable failure) {
+    return translate(operation, failure, null);
+  }
+
+  /** The registrykit exception for a failed etcd call on {@code key} (null if none in particular). */
+  RegistryException translate(String operation, Throwable failure, String key) {
     Throwable cause = unwrap(failure);
     if (cause instanceof RegistryException registryException) {
       return registryException;
+    }
+    if (key != null && isPermissionDenied(cause)) {
+      return new RegistryException(operation + " failed: " + refusal(key, cause), cause);
     }
     if (isUnavailable(cause)) {
       return new RegistryUnavailableException(
@@ -144,7 +163,63 @@ public final class Calls {
     return cause != null && cause.getMessage() != null && cause.getMessage().contains("requested lease not found");
   }
 
-  /** Whether {@code failure} means etcd could not be reached (or did not answer), so a retry may work. */
+  /**
+   * What to say when etcd refused {@code key} ({@code failure} is its {@code PERMISSION_DENIED}): the
+   * key, etcd's answer, and the prefix whose grant the user's role lacks, with the command that grants it.
+   */
+  String refusal(String key, Throwable failure) {
+    String prefix = Grants.prefixOf(namespace, key);
+    return "etcd refused access to " + key + " (" + unwrap(failure).getMessage() + "): the user's role needs "
+        + "readwrite on the prefix " + prefix + " (etcdctl role grant-permission <role> readwrite --prefix=true "
+        + prefix + "; docs/etcd-permissions.md lists the prefixes each feature uses)";
+  }
+
+  /** Whether etcd refused {@code failure}'s call for the user's permissions ({@code PERMISSION_DENIED}). */
+  static boolean isPermissionDenied(Throwable failure) {
+    return code(failure) == Status.Code.PERMISSION_DENIED;
+  }
+
+  /**
+   * Whether {@code failure} is one that trying again cannot fix, so a retry loop must stop and say so:
+   * {@code PERMISSION_DENIED} (a grant is missing), {@code UNAUTHENTICATED} and {@code INVALID_ARGUMENT}
+   * (a user or password etcd does not accept, a request it cannot take) unless they are about an
+   * expired token (jetcd takes a fresh one), and a TLS handshake that failed. Not a watch stream
+   * cancelled with "permission denied": etcd 3.4 says so for an expired token too, so a watch lists
+   * (a unary call, which jetcd retries with a fresh token) to find out.
+   */
+  static boolean isPermanent(Throwable failure) {
+    Throwable cause = unwrap(failure);
+    for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        return true;
+      }
+    }
+    Status.Code code = code(cause);
+    if (code == Status.Code.PERMISSION_DENIED) {
+      return true;
+    }
+    return (code == Status.Code.UNAUTHENTICATED || code == Status.Code.INVALID_ARGUMENT) && !isInvalidAuthToken(cause);
+  }
+
+  /** The gRPC status code of {@code failure}, or null if it has none. */
+  private static Status.Code code(Throwable failure) {
+    Throwable cause = unwrap(failure);
+    if (cause instanceof EtcdException etcd) {
+      try {
+        return Status.Code.valueOf(etcd.getErrorCode().name());
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+    }
+    if (cause instanceof StatusRuntimeException status) {
+      return status.getStatus().getCode();
+    }
+    if (cause instanceof io.grpc.StatusException status) {
+      return status.getStatus().getCode();
+    }
+    return null;
+  }
+
   /**
    * Whether etcd refused {@code failure}'s call for its auth token ("invalid auth token", "auth store
    * is old"): an expired JWT, for example. jetcd renews its token for unary calls, not for
@@ -156,6 +231,7 @@ public final class Calls {
     return message != null && (message.contains("invalid auth token") || message.contains("auth store is old"));
   }
 
+  /** Whether {@code failure} means etcd could not be reached (or did not answer), so a retry may work. */
   static boolean isUnavailable(Throwable failure) {
     Throwable cause = unwrap(failure);
     if (cause instanceof TimeoutException) {

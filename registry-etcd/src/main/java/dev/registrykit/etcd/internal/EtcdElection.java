@@ -1,6 +1,7 @@
 package dev.registrykit.etcd.internal;
 
 import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.ERROR;
 import static java.lang.System.Logger.Level.WARNING;
 
 import dev.registrykit.Candidacy;
@@ -30,6 +31,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -43,6 +46,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * a listing's revision is not taken for gone by that listing. A listing with a lower revision is
  * applied only if it was sent after the last one was applied: etcd's revision then went back (its
  * data was wiped or restored).
+ *
+ * <p><b>Retries.</b> A broken watch is closed, the prefix listed (re-deciding), and the watch made
+ * again after a {@link Backoff} of 200 ms doubling to 5 s, with jitter: at most one watch and one
+ * listing per 2.5 s once past the first few. If etcd refuses the listing for good (a grant of
+ * {@code {namespace}-elections/} missing), the watch stops, logs the refusal with the prefix to grant,
+ * and is made again only by the next {@link #campaign} or {@link #observe}, which then fail at once
+ * with the same refusal.
  */
 public final class EtcdElection implements Election {
 
@@ -62,6 +72,12 @@ public final class EtcdElection implements Election {
   /** How many listings had been sent when the last one was applied. Guarded by this. */
   private long sentBeforeApplied; // guarded by this
   private Watch.Watcher watcher; // guarded by this
+  /** Numbers the watch streams; a failure of one that was replaced is ignored. Guarded by this. */
+  private long streams; // guarded by this
+  /** The pause before watching again after the watch broke. Guarded by this. */
+  private final Backoff rewatch = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
+  /** The watch waiting out its backoff, if any. Guarded by this. */
+  private ScheduledFuture<?> nextWatch; // guarded by this
   private boolean closed; // guarded by this
 
   /** The election {@code name} under the registry's namespace. */
@@ -86,7 +102,7 @@ public final class EtcdElection implements Election {
     String operation = "campaign " + candidateId + " in " + name;
     LeaseKeeper.Leased leased = LeaseKeeper.grantAndPut(context, ttl, lease -> context.client().getKVClient().put(
         ByteSequence.from(keyOf(lease), StandardCharsets.UTF_8), ByteSequence.from(candidateId, StandardCharsets.UTF_8),
-        PutOption.builder().withLeaseId(lease).build()), operation);
+        PutOption.builder().withLeaseId(lease).build()), this::keyOf, operation);
     // A fresh key: it was created at the revision of its put.
     EtcdCandidacy candidacy = new EtcdCandidacy(context, this, candidateId, keyOf(leased.leaseId()),
         leased.put().getHeader().getRevision(), leased.leaseId(), leased.ttl());
@@ -136,7 +152,7 @@ public final class EtcdElection implements Election {
   /** Lists the prefix, blocking, bounded by the call timeout. */
   private Listing list(String operation) {
     long ticket = listingsSent.incrementAndGet();
-    return listing(context.calls().call(this::listAsync, operation), ticket);
+    return listing(context.calls().call(this::listAsync, operation, prefix), ticket);
   }
 
   private CompletableFuture<GetResponse> listAsync() {
@@ -228,28 +244,93 @@ public final class EtcdElection implements Election {
     }
   }
 
-  /** Starts the watch that re-decides after every change of the prefix (once). */
+  /**
+   * Starts the watch that re-decides after every change of the prefix, unless it runs: at the first
+   * campaign or observer, and again at the next one after it was refused for good.
+   */
   private synchronized void watch() {
     if (watcher != null || closed) {
       return;
     }
+    cancel(nextWatch);
+    nextWatch = null;
+    long stream = ++streams;
+    // jetcd calls the listener holding its own lock, which watch() takes too: never take ours there
     watcher = context.client().getWatchClient().watch(prefixBytes, WatchOption.builder().isPrefix(true).build(),
-        Watch.listener(response -> redecide(), failure -> {
-          failureLog.warn("watch of election {} broke ({}); watching again", name, failure.toString());
+        Watch.listener(response -> {
           synchronized (this) {
-            watcher = null;
+            rewatch.reset();
           }
-          watch();
           redecide();
-        }));
+        }, failure -> onScheduler(() -> broken(stream, failure))));
+  }
+
+  /**
+   * The watch broke: closes it (else jetcd makes it again every 500 ms on its own, and re-authenticates
+   * first after a "permission denied"), lists to re-decide and to learn whether etcd refuses the prefix
+   * for good, and then either watches again after a {@link Backoff} or, refused, stops until the next
+   * campaign or observer.
+   */
+  private void broken(long stream, Throwable failure) {
+    Watch.Watcher old;
+    synchronized (this) {
+      if (stream != streams || closed) {
+        return;
+      }
+      old = watcher;
+      watcher = null;
+    }
+    if (old != null) {
+      old.close();
+    }
+    try {
+      redecide().whenCompleteAsync((decided, listingFailure) -> afterBreak(failure, listingFailure), context.scheduler());
+    } catch (RejectedExecutionException closing) {
+      LOG.log(DEBUG, () -> "registry closed: not watching " + name + " again");
+    }
+  }
+
+  /** On the scheduler: the listing after a break came back ({@code listingFailure} null if it succeeded). */
+  private synchronized void afterBreak(Throwable failure, Throwable listingFailure) {
+    if (closed || watcher != null) {
+      return;
+    }
+    if (listingFailure != null && Calls.isPermanent(listingFailure)) {
+      LOG.log(ERROR, "watch of election " + name + " stopped until the next campaign or observer: "
+          + (Calls.isPermissionDenied(listingFailure) ? context.calls().refusal(prefix, listingFailure)
+              : Calls.unwrap(listingFailure).toString()) + "; retrying cannot fix this");
+      return;
+    }
+    Duration delay = rewatch.next();
+    failureLog.warn("watch of election {} broke ({}); watching again in {} ms", name,
+        Calls.unwrap(failure).toString(), delay.toMillis());
+    try {
+      nextWatch = context.scheduler().schedule(this::watch, delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException closing) {
+      LOG.log(DEBUG, () -> "registry closed: not watching " + name + " again");
+    }
+  }
+
+  private void onScheduler(Runnable task) {
+    try {
+      context.scheduler().execute(task);
+    } catch (RejectedExecutionException closing) {
+      LOG.log(DEBUG, () -> "registry closed: dropping a watch callback of " + name);
+    }
+  }
+
+  private static void cancel(ScheduledFuture<?> future) {
+    if (future != null) {
+      future.cancel(false);
+    }
   }
 
   /**
    * Lists asynchronously and re-decides on the scheduler: never on the events thread, where a
    * listing that waits for an etcd out of reach would hold back every listener of the registry (a
-   * leader's LOST among them).
+   * leader's LOST among them). The result completes once decided, or with the listing's failure.
    */
-  private void redecide() {
+  private CompletableFuture<Void> redecide() {
     long ticket = listingsSent.incrementAndGet();
     CompletableFuture<GetResponse> listing;
     try {
@@ -258,15 +339,16 @@ public final class EtcdElection implements Election {
       listing = CompletableFuture.failedFuture(e);
     }
     try {
-      listing.whenCompleteAsync((response, failure) -> {
+      return listing.whenCompleteAsync((response, failure) -> {
         if (failure != null) {
           failureLog.warn("could not re-decide election {}: {}", name, Calls.unwrap(failure).toString());
         } else {
           decide(listing(response, ticket));
         }
-      }, context.scheduler());
+      }, context.scheduler()).thenApply(response -> null);
     } catch (RejectedExecutionException e) {
       LOG.log(DEBUG, () -> "registry closed: not re-deciding " + name);
+      return CompletableFuture.failedFuture(e);
     }
   }
 
@@ -302,11 +384,15 @@ public final class EtcdElection implements Election {
       }
     }
     observers.closeAll();
+    Watch.Watcher last;
     synchronized (this) {
-      if (watcher != null) {
-        watcher.close();
-        watcher = null;
-      }
+      cancel(nextWatch);
+      nextWatch = null;
+      last = watcher;
+      watcher = null;
+    }
+    if (last != null) {
+      last.close();
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.registrykit.etcd.internal;
 
 import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.ERROR;
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
@@ -37,7 +38,11 @@ import java.util.function.Consumer;
  * One registration: a key on its own lease, kept alive by a {@link LeaseKeeper} on the registry's
  * scheduler, declared {@link RegistrationState#LOST} at the keeper's deadline (no renewal succeeded
  * for a whole TTL, counted from when the last successful keep-alive was sent) or when etcd says the
- * lease is gone, and registered again by recovery.
+ * lease is gone, and registered again by recovery: one attempt at a time, after the {@code Recovery}
+ * policy's jittered backoff (100 ms doubling to 5 s by default, so at most one grant, one txn and one
+ * revoke per 2.5 s once past the first few). An attempt that etcd refuses for good ({@link
+ * Calls#isPermanent}: a grant missing, the user or password refused) ends recovery: the registration
+ * stays LOST, and the log names the key and the prefix to grant.
  *
  * <p>All mutable state is guarded by this object's monitor (the keeper's too); etcd calls made from
  * the scheduler are asynchronous so that one slow call never holds up the others.
@@ -95,7 +100,8 @@ public final class EtcdRegistration implements Registration {
   public static EtcdRegistration register(RegistryContext context, ServiceInstance instance, Duration ttl,
       Consumer<EtcdRegistration> onClosed) {
     EtcdRegistration registration = new EtcdRegistration(context, instance, ttl, onClosed);
-    LeaseKeeper.Leased leased = LeaseKeeper.grantAndPut(context, ttl, registration::put, "register " + registration.key);
+    LeaseKeeper.Leased leased = LeaseKeeper.grantAndPut(context, ttl, registration::put, lease -> registration.key,
+        "register " + registration.key);
     synchronized (registration) {
       registration.lastWriteRevision = leased.put().getHeader().getRevision();
       // the first keep-alive is due an interval after the lease's clock started, however long the put took
@@ -251,10 +257,24 @@ public final class EtcdRegistration implements Registration {
             abandoned.set(true);
             // An attempt that timed out may still complete: revoke its lease whenever it is granted,
             // so that a late put fails (or its key goes) instead of holding the key on a lease no one renews.
-            grant.thenAccept(late -> context.client().getLeaseClient().revoke(late.getID()));
+            grant.thenAccept(late -> revokeUnused(late));
           }
           recovered(oldLease, attempt, failure);
         }, context.scheduler());
+  }
+
+  /**
+   * Revokes a lease of a failed attempt, which holds no key (best effort); if etcd refuses (etcd 3.4
+   * checks the user may write the lease's keys), the log says that it is left to its TTL.
+   */
+  private void revokeUnused(LeaseGrantResponse lease) {
+    context.client().getLeaseClient().revoke(lease.getID()).whenComplete((revoked, failure) -> {
+      if (failure != null && Calls.isPermanent(failure)) {
+        context.registrationLog().warn("lease {} of a failed attempt to register {} again holds no key and is left "
+            + "to its TTL of {} s: etcd refused to revoke it ({})", Long.toHexString(lease.getID()), key, lease.getTTL(),
+            Calls.unwrap(failure).toString());
+      }
+    });
   }
 
   /** A successful grant and the txn after it; {@code grantedNanos} is when the grant's answer came. */
@@ -263,12 +283,16 @@ public final class EtcdRegistration implements Registration {
 
   private synchronized void recovered(long oldLease, Attempt attempt, Throwable failure) {
     if (failure == null && !attempt.txn().isSucceeded()) {
-      context.client().getLeaseClient().revoke(attempt.grant().getID()); // holds nothing
+      revokeUnused(attempt.grant());
       failure = new IllegalStateException("the key was written by another registration since this one's last write "
           + "at revision " + lastWriteRevision + "; not overwriting it (retrying until it is gone)");
     }
     if (failure != null) {
-      if (state == RegistrationState.LOST && !closing && !crashed) {
+      if (state == RegistrationState.LOST && !closing && !crashed && Calls.isPermanent(failure)) {
+        LOG.log(ERROR, "registration " + key + " stays LOST: could not register it again, and retrying cannot fix "
+            + "this: " + (Calls.isPermissionDenied(failure) ? context.calls().refusal(key, failure)
+                : Calls.unwrap(failure).toString()) + "; register it again once fixed");
+      } else if (state == RegistrationState.LOST && !closing && !crashed) {
         recoveryAttempts++;
         Duration delay = backoff();
         context.registrationLog().warn("could not register {} again (attempt {}), next try in {}: {}", key, recoveryAttempts,

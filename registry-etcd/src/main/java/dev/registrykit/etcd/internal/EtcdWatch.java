@@ -1,6 +1,7 @@
 package dev.registrykit.etcd.internal;
 
 import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.ERROR;
 import static java.lang.System.Logger.Level.WARNING;
 
 import dev.registrykit.RegistryEvent;
@@ -40,6 +41,13 @@ import java.util.function.Consumer;
  * callbacks of a stream that was replaced (closing it makes jetcd call {@code onCompleted}) are
  * ignored, so one break leads to one resync and one new stream. Events a stream repeats (revision
  * not above the last one delivered) are skipped.
+ *
+ * <p><b>Retries.</b> The first break of a stream that etcd had confirmed lists again at once; every
+ * later attempt (a listing that failed, or a stream that broke before etcd confirmed it) waits a
+ * {@link Backoff} of 200 ms doubling to 5 s, with jitter: at most one listing and one watch per 2.5 s
+ * once past the first few. A listing refused for good ({@link Calls#isPermanent}: a grant missing, a
+ * user or password etcd does not accept) stops the watch: it stays {@link WatchState#STALE}, logs the
+ * refusal with the prefix to grant, and calls etcd no more until closed.
  */
 public final class EtcdWatch implements Subscription {
 
@@ -53,7 +61,10 @@ public final class EtcdWatch implements Subscription {
   private final RateLimitedLog failureLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
   private final Map<String, Resync.Known> cache = new TreeMap<>(); // events thread only; key order
   private long lastRevision; // events thread only
-  private int resyncAttempts; // events thread only
+  /** The pause before the next listing after a failed one or a stream etcd did not confirm. Events thread only. */
+  private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
+  /** A listing was refused for good: no more calls. Set on the events thread. */
+  private volatile boolean refused;
   /** Bumped for each new stream and each resync; callbacks of older streams are ignored. Events thread only. */
   private long generation;
   private boolean resyncing; // events thread only
@@ -80,7 +91,7 @@ public final class EtcdWatch implements Subscription {
   public static EtcdWatch start(RegistryContext context, String prefix, RegistryListener listener,
       Consumer<EtcdWatch> onClosed) {
     EtcdWatch watch = new EtcdWatch(context, prefix, listener, onClosed);
-    GetResponse listing = context.calls().call(() -> watch.listAsync(), "watch " + prefix + "* (get)");
+    GetResponse listing = context.calls().call(() -> watch.listAsync(), "watch " + prefix + "* (get)", prefix);
     watch.context.events().execute(() -> {
       watch.applyListing(listing, true);
       watch.tell(WatchState.CURRENT);
@@ -189,6 +200,7 @@ public final class EtcdWatch implements Subscription {
   private void apply(WatchResponse response, long startRevision) {
     if (response.isCreatedNotify()) {
       created = true;
+      backoff.reset(); // etcd took the stream: the next break lists again at once
       long now = response.getHeader().getRevision();
       if (now < startRevision - 1) {
         // etcd is behind the listing this stream follows: it lost its data between the two, and
@@ -228,7 +240,6 @@ public final class EtcdWatch implements Subscription {
       }
     }
     lastRevision = highest;
-    resyncAttempts = 0;
   }
 
   /**
@@ -243,15 +254,22 @@ public final class EtcdWatch implements Subscription {
     generation++; // whatever the old stream still says (closing it calls onCompleted) is ignored
     Watch.Watcher old = watcher;
     if (old != null) {
-      old.close();
+      old.close(); // else jetcd would make the stream again every 500 ms on its own
     }
-    failureLog.warn("watch of {}* broke ({}); listing again to resynchronise", prefix, why);
-    resync();
+    if (backoff.attempts() == 0) {
+      failureLog.warn("watch of {}* broke ({}); listing again to resynchronise", prefix, why);
+      backoff.next();
+      resync();
+    } else { // it broke again before etcd confirmed it: wait, as after a failed listing
+      Duration delay = backoff.next();
+      failureLog.warn("watch of {}* broke again ({}); listing again in {} ms", prefix, why, delay.toMillis());
+      scheduleResync(delay);
+    }
   }
 
   /** Any thread: one asynchronous listing attempt; its outcome is handled on the events thread. */
   private void resync() {
-    if (!open) {
+    if (!open || refused) {
       return;
     }
     CompletableFuture<GetResponse> listing;
@@ -268,11 +286,10 @@ public final class EtcdWatch implements Subscription {
       return;
     }
     if (failure == null) {
-      if (resyncAttempts > 0) {
+      if (backoff.attempts() > 1) {
         context.connectivity().answered(); // etcd is back: the others waiting for it try again now
       }
       resyncing = false;
-      resyncAttempts = 0;
       applyListing(listing, false);
       if (stale) {
         tell(WatchState.CURRENT); // after the differences
@@ -281,15 +298,26 @@ public final class EtcdWatch implements Subscription {
       return;
     }
     toStale();
-    resyncAttempts++;
-    long delayMillis = Math.min(5_000, 100L << Math.min(resyncAttempts, 6));
-    failureLog.warn("resync of watch {}* failed (attempt {}), next in {} ms: {}", prefix, resyncAttempts,
-        delayMillis, Calls.unwrap(failure).toString());
+    if (Calls.isPermanent(failure)) {
+      refused = true;
+      LOG.log(ERROR, "watch of " + prefix + "* stopped, STALE until closed: "
+          + (Calls.isPermissionDenied(failure) ? context.calls().refusal(prefix, failure) : Calls.unwrap(failure))
+          + "; retrying cannot fix this, so it calls etcd no more (watch again once fixed)");
+      return;
+    }
+    Duration delay = backoff.next();
+    failureLog.warn("resync of watch {}* failed (attempt {}), next in {} ms: {}", prefix, backoff.attempts(),
+        delay.toMillis(), Calls.unwrap(failure).toString());
+    scheduleResync(delay);
+    if (Calls.isUnavailable(failure)) {
+      context.connectivity().await(resyncNow); // and start again as soon as any call gets through
+    }
+  }
+
+  /** Events thread: the next listing in {@code delay}. */
+  private void scheduleResync(Duration delay) {
     try {
-      nextResync = context.scheduler().schedule(this::resyncAfterBackoff, delayMillis, TimeUnit.MILLISECONDS);
-      if (Calls.isUnavailable(failure)) {
-        context.connectivity().await(resyncNow); // and start again as soon as any call gets through
-      }
+      nextResync = context.scheduler().schedule(this::resyncAfterBackoff, delay.toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException closing) {
       LOG.log(DEBUG, () -> "registry closed: no more resync of " + prefix);
     }

@@ -1,5 +1,7 @@
 package dev.registrykit.etcd.internal;
 
+import dev.registrykit.RegistryException;
+import dev.registrykit.RegistryUnavailableException;
 import io.etcd.jetcd.kv.PutResponse;
 import io.etcd.jetcd.lease.LeaseGrantResponse;
 import java.time.Duration;
@@ -15,8 +17,11 @@ import java.util.function.LongFunction;
  *
  * <p>A {@code keepAliveOnce} goes out every TTL/3, counted from when the last one was sent (a slow
  * answer does not push the next one back); each may take TTL/6 (a member that cannot reach the leader
- * may leave it unanswered), and a failed one is retried from 10 ms, doubling up to TTL/6, so that
- * several tries fit in a TTL when members fail. The client's <em>deadline</em> is the moment the
+ * may leave it unanswered), and a failed one is retried after a {@link Backoff} from 10-20 ms,
+ * doubling up to TTL/12-TTL/6, so that several tries fit in a TTL when members fail and at most
+ * about 20 go out per TTL. A keep-alive that etcd refuses for good ({@link Calls#isPermanent}; for a
+ * refused token, when the renewal of the token is refused too) is not retried: the holder hears
+ * the loss at the deadline. The client's <em>deadline</em> is the moment the
  * last successful keep-alive was sent (or the grant, for a fresh lease) plus the TTL: etcd received
  * that request later, so it cannot let the lease go before then. A timer fires at the deadline itself, whatever the keep-alive calls are
  * doing (each call is also bounded by the time left), and the holder hears {@link
@@ -56,7 +61,7 @@ final class LeaseKeeper {
   }
 
   private static final Duration MIN_CALL_TIMEOUT = Duration.ofMillis(100);
-  private static final Duration FIRST_RETRY = Duration.ofMillis(10);
+  private static final Duration FIRST_RETRY = Duration.ofMillis(20);
 
   private final RegistryContext context;
   private final Object monitor;
@@ -70,7 +75,8 @@ final class LeaseKeeper {
   private long generation;
   private boolean counting;
   private boolean renewing;
-  private int failures;
+  /** The pause before retrying a failed keep-alive: 10-20 ms doubling to TTL/12-TTL/6. */
+  private Backoff retries;
   private Throwable lastFailure;
   private ScheduledFuture<?> nextKeepAlive;
   private ScheduledFuture<?> deadlineTimer;
@@ -93,13 +99,17 @@ final class LeaseKeeper {
    * Grants a lease of {@code ttl}, puts a key on it with {@code put} (given the lease id), and finds
    * when the lease's clock started; blocking, each call bounded by the call timeout. The TTL runs from
    * the grant, so it is timed from when the attempt that got it was sent (an earlier attempt may
-   * have gone to a member that could not answer). If the put fails, the lease is revoked (best
-   * effort: it holds nothing) and the failure thrown. Registrations and candidacies both start so.
+   * have gone to a member that could not answer). If the put fails, the lease is revoked and the
+   * failure thrown: if etcd refused the put (a missing grant), the revoke is awaited and, if etcd
+   * refuses it too (etcd 3.4 checks the user may write the lease's keys), the exception says that the
+   * lease is left to its TTL; otherwise the revoke is best effort. Registrations and candidacies both
+   * start so.
    *
+   * @param keyOf     the key that {@code put} writes for a lease id, for messages
    * @param operation what is being done, for messages, such as {@code register /services/orders/i-1}
    */
   static Leased grantAndPut(RegistryContext context, Duration ttl, LongFunction<CompletableFuture<PutResponse>> put,
-      String operation) {
+      LongFunction<String> keyOf, String operation) {
     long[] sent = new long[1];
     LeaseGrantResponse grant = context.calls().call(() -> {
       sent[0] = System.nanoTime();
@@ -107,13 +117,36 @@ final class LeaseKeeper {
     }, operation + " (lease grant)");
     PutResponse written;
     try {
-      written = context.calls().call(() -> put.apply(grant.getID()), operation + " (put)");
-    } catch (RuntimeException e) {
-      context.client().getLeaseClient().revoke(grant.getID()); // best effort: holds nothing
-      throw e;
+      written = context.calls().call(() -> put.apply(grant.getID()), operation + " (put)", keyOf.apply(grant.getID()));
+    } catch (RegistryException e) {
+      if (e instanceof RegistryUnavailableException || !Calls.isPermanent(e.getCause())) {
+        context.client().getLeaseClient().revoke(grant.getID()); // best effort: holds nothing
+        throw e;
+      }
+      throw revokedOrLeft(context, grant, e, operation);
     }
     Duration granted = Duration.ofSeconds(grant.getTTL());
     return new Leased(grant.getID(), granted, written, clockStart(context, grant.getID(), granted, sent[0], operation));
+  }
+
+  /**
+   * The put on {@code grant}'s lease was refused ({@code refused}): revokes the lease, awaited, and
+   * gives {@code refused}, or, if etcd refuses the revoke too, an exception of the same kind whose
+   * message adds that the lease is left to its TTL.
+   */
+  private static RegistryException revokedOrLeft(RegistryContext context, LeaseGrantResponse grant,
+      RegistryException refused, String operation) {
+    try {
+      context.calls().call(() -> context.client().getLeaseClient().revoke(grant.getID()), operation + " (lease revoke)");
+      return refused;
+    } catch (RegistryException revokeFailed) {
+      RegistryException left = new RegistryException(refused.getMessage() + "; its lease "
+          + Long.toHexString(grant.getID()) + " holds no key and is left to its TTL of " + grant.getTTL()
+          + " s: etcd refused to revoke it too (" + Calls.unwrap(revokeFailed.getCause() == null ? revokeFailed
+              : revokeFailed.getCause()).getMessage() + ")", refused.getCause());
+      left.addSuppressed(revokeFailed);
+      return left;
+    }
   }
 
   /**
@@ -158,7 +191,8 @@ final class LeaseKeeper {
     this.deadlineNanos = sentNanos + ttl.toNanos();
     this.counting = true;
     this.renewing = true;
-    this.failures = 0;
+    Duration cap = interval().dividedBy(2);
+    this.retries = new Backoff(cap.compareTo(FIRST_RETRY) < 0 ? cap : FIRST_RETRY, cap);
     this.lastFailure = null;
     scheduleDeadline();
     scheduleKeepAlive(interval().minusNanos(System.nanoTime() - sentNanos));
@@ -300,7 +334,7 @@ final class LeaseKeeper {
           deadlineNanos = deadline;
           scheduleDeadline();
         }
-        failures = 0;
+        retries.reset();
         lastFailure = null;
         scheduleKeepAlive(interval().minusNanos(System.nanoTime() - sent)); // the cadence runs from the sends
         context.connectivity().answered();
@@ -313,19 +347,56 @@ final class LeaseKeeper {
       lastFailure = Calls.unwrap(failure);
       holder.keepAliveFailed(lastFailure);
       if (Calls.isInvalidAuthToken(failure)) {
-        context.renewAuthToken(); // before the retry below: etcd 3.5 checks a keep-alive's token
+        // etcd 3.5 checks a keep-alive's token, which jetcd does not renew for it: renew it, then retry;
+        // if etcd refuses the renewal for good (the user deleted, its password changed), stop
+        long renewing = generation;
+        context.renewAuthToken().whenCompleteAsync((renewed, renewal) -> {
+          synchronized (monitor) {
+            if (renewing != generation || !this.renewing) {
+              return;
+            }
+            // a refused read still authenticated: only the user or password being refused is for good
+            if (renewal != null && Calls.isPermanent(renewal) && !Calls.isPermissionDenied(renewal)) {
+              refused(Calls.unwrap(renewal));
+            } else {
+              retry(failure);
+            }
+          }
+        }, context.scheduler());
+        return;
       }
-      // Retry soon: in a cluster the next call goes to another member (jetcd balances round robin),
-      // which answers if the failed one met a member cut off from its peers. Back off from 10 ms,
-      // doubling up to half the keep-alive interval, so an etcd out of reach costs little.
-      Duration retry = FIRST_RETRY.multipliedBy(1L << Math.min(failures, 16));
-      Duration cap = interval().dividedBy(2);
-      failures++;
-      if (Calls.isUnavailable(failure)) {
-        context.connectivity().retrying();
+      if (Calls.isPermanent(failure)) {
+        refused(lastFailure);
+        return;
       }
-      scheduleKeepAlive(retry.compareTo(cap) > 0 ? cap : retry);
+      retry(failure);
     }
+  }
+
+  /**
+   * Under the monitor: retries a failed keep-alive soon: in a cluster the next call goes to another
+   * member (jetcd balances round robin), which answers if the failed one met a member cut off from
+   * its peers. The {@link Backoff} goes from 20 ms, doubling up to half the keep-alive interval
+   * (TTL/6), with jitter: at most about 10 calls per TTL for TTLs up to a minute, and none after the
+   * deadline, when the holder hears the loss.
+   */
+  private void retry(Throwable failure) {
+    if (Calls.isUnavailable(failure)) {
+      context.connectivity().retrying();
+    }
+    scheduleKeepAlive(retries.next());
+  }
+
+  /**
+   * Under the monitor: etcd refused keep-alive for good ({@link Calls#isPermanent}): no more calls;
+   * the holder hears {@link Loss#EXPIRED} with {@code failure} at the deadline, when etcd may let
+   * the lease go, as after any keep-alive that failed.
+   */
+  private void refused(Throwable failure) {
+    lastFailure = failure;
+    renewing = false;
+    cancel(nextKeepAlive);
+    nextKeepAlive = null;
   }
 
   private void lose(Loss loss) {

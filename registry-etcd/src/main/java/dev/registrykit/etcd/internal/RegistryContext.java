@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -51,12 +52,16 @@ public record RegistryContext(
   /**
    * Makes jetcd renew its auth token: one count-only read of the namespace, a unary call, which
    * jetcd retries with a fresh token when etcd refuses the old one. Keep-alives need it on etcd 3.5,
-   * which checks their token while jetcd does not renew it for them. Best effort, not awaited.
+   * which checks their token while jetcd does not renew it for them. Completes when the read did,
+   * with its failure (etcd refusing the user or password fails it), within the call timeout.
    */
-  void renewAuthToken() {
-    client.getKVClient().get(ByteSequence.from(namespace + "/", StandardCharsets.UTF_8),
-        GetOption.builder().isPrefix(true).withCountOnly(true).build())
-        .exceptionally(failure -> null);
+  CompletableFuture<?> renewAuthToken() {
+    try {
+      return Calls.within(client.getKVClient().get(ByteSequence.from(namespace + "/", StandardCharsets.UTF_8),
+          GetOption.builder().isPrefix(true).withCountOnly(true).build()), callTimeout, scheduler);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** The value a registration of {@code instance} writes. */

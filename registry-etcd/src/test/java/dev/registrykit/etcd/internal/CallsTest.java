@@ -53,6 +53,47 @@ class CallsTest {
             + "(UNKNOWN: channel closed; ");
   }
 
+  @Test
+  void aRefusedKeyIsNamedWithThePrefixToGrantAndNotTriedAgain() {
+    Calls named = new Calls(Duration.ofSeconds(2), "[http://127.0.0.1:2379]", "/services", () -> { });
+    int[] made = new int[1];
+    Supplier<CompletableFuture<String>> attempts = () -> {
+      made[0]++;
+      return CompletableFuture.failedFuture(
+          Status.PERMISSION_DENIED.withDescription("etcdserver: permission denied").asRuntimeException());
+    };
+
+    assertThatThrownBy(() -> named.call(attempts, "campaign i-1 in x (put)", "/services-elections/x/694d7a"))
+        .isExactlyInstanceOf(RegistryException.class)
+        .hasMessage("campaign i-1 in x (put) failed: etcd refused access to /services-elections/x/694d7a "
+            + "(PERMISSION_DENIED: etcdserver: permission denied): the user's role needs readwrite on the prefix "
+            + "/services-elections/ (etcdctl role grant-permission <role> readwrite --prefix=true /services-elections/; "
+            + "docs/etcd-permissions.md lists the prefixes each feature uses)");
+    assertThatThrownBy(() -> named.call(attempts, "register /services/orders/a (put)", "/services/orders/a"))
+        .hasMessageContaining("readwrite on the prefix /services/ (");
+    assertThat(made[0]).isEqualTo(2);
+  }
+
+  @Test
+  void refusalsRetryingCannotFixArePermanentAndTokenAndConnectionTroublesAreNot() {
+    assertThat(Calls.isPermanent(Status.PERMISSION_DENIED.asRuntimeException())).isTrue();
+    assertThat(Calls.isPermanent(Status.INVALID_ARGUMENT
+        .withDescription("etcdserver: authentication failed, invalid user ID or password").asRuntimeException())).isTrue();
+    assertThat(Calls.isPermanent(Status.UNAUTHENTICATED.withDescription("etcdserver: user name is empty")
+        .asRuntimeException())).isTrue();
+    assertThat(Calls.isPermanent(Status.UNAVAILABLE.withCause(new javax.net.ssl.SSLHandshakeException("unknown ca"))
+        .asRuntimeException())).isTrue();
+
+    assertThat(Calls.isPermanent(Status.UNAUTHENTICATED.withDescription("etcdserver: invalid auth token")
+        .asRuntimeException())).isFalse();
+    assertThat(Calls.isPermanent(Status.INVALID_ARGUMENT.withDescription("etcdserver: revision of auth store is old")
+        .asRuntimeException())).isFalse();
+    assertThat(Calls.isPermanent(Status.CANCELLED.withDescription("etcdserver: permission denied")
+        .asRuntimeException())).as("a watch refused: an expired token on etcd 3.4, a listing tells").isFalse();
+    assertThat(Calls.isPermanent(Status.UNAVAILABLE.asRuntimeException())).isFalse();
+    assertThat(Calls.isPermanent(new java.util.concurrent.TimeoutException())).isFalse();
+  }
+
   /** Attempts failing with {@code failures} in turn; a null one answers "answer n" for the n-th attempt. */
   private static Supplier<CompletableFuture<String>> attempts(RuntimeException... failures) {
     int[] made = new int[1];

@@ -83,8 +83,9 @@ public interface EtcdHandle {
 
   /**
    * The member that leads now, by the members' maintenance status: the one a quorum names leader.
-   * Waits a bounded time (10 s) while an election is under way, then throws {@link
-   * IllegalStateException} naming what each member said (say, too few members run for a quorum).
+   * Waits a bounded time (10 s, times {@link TimeScale#current()}) while an election is under way,
+   * then throws {@link IllegalStateException} naming what each member said (say, too few members run
+   * for a quorum).
    *
    * <pre>{@code
    * EtcdMember leader = etcd.leader();

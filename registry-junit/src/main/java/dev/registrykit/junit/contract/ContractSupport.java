@@ -2,17 +2,23 @@ package dev.registrykit.junit.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.registrykit.Candidacy;
 import dev.registrykit.Registration;
 import dev.registrykit.Registry;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.junit.RecordingListener;
 import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryTime;
+import dev.registrykit.junit.TimeScale;
+import dev.registrykit.junit.internal.StoreLeases;
+import dev.registrykit.junit.internal.StoreLeases.LeaseTtl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What the parts of {@link RegistryContract} share: the instances and TTLs they register, and the
@@ -25,11 +31,14 @@ final class ContractSupport {
   static final Duration LONG_TTL = Duration.ofSeconds(30);
   /** A TTL short enough to test expiry on etcd in about a second. */
   static final Duration SHORT_TTL = Duration.ofSeconds(1);
-  /** How much before its TTL from the call that granted it etcd may remove a key (README, expiry timing). */
-  static final Duration ETCD_EARLY_EXPIRY = Duration.ofMillis(100);
+  /** How often {@link #holdsUntilJustBeforeTheTtl} asks etcd about a lease and checks its claim again. */
+  static final Duration LEASE_LOOK = Duration.ofMillis(100);
   /** {@link BackendControls#name()} of the fake, whose time stands still between calls. */
   static final String FAKE = "fake";
-  /** How long the threads of {@link ListingContract#severalThreadsRegisterAtOnce} may take for 100 registrations. */
+  /**
+   * How long the threads of {@link ListingContract#severalThreadsRegisterAtOnce} may take for 100
+   * registrations on a quiet machine; they are given this times {@link TimeScale#current()}.
+   */
   static final Duration THREADS_TIMEOUT = Duration.ofSeconds(30);
 
   static final ServiceInstance ORDERS_1 = ServiceInstance.of("orders", "i-1", "http://10.0.0.1:5000");
@@ -51,38 +60,81 @@ final class ContractSupport {
   }
 
   /**
-   * Lets time pass until just before a lease granted after {@code startNanos} (a {@link System#nanoTime()}
-   * taken before the call that granted it) may run out. On the fake, whose clock has not moved since
-   * then: the TTL minus one tick (1 ns) exactly. On etcd, which never removes a key before TTL - 100 ms
-   * from the call ({@link #ETCD_EARLY_EXPIRY}, the clocks of the JVM and of etcd): until that point
-   * less a third of the scaled {@link RegistryTime#expiryMargin()} (500 ms at scale 1), left for the
-   * wait to end and the check to reach etcd; {@link #requireLookedBeforeTheTtl} then tells whether it did.
+   * Checks {@code claim} (that a crashed instance is still listed, that the next candidate still
+   * waits) until just before {@code registration}'s TTL, without a wall-clock window that a loaded
+   * machine could shrink to nothing. On the fake, whose clock has not moved since the lease was
+   * granted: at the TTL minus one tick (1 ns) of its clock. On etcd: at once and then every {@link
+   * #LEASE_LOOK} for as long as etcd itself reports at least a second of the lease left ({@code
+   * LeaseTimeToLive}), having first checked that etcd granted the TTL asked for; a look counts only
+   * when etcd reports the lease still before its TTL after the claim was checked. If no look counted
+   * (the steps before the first look took the whole lease), it fails saying nothing was checked.
    */
-  static void elapseToJustBeforeTheTtl(BackendControls backend, RegistryTime time, long startNanos,
-      Duration ttl) {
+  static void holdsUntilJustBeforeTheTtl(BackendControls backend, RegistryTime time, Registration registration,
+      String claimName, Runnable claim) {
+    ServiceInstance instance = registration.instance();
+    holdsUntilJustBeforeTheTtl(backend, time, registration.ttl(),
+        "the lease of " + instance.serviceName() + "/" + instance.instanceId(),
+        leases -> leases.leaseOfInstance(instance.serviceName(), instance.instanceId()), claimName, claim);
+  }
+
+  /** As {@link #holdsUntilJustBeforeTheTtl(BackendControls, RegistryTime, Registration, String, Runnable)}, for a candidacy's lease. */
+  static void holdsUntilJustBeforeTheTtl(BackendControls backend, RegistryTime time, Candidacy candidacy,
+      String claimName, Runnable claim) {
+    holdsUntilJustBeforeTheTtl(backend, time, candidacy.ttl(),
+        "the lease of candidate " + candidacy.candidateId() + " of election " + candidacy.election(),
+        leases -> leases.leaseOfCandidate(candidacy.election(), candidacy.candidateId()), claimName, claim);
+  }
+
+  private static void holdsUntilJustBeforeTheTtl(BackendControls backend, RegistryTime time, Duration ttl,
+      String lease, Function<StoreLeases, Optional<LeaseTtl>> look, String claimName, Runnable claim) {
     if (FAKE.equals(backend.name())) {
       time.elapse(ttl.minusNanos(1));
+      claim.run();
       return;
     }
-    Duration lookAt = ttl.minus(ETCD_EARLY_EXPIRY).minus(time.expiryMargin().dividedBy(3));
-    Duration left = lookAt.minusNanos(System.nanoTime() - startNanos);
-    if (!left.isNegative() && !left.isZero()) {
-      time.elapse(left);
-    }
+    StoreLeases leases = StoreLeases.of(backend).orElseThrow(() -> new IllegalStateException(
+        "the backend " + backend.name() + " reports no leases, so " + lease + " cannot be looked at"));
+    holdsWhileEtcdSaysBeforeTheTtl(ttl, lease, () -> look.apply(leases), () -> time.elapse(LEASE_LOOK),
+        ttl.plus(time.expiryMargin()), claimName, claim);
   }
 
   /**
-   * On etcd, fails unless the check just made ended before TTL - 100 ms from {@code startNanos}: a
-   * check made later could not tell an early expiry from a timely one, and must not pass for one.
+   * The etcd half of {@link #holdsUntilJustBeforeTheTtl}: {@code look} is etcd's report on the lease,
+   * {@code pause} lets {@link #LEASE_LOOK} pass, {@code bound} ends a lease that never runs out (a
+   * keep-alive still running). Returns how many looks counted, at least one.
+   *
+   * @throws AssertionError if etcd holds no lease or one of another TTL, if the claim fails while the
+   *     lease is before its TTL, if the lease outlives {@code bound}, or if no look counted
    */
-  static void requireLookedBeforeTheTtl(BackendControls backend, long startNanos, Duration ttl) {
-    if (FAKE.equals(backend.name())) {
-      return; // its clock stood still at TTL minus one tick during the check
+  static int holdsWhileEtcdSaysBeforeTheTtl(Duration ttl, String lease, Supplier<Optional<LeaseTtl>> look,
+      Runnable pause, Duration bound, String claimName, Runnable claim) {
+    LeaseTtl first = look.get().orElseThrow(() -> new AssertionError(
+        "Expecting etcd to hold " + lease + " until its TTL (" + ttl + ") but it held none (was it revoked?)"));
+    assertThat(first.granted()).as("the TTL etcd granted %s", lease).isEqualTo(ttl);
+    long start = System.nanoTime();
+    int counted = 0;
+    Optional<LeaseTtl> now;
+    while (true) {
+      claim.run();
+      now = look.get();
+      if (now.isEmpty() || !now.get().beforeItsTtl()) {
+        break;
+      }
+      counted++;
+      if (System.nanoTime() - start > bound.toNanos()) {
+        throw new AssertionError("Expecting " + lease + " to run out within " + bound + " but etcd still reports "
+            + now.get().remaining() + " left (is its keep-alive still running?)");
+      }
+      pause.run();
     }
-    long lookedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-    assertThat(lookedMillis).as("ms from before the lease was granted until the check ended: too late to tell "
-        + "an expiry before the TTL (%s) from one after it; on a machine this slow raise registrykit.time.scale",
-        ttl).isLessThan(ttl.minus(ETCD_EARLY_EXPIRY).toMillis());
+    if (counted == 0) {
+      throw new AssertionError("Nothing was checked: \"" + claimName + "\" must be seen while etcd reports at least"
+          + " a second left of " + lease + " (granted " + first.granted() + "), but at the first look after the "
+          + "claim it reported " + now.map(l -> l.remaining() + " left").orElse("the lease gone") + ": the steps "
+          + "before the look took the whole lease on this machine. A longer TTL leaves more to look at; "
+          + "registrykit.time.scale (now " + TimeScale.current() + ") lengthens bounds, not leases");
+    }
+    return counted;
   }
 
   static RecordingListener watch(Registry registry, String service) {

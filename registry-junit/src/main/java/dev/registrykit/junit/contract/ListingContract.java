@@ -11,6 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.registrykit.Registration;
 import dev.registrykit.Registry;
 import dev.registrykit.ServiceInstance;
+import dev.registrykit.junit.TimeScale;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -137,14 +139,15 @@ public interface ListingContract {
       threads.add(thread);
       thread.start();
     }
-    long deadline = System.nanoTime() + THREADS_TIMEOUT.toNanos();
+    Duration timeout = TimeScale.scaled(THREADS_TIMEOUT);
+    long deadline = System.nanoTime() + timeout.toNanos();
     for (Thread thread : threads) {
       thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
     }
     List<String> stuck = threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
     threads.forEach(Thread::interrupt); // leave no thread behind if some are stuck
 
-    assertThat(stuck).as("threads still registering %s after they started", THREADS_TIMEOUT).isEmpty();
+    assertThat(stuck).as("threads still registering %s after they started", timeout).isEmpty();
     assertThat(failures).isEmpty();
     assertThat(registry.instances("concurrent")).hasSize(100);
   }

@@ -33,7 +33,10 @@ import org.junit.platform.commons.support.HierarchyTraversalMode;
  *       default, as etcd's), etcd's about every 500 ms plus a round of consensus, so a crashed
  *       instance goes between TTL and TTL + {@link RegistryTime#expiryMargin()} (the fake: TTL +
  *       500 ms; etcd: 1.5 s, scaled). Tests wait with {@link RegistryTime#awaitExpiry(Registration)},
- *       which allows for that.</li>
+ *       which allows for that. That nothing goes before its TTL is checked on the fake a tick of its
+ *       clock before the TTL, on etcd for as long as etcd itself reports at least a second of the
+ *       lease left (its {@code LeaseTimeToLive}), with no wall-clock window a busy machine could
+ *       empty.</li>
  *   <li><b>Revision numbers.</b> Both number every write and never go back, but the fake counts
  *       the writes to its own store, while etcd's revision is the whole cluster's (a write
  *       anywhere in etcd, outside the registry's namespace too, moves it), so tests compare

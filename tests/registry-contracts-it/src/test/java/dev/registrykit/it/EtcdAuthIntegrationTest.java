@@ -139,7 +139,7 @@ class EtcdAuthIntegrationTest {
     return gateway(etcd, "/v3/kv/range", "{\"key\":\"" + key + "\"}", token);
   }
 
-  private static String gateway(EtcdWipeableEtcd etcd, String path, String json, String token) throws Exception {
+  static String gateway(EtcdWipeableEtcd etcd, String path, String json, String token) throws Exception {
     java.net.HttpURLConnection connection = (java.net.HttpURLConnection) java.net.URI.create(etcd.endpoint() + path)
         .toURL().openConnection();
     connection.setConnectTimeout(5_000);

@@ -44,7 +44,15 @@ final class EtcdLoadRaw {
    * gateway ({@code POST /v3/lease/leases}), since jetcd 0.8.7 has no call for it.
    */
   static Set<Long> leaseIds(URI endpoint) throws IOException {
+    return leaseIds(endpoint, null);
+  }
+
+  /** {@link #leaseIds(URI)} on an etcd with auth on: {@code token} is root's (from the gateway's authenticate). */
+  static Set<Long> leaseIds(URI endpoint, String token) throws IOException {
     HttpURLConnection connection = (HttpURLConnection) endpoint.resolve("/v3/lease/leases").toURL().openConnection();
+    if (token != null) {
+      connection.setRequestProperty("Authorization", token);
+    }
     connection.setConnectTimeout(5_000);
     connection.setReadTimeout(5_000);
     connection.setRequestMethod("POST");

@@ -6,6 +6,7 @@ import dev.registrykit.ServiceInstance;
 import dev.registrykit.fake.FakeRegistry;
 import dev.registrykit.grpc.RegistrykitNameResolverProvider;
 import dev.registrykit.junit.FakeRegistryTest;
+import dev.registrykit.junit.TimeScale;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
@@ -49,14 +50,14 @@ class GrpcChannelTest {
     // end::grpc-channel[]
     try {
       SimpleResponse answer = SimpleServiceGrpc.newBlockingStub(channel).withWaitForReady()
-          .withDeadlineAfter(10, TimeUnit.SECONDS).unaryRpc(SimpleRequest.getDefaultInstance());
+          .withDeadlineAfter(TimeScale.scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS).unaryRpc(SimpleRequest.getDefaultInstance());
 
       assertThat(answer.getResponseMessage()).isEqualTo("i-1");
     } finally {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      channel.shutdownNow().awaitTermination(TimeScale.scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS);
       NameResolverRegistry.getDefaultRegistry()
           .deregister(NameResolverRegistry.getDefaultRegistry().getProviderForScheme("registrykit"));
-      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      server.shutdownNow().awaitTermination(TimeScale.scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 }

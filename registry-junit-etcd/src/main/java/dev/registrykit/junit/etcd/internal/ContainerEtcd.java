@@ -5,7 +5,9 @@ import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PortBinding;
+import dev.registrykit.junit.TimeScale;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -202,7 +204,7 @@ final class ContainerEtcd extends ControlledEtcd {
 
   @Override
   void doStop(int member) {
-    docker().stopContainerCmd(id(member)).withTimeout(10).exec();
+    docker().stopContainerCmd(id(member)).withTimeout((int) TimeScale.scaled(Duration.ofSeconds(10)).toSeconds()).exec();
   }
 
   @Override

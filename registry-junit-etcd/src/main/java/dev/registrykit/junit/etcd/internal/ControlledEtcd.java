@@ -1,5 +1,6 @@
 package dev.registrykit.junit.etcd.internal;
 
+import dev.registrykit.junit.TimeScale;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
@@ -14,6 +15,7 @@ abstract class ControlledEtcd implements Etcd {
 
   private static final System.Logger LOG = System.getLogger(ControlledEtcd.class.getName());
 
+  // Bounds at scale 1: each is waited for times TimeScale.current() (the one rule for time in tests).
   static final Duration STARTUP = Duration.ofSeconds(60);
   /** Far more than an election takes with a 100 ms election timeout, so only a cluster without quorum hits it. */
   static final Duration ELECTION = Duration.ofSeconds(10);
@@ -190,13 +192,13 @@ abstract class ControlledEtcd implements Etcd {
       doHeal(member);
       partitioned[member] = false;
       try {
-        awaitPeerLinks(HEALED_LINKS);
+        awaitPeerLinks(TimeScale.scaled(HEALED_LINKS));
       } catch (IllegalStateException notBack) {
-        LOG.log(System.Logger.Level.WARNING, "the peer links of " + name(member) + " were not back " + HEALED_LINKS
+        LOG.log(System.Logger.Level.WARNING, "the peer links of " + name(member) + " were not back " + TimeScale.scaled(HEALED_LINKS)
             + " after it was healed (" + notBack.getMessage() + "); attaching it to its peers once more");
         doPartition(member);
         doHeal(member);
-        awaitPeerLinks(PEER_LINKS);
+        awaitPeerLinks(TimeScale.scaled(PEER_LINKS));
       }
     }
   }
@@ -207,7 +209,7 @@ abstract class ControlledEtcd implements Etcd {
    * could not elect a new one until those links were back (measured: 1.4-2.3 s instead of ~0.25 s).
    */
   private void awaitPeerLinks() {
-    awaitPeerLinks(PEER_LINKS);
+    awaitPeerLinks(TimeScale.scaled(PEER_LINKS));
   }
 
   private void awaitPeerLinks(Duration timeout) {
@@ -299,7 +301,7 @@ abstract class ControlledEtcd implements Etcd {
 
   @Override
   public final int leader() {
-    return Leadership.await(endpoints, this::answers, ELECTION, toString());
+    return Leadership.await(endpoints, this::answers, TimeScale.scaled(ELECTION), toString());
   }
 
   @Override
@@ -373,7 +375,7 @@ abstract class ControlledEtcd implements Etcd {
       }
     } else {
       try {
-        Health.awaitAnswer(endpoints.get(member), STARTUP, what() + ", " + name(member));
+        Health.awaitAnswer(endpoints.get(member), TimeScale.scaled(STARTUP), what() + ", " + name(member));
       } catch (RuntimeException e) {
         throw withDiagnostics(member, e);
       }
@@ -382,7 +384,7 @@ abstract class ControlledEtcd implements Etcd {
 
   private void awaitHealthy(int member) {
     try {
-      Health.await(endpoints.get(member), STARTUP, size() == 1 ? what() : what() + ", " + name(member));
+      Health.await(endpoints.get(member), TimeScale.scaled(STARTUP), size() == 1 ? what() : what() + ", " + name(member));
     } catch (RuntimeException e) {
       throw withDiagnostics(member, e);
     }

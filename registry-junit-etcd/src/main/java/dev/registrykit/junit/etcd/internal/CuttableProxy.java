@@ -1,5 +1,6 @@
 package dev.registrykit.junit.etcd.internal;
 
+import dev.registrykit.junit.TimeScale;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -83,7 +85,7 @@ final class CuttableProxy implements AutoCloseable {
       // nothing left to release
     }
     try {
-      acceptor.join(5_000);
+      acceptor.join(TimeScale.scaled(Duration.ofSeconds(5)).toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -5,10 +5,18 @@ import dev.registrykit.etcd.internal.EtcdTestAccess;
 import dev.registrykit.internal.InstanceCodec;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.BackendControls;
+import dev.registrykit.junit.internal.StoreLeases;
+import dev.registrykit.junit.internal.StoreLeases.LeaseTtl;
+import dev.registrykit.junit.TimeScale;
+import dev.registrykit.internal.ElectionRule;
 import dev.registrykit.Candidacy;
 import dev.registrykit.InvalidEntry;
 import dev.registrykit.Registration;
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.CompactOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,7 +32,10 @@ import java.util.concurrent.TimeoutException;
  * between the test's registry and etcd, so etcd goes on serving (and expiring leases) for everyone
  * else, another program's candidate included (a registry of its own on the raw client).
  */
-final class EtcdBackendControls implements BackendControls {
+final class EtcdBackendControls implements BackendControls, StoreLeases {
+
+  /** The bound of a raw client's call at scale 1 ({@link TimeScale}). */
+  private static final Duration RAW_CALL = Duration.ofSeconds(10);
 
   private final EtcdRegistry registry;
   private final GuardedEtcdHandle etcd;
@@ -73,9 +84,35 @@ final class EtcdBackendControls implements BackendControls {
     return ByteSequence.from(InstanceCodec.key(registry.namespace(), serviceName, instanceId), StandardCharsets.UTF_8);
   }
 
+  @Override
+  public Optional<LeaseTtl> leaseOfInstance(String serviceName, String instanceId) {
+    return await(etcd.client().getKVClient().get(key(serviceName, instanceId))).getKvs().stream().findFirst()
+        .flatMap(this::leaseOf);
+  }
+
+  @Override
+  public Optional<LeaseTtl> leaseOfCandidate(String election, String candidateId) {
+    ByteSequence prefix = ByteSequence.from(ElectionRule.prefix(registry.namespace(), election), StandardCharsets.UTF_8);
+    return await(etcd.client().getKVClient().get(prefix, GetOption.builder().isPrefix(true).build())).getKvs().stream()
+        .filter(kv -> kv.getValue().toString(StandardCharsets.UTF_8).equals(candidateId)).findFirst()
+        .flatMap(this::leaseOf);
+  }
+
+  /** etcd's LeaseTimeToLive of {@code kv}'s lease; empty for a key without a lease or a lease etcd no longer holds (TTL -1). */
+  private Optional<LeaseTtl> leaseOf(KeyValue kv) {
+    if (kv.getLease() == 0) {
+      return Optional.empty();
+    }
+    LeaseTimeToLiveResponse lease = await(etcd.client().getLeaseClient().timeToLive(kv.getLease(), LeaseOption.DEFAULT));
+    if (lease.getTTL() < 0) {
+      return Optional.empty();
+    }
+    return Optional.of(new LeaseTtl(kv.getLease(), Duration.ofSeconds(lease.getGrantedTTL()), Duration.ofSeconds(lease.getTTL())));
+  }
+
   private static <T> T await(CompletableFuture<T> future) {
     try {
-      return future.get(10, TimeUnit.SECONDS);
+      return future.get(TimeScale.scaled(RAW_CALL).toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while talking to etcd", e);

@@ -12,6 +12,7 @@ import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryTime;
+import dev.registrykit.junit.TimeScale;
 import io.etcd.jetcd.Client;
 import java.time.Duration;
 import java.util.List;
@@ -181,7 +182,7 @@ public final class EtcdRegistryExtension extends InjectingExtension implements E
   private static TestRegistry newRegistry(StoredEtcd etcd, GuardedEtcdHandle handle) {
     String namespace = "/registrykit-test/" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     StoredEtcd.Connection connection = etcd.takeConnection();
-    Duration callTimeout = Duration.ofMillis(Math.round(CALL_TIMEOUT.toMillis() * Settings.timeScale()));
+    Duration callTimeout = TimeScale.scaled(CALL_TIMEOUT);
     List<InvalidEntry> invalidEntries = new CopyOnWriteArrayList<>();
     EtcdRegistry registry = EtcdRegistry.builder()
         .withClient(connection.client)

@@ -22,6 +22,8 @@ final class EtcdRegistryTime implements RegistryTime {
   private static final Duration POLL = Duration.ofMillis(50);
   private static final Duration EXPIRY_MARGIN = Duration.ofMillis(1500);
   private static final Duration EVENTUALLY = Duration.ofSeconds(10);
+  /** How late past its duration {@link #elapse(Duration)} may end, at scale 1. */
+  private static final Duration ELAPSE_SLACK = Duration.ofSeconds(5);
 
   private final EtcdRegistry registry;
   private final double scale;
@@ -59,7 +61,7 @@ final class EtcdRegistryTime implements RegistryTime {
 
   @Override
   public void elapse(Duration duration) {
-    Awaitility.await("time to pass").pollDelay(duration).atMost(duration.plusSeconds(5)).until(() -> true);
+    Awaitility.await("time to pass").pollDelay(duration).atMost(duration.plus(scaled(ELAPSE_SLACK))).until(() -> true);
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.registrykit.junit.internal.Settings;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
+import dev.registrykit.junit.TimeScale;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -160,8 +161,9 @@ final class EtcdSources {
     DockerImageName name = DockerImageName.parse(image);
     try (PullImageResultCallback pull = docker.pullImageCmd(name.getUnversionedPart())
         .withTag(name.getVersionPart()).exec(new PullImageResultCallback())) {
-      if (!pull.awaitCompletion(PULL_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
-        return Optional.of("the pull did not finish within " + PULL_BOUND.toSeconds() + " s");
+      Duration bound = TimeScale.scaled(PULL_BOUND);
+      if (!pull.awaitCompletion(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+        return Optional.of("the pull did not finish within " + bound.toSeconds() + " s");
       }
       docker.inspectImageCmd(image).exec();
       return Optional.empty();
@@ -190,7 +192,7 @@ final class EtcdSources {
     List<URI> uris = endpoints.stream().map(endpoint -> endpoint(endpoint, settings)).toList();
     return Optional.of(Choice.of("external", members -> { // the user's etcd has the members it has
       Etcd server = new ExternalEtcd(uris);
-      Health.await(uris.get(0), Duration.ofSeconds(10), "etcd from " + Settings.envName(Settings.ENDPOINTS));
+      Health.await(uris.get(0), TimeScale.scaled(Duration.ofSeconds(10)), "etcd from " + Settings.envName(Settings.ENDPOINTS));
       return server;
     }));
   }

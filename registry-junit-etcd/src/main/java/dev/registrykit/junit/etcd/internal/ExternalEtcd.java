@@ -1,5 +1,6 @@
 package dev.registrykit.junit.etcd.internal;
 
+import dev.registrykit.junit.TimeScale;
 import dev.registrykit.junit.internal.Settings;
 import java.net.URI;
 import java.util.List;
@@ -115,7 +116,7 @@ final class ExternalEtcd implements Etcd {
   /** Asks the given endpoints (read only, so allowed); fails if none of them leads. */
   @Override
   public int leader() {
-    return Leadership.await(endpoints, m -> true, ControlledEtcd.ELECTION, toString());
+    return Leadership.await(endpoints, m -> true, TimeScale.scaled(ControlledEtcd.ELECTION), toString());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.registrykit.junit.etcd.internal;
 
+import dev.registrykit.junit.TimeScale;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -12,6 +13,9 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /** Waits until etcd's {@code /health} says {@code "health":"true"} (it has a leader and answers). */
 final class Health {
+
+  /** How long one probe may take to connect and to answer, at scale 1 ({@code TimeScale}). */
+  private static final Duration PROBE = Duration.ofMillis(500);
 
   private Health() {
   }
@@ -65,8 +69,9 @@ final class Health {
   /** The body of a 200 answer to GET {@code path}, else null. */
   private static String get(URI endpoint, String path) throws IOException {
     HttpURLConnection connection = (HttpURLConnection) endpoint.resolve(path).toURL().openConnection();
-    connection.setConnectTimeout(500);
-    connection.setReadTimeout(500);
+    int probe = (int) TimeScale.scaled(PROBE).toMillis();
+    connection.setConnectTimeout(probe);
+    connection.setReadTimeout(probe);
     try (InputStream body = connection.getInputStream()) {
       String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
       return connection.getResponseCode() == 200 ? text : null;

@@ -1,5 +1,6 @@
 package dev.registrykit.junit.etcd.internal;
 
+import dev.registrykit.junit.TimeScale;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +26,8 @@ final class Leadership {
   private static final Pattern MEMBER_ID = Pattern.compile("\"member_id\"\\s*:\\s*\"(\\d+)\"");
   private static final Pattern LEADER = Pattern.compile("\"leader\"\\s*:\\s*\"(\\d+)\"");
   private static final long POLL_MILLIS = 20;
+  /** How long one status request may take to connect and to answer, at scale 1 ({@code TimeScale}). */
+  private static final Duration PROBE = Duration.ofMillis(300);
 
   private Leadership() {
   }
@@ -51,8 +54,9 @@ final class Leadership {
     try {
       HttpURLConnection connection = (HttpURLConnection) endpoint.resolve("/v3/maintenance/status").toURL()
           .openConnection();
-      connection.setConnectTimeout(300);
-      connection.setReadTimeout(300);
+      int probe = (int) TimeScale.scaled(PROBE).toMillis();
+      connection.setConnectTimeout(probe);
+      connection.setReadTimeout(probe);
       connection.setRequestMethod("POST");
       connection.setDoOutput(true);
       try (OutputStream out = connection.getOutputStream()) {

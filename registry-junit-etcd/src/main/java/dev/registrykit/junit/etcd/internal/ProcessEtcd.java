@@ -1,11 +1,13 @@
 package dev.registrykit.junit.etcd.internal;
 
+import dev.registrykit.junit.TimeScale;
 import dev.registrykit.junit.internal.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -139,7 +141,7 @@ final class ProcessEtcd extends ControlledEtcd {
     }
     try {
       Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
-      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      if (!kill.waitFor(TimeScale.scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
         throw new IllegalStateException(control + "() failed: kill -" + signal + " " + process.pid() + " did not succeed");
       }
     } catch (IOException e) {
@@ -172,8 +174,8 @@ final class ProcessEtcd extends ControlledEtcd {
       process.destroy();
     }
     try {
-      if (!process.waitFor(15, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      if (!process.waitFor(TimeScale.scaled(Duration.ofSeconds(15)).toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor(TimeScale.scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -10,6 +10,7 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
+import dev.registrykit.junit.TimeScale;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
@@ -88,7 +89,7 @@ final class SharedContainer implements AutoCloseable {
    */
   static Etcd join(String image) {
     String name = name(image);
-    long deadline = System.nanoTime() + scaled(JOIN_BOUND).toNanos();
+    long deadline = System.nanoTime() + TimeScale.scaled(JOIN_BOUND).toNanos();
     List<String> tried = new ArrayList<>();
     while (true) {
       Optional<URI> endpoint = running(name).or(() -> create(name, image));
@@ -105,16 +106,12 @@ final class SharedContainer implements AutoCloseable {
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("could not join the shared etcd container " + name + " of " + image
-            + " within " + scaled(JOIN_BOUND) + (tried.isEmpty() ? "" : " (" + String.join("; ", tried) + ")")
+            + " within " + TimeScale.scaled(JOIN_BOUND) + (tried.isEmpty() ? "" : " (" + String.join("; ", tried) + ")")
             + "; remove it with docker rm -f " + name + ", or unset " + Settings.SHARE
             + " to give each test JVM its own etcd");
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
     }
-  }
-
-  private static Duration scaled(Duration bound) {
-    return Duration.ofMillis(Math.round(bound.toMillis() * Settings.timeScale()));
   }
 
   private static DockerClient docker() {
@@ -131,7 +128,7 @@ final class SharedContainer implements AutoCloseable {
       InspectContainerResponse container = docker().inspectContainerCmd(name).exec();
       if (!Boolean.TRUE.equals(container.getState().getRunning())) {
         boolean starting = "created".equals(container.getState().getStatus())
-            && Instant.parse(container.getCreated()).isAfter(Instant.now().minus(scaled(ABANDONED)));
+            && Instant.parse(container.getCreated()).isAfter(Instant.now().minus(TimeScale.scaled(ABANDONED)));
         if (!starting) {
           remove(name);
         }
@@ -185,14 +182,14 @@ final class SharedContainer implements AutoCloseable {
     Client client = Client.builder().endpoints(endpoint).build();
     try {
       // A container just started needs about a second; the whole join shares one deadline.
-      Health.await(endpoint, Duration.ofNanos(Math.max(deadline - System.nanoTime(), CALL.toNanos())),
+      Health.await(endpoint, Duration.ofNanos(Math.max(deadline - System.nanoTime(), TimeScale.scaled(CALL).toNanos())),
           "the shared etcd container " + name);
-      long lease = client.getLeaseClient().grant(USER_TTL.toSeconds()).get(CALL.toMillis(), TimeUnit.MILLISECONDS)
+      long lease = client.getLeaseClient().grant(USER_TTL.toSeconds()).get(TimeScale.scaled(CALL).toMillis(), TimeUnit.MILLISECONDS)
           .getID();
       client.getKVClient().put(bytes(USERS + ContainerEtcd.SESSION), bytes(Long.toString(ProcessHandle.current().pid())),
-          PutOption.builder().withLeaseId(lease).build()).get(CALL.toMillis(), TimeUnit.MILLISECONDS);
-      if (client.getKVClient().get(bytes(CLOSING)).get(CALL.toMillis(), TimeUnit.MILLISECONDS).getCount() > 0) {
-        client.getLeaseClient().revoke(lease).get(CALL.toMillis(), TimeUnit.MILLISECONDS);
+          PutOption.builder().withLeaseId(lease).build()).get(TimeScale.scaled(CALL).toMillis(), TimeUnit.MILLISECONDS);
+      if (client.getKVClient().get(bytes(CLOSING)).get(TimeScale.scaled(CALL).toMillis(), TimeUnit.MILLISECONDS).getCount() > 0) {
+        client.getLeaseClient().revoke(lease).get(TimeScale.scaled(CALL).toMillis(), TimeUnit.MILLISECONDS);
         client.close();
         return Optional.empty(); // its last user is removing it: wait until it is gone, then start one
       }
@@ -226,15 +223,15 @@ final class SharedContainer implements AutoCloseable {
     keepAlive.close();
     boolean last = false;
     try {
-      long mark = client.getLeaseClient().grant(USER_TTL.toSeconds()).get(CALL.toMillis(), TimeUnit.MILLISECONDS)
+      long mark = client.getLeaseClient().grant(USER_TTL.toSeconds()).get(TimeScale.scaled(CALL).toMillis(), TimeUnit.MILLISECONDS)
           .getID();
       client.getKVClient().put(bytes(CLOSING), bytes(ContainerEtcd.SESSION), PutOption.builder().withLeaseId(mark)
-          .build()).get(CALL.toMillis(), TimeUnit.MILLISECONDS);
-      client.getLeaseClient().revoke(lease).get(CALL.toMillis(), TimeUnit.MILLISECONDS);
+          .build()).get(TimeScale.scaled(CALL).toMillis(), TimeUnit.MILLISECONDS);
+      client.getLeaseClient().revoke(lease).get(TimeScale.scaled(CALL).toMillis(), TimeUnit.MILLISECONDS);
       last = client.getKVClient().get(bytes(USERS), GetOption.builder().isPrefix(true).withCountOnly(true).build())
-          .get(CALL.toMillis(), TimeUnit.MILLISECONDS).getCount() == 0;
+          .get(TimeScale.scaled(CALL).toMillis(), TimeUnit.MILLISECONDS).getCount() == 0;
       if (!last) {
-        client.getLeaseClient().revoke(mark).get(CALL.toMillis(), TimeUnit.MILLISECONDS);
+        client.getLeaseClient().revoke(mark).get(TimeScale.scaled(CALL).toMillis(), TimeUnit.MILLISECONDS);
       }
     } catch (ExecutionException | TimeoutException e) {
       LOG.log(System.Logger.Level.WARNING, "could not leave the shared etcd container " + name + " cleanly (" + e

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.github.dockerjava.api.DockerClient;
+import dev.registrykit.junit.TimeScale;
 import io.etcd.jetcd.Client;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,9 +76,10 @@ class ChildJvmTest {
     builder.environment().putAll(environment);
     try {
       Process child = builder.start();
-      if (!child.waitFor(CHILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        fail("Expecting the child JVM to end within " + CHILD_TIMEOUT + " but it did not; it printed:\n"
+      Duration timeout = TimeScale.scaled(CHILD_TIMEOUT);
+      if (!child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        child.destroyForcibly().waitFor(TimeScale.scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
+        fail("Expecting the child JVM to end within " + timeout + " but it did not; it printed:\n"
             + Files.readString(log, StandardCharsets.UTF_8));
       }
       return new Child(child.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
@@ -101,7 +103,7 @@ class ChildJvmTest {
         .containsEntry("containers", "3").containsEntry("networks", "1");
     String session = report.get("session");
     DockerClient docker = DockerClientFactory.instance().client();
-    Awaitility.await("the child's containers and network to be gone").atMost(Duration.ofSeconds(30))
+    Awaitility.await("the child's containers and network to be gone").atMost(TimeScale.scaled(Duration.ofSeconds(30)))
         .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
           assertThat(docker.listContainersCmd().withShowAll(true)
               .withLabelFilter(Map.of(ContainerEtcd.SESSION_LABEL, session)).exec())
@@ -122,7 +124,7 @@ class ChildJvmTest {
     List<Long> pids = Arrays.stream(child.report("source=process").get("pids").split(","))
         .filter(pid -> !pid.isEmpty()).map(Long::valueOf).toList();
     assertThat(pids).as("etcd processes the child saw running before it exited").hasSize(3);
-    Awaitility.await("the child's etcd processes to end").atMost(Duration.ofSeconds(30))
+    Awaitility.await("the child's etcd processes to end").atMost(TimeScale.scaled(Duration.ofSeconds(30)))
         .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> assertThat(pids)
             .as("etcd processes of the child still alive")
             .filteredOn(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isEmpty());
@@ -142,7 +144,7 @@ class ChildJvmTest {
       assertThat(report).as("what the child's test got")
           .containsEntry("source", "external").containsEntry("endpoints", "[" + endpoint + "]");
       try (Client client = Client.builder().endpoints(theirs.endpoints().get(0)).build()) {
-        assertThat(client.getKVClient().get(ChildRun.bytes(ChildRun.WRITTEN)).get(30, TimeUnit.SECONDS).getKvs())
+        assertThat(client.getKVClient().get(ChildRun.bytes(ChildRun.WRITTEN)).get(TimeScale.scaled(Duration.ofSeconds(30)).toMillis(), TimeUnit.MILLISECONDS).getKvs())
             .as("what the child wrote into their etcd").singleElement()
             .satisfies(kv -> assertThat(kv.getValue().toString(StandardCharsets.UTF_8)).isEqualTo(report.get("pid")));
       }
@@ -179,7 +181,7 @@ class ChildJvmTest {
     assertThat(children.get(0).report("source=").get("endpoints")).as("the two children's etcd")
         .isEqualTo(children.get(1).report("source=").get("endpoints"));
     DockerClient docker = DockerClientFactory.instance().client();
-    Awaitility.await("the shared container " + name + " to be removed by the last child").atMost(Duration.ofSeconds(30))
+    Awaitility.await("the shared container " + name + " to be removed by the last child").atMost(TimeScale.scaled(Duration.ofSeconds(30)))
         .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(docker.listContainersCmd()
             .withShowAll(true).withNameFilter(List.of(name)).exec()).as("containers named " + name).isEmpty());
   }

@@ -8,6 +8,7 @@ import dev.registrykit.ServiceInstance;
 import dev.registrykit.junit.etcd.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdRegistryTest;
+import dev.registrykit.junit.TimeScale;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.options.GetOption;
 import java.nio.charset.StandardCharsets;
@@ -97,7 +98,7 @@ final class ChildRun {
       // Through the raw client with a generous wait: the first call of a cold JVM on a loaded
       // machine can take longer than the test registry's 2 s call timeout.
       etcd.client().getKVClient().put(bytes(WRITTEN), bytes(ProcessHandle.current().pid() + ""))
-          .get(60, TimeUnit.SECONDS);
+          .get(TimeScale.scaled(Duration.ofSeconds(60)).toMillis(), TimeUnit.MILLISECONDS);
       report("source=" + etcd.source() + " endpoints=" + etcd.endpoints() + " pid=" + ProcessHandle.current().pid());
     }
   }
@@ -112,11 +113,11 @@ final class ChildRun {
       // Each JVM leaves a mark of this run in the etcd it got and waits for the other's: a mark stays
       // until the container goes, so neither can miss the other, whichever reaches this line first.
       String marks = MET + System.getProperty(RUN) + "/";
-      etcd.client().getKVClient().put(bytes(marks + pid), bytes("met")).get(60, TimeUnit.SECONDS);
-      Awaitility.await("another test JVM to use the shared etcd").atMost(Duration.ofSeconds(60))
+      etcd.client().getKVClient().put(bytes(marks + pid), bytes("met")).get(TimeScale.scaled(Duration.ofSeconds(60)).toMillis(), TimeUnit.MILLISECONDS);
+      Awaitility.await("another test JVM to use the shared etcd").atMost(TimeScale.scaled(Duration.ofSeconds(60)))
           .pollInterval(Duration.ofMillis(100))
           .untilAsserted(() -> assertThat(etcd.client().getKVClient().get(bytes(marks),
-              GetOption.builder().isPrefix(true).build()).get(10, TimeUnit.SECONDS).getKvs())
+              GetOption.builder().isPrefix(true).build()).get(TimeScale.scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS).getKvs())
               .as("the marks of this run's test JVMs on " + etcd.source() + " etcd at " + etcd.endpoints() + " (" + etcd
                   + ")").hasSizeGreaterThanOrEqualTo(2));
       report("source=" + etcd.source() + " endpoints=" + etcd.endpoints() + " pid=" + pid + " instances="

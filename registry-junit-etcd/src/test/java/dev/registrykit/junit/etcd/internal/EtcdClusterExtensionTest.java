@@ -18,6 +18,7 @@ import dev.registrykit.junit.etcd.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdMember;
 import dev.registrykit.junit.EtcdRegistryTest;
+import dev.registrykit.junit.TimeScale;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.GetOption;
@@ -130,7 +131,7 @@ class EtcdClusterExtensionTest {
   }
 
   private static void put(Client client, String value) throws Exception {
-    client.getKVClient().put(KEY, bytes(value)).get(10, TimeUnit.SECONDS);
+    client.getKVClient().put(KEY, bytes(value)).get(TimeScale.scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** A client on one member only, so reads are answered by that member. */
@@ -203,18 +204,18 @@ class EtcdClusterExtensionTest {
       }
       try (Client alone = clientOf(follower)) {
         var serializable = alone.getKVClient().get(KEY, GetOption.builder().withSerializable(true).build())
-            .get(5, TimeUnit.SECONDS);
+            .get(TimeScale.scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS);
         assertThat(serializable.getKvs()).as("what the cut-off member has").hasSize(1)
             .allSatisfy(kv -> assertThat(kv.getValue().toString(StandardCharsets.UTF_8)).isNotEqualTo("c"));
-        assertThatThrownBy(() -> alone.getKVClient().get(KEY).get(1, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> alone.getKVClient().get(KEY).get(TimeScale.scaled(Duration.ofSeconds(1)).toMillis(), TimeUnit.MILLISECONDS))
             .as("a linearizable read needs a quorum").isInstanceOfAny(TimeoutException.class, ExecutionException.class);
         assertThat(etcd.leader()).isNotEqualTo(follower);
 
         long healing = System.nanoTime();
         follower.heal();
-        Awaitility.await("the healed member to catch up").atMost(Duration.ofSeconds(10))
+        Awaitility.await("the healed member to catch up").atMost(TimeScale.scaled(Duration.ofSeconds(10)))
             .pollInterval(Duration.ofMillis(20)).ignoreExceptions()
-            .until(() -> alone.getKVClient().get(KEY).get(1, TimeUnit.SECONDS).getKvs().get(0).getValue()
+            .until(() -> alone.getKVClient().get(KEY).get(TimeScale.scaled(Duration.ofSeconds(1)).toMillis(), TimeUnit.MILLISECONDS).getKvs().get(0).getValue()
                 .toString(StandardCharsets.UTF_8).equals("c"));
         System.out.println("partitioned follower healed -> linearizable read through it after "
             + millisSince(healing) + " ms");
@@ -239,7 +240,7 @@ class EtcdClusterExtensionTest {
       for (EtcdMember member : etcd.members()) {
         assertThat(Health.healthy(member.endpoint())).as(member.name()).isTrue();
       }
-      assertThat(client.getKVClient().get(KEY).get(10, TimeUnit.SECONDS).getKvs()).as("data kept").hasSize(1);
+      assertThat(client.getKVClient().get(KEY).get(TimeScale.scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS).getKvs()).as("data kept").hasSize(1);
       SEEN.add(etcd.source() + " e");
     }
 
@@ -251,9 +252,9 @@ class EtcdClusterExtensionTest {
       etcd.wipe();
       long wiped = millisSince(wiping);
       assertThat(etcd.endpoints()).isEqualTo(endpoints);
-      var afterWipe = Awaitility.await("a read from the wiped etcd").atMost(Duration.ofSeconds(10))
+      var afterWipe = Awaitility.await("a read from the wiped etcd").atMost(TimeScale.scaled(Duration.ofSeconds(10)))
           .pollInterval(Duration.ofMillis(50)).ignoreExceptions()
-          .until(() -> client.getKVClient().get(KEY).get(1, TimeUnit.SECONDS), r -> true);
+          .until(() -> client.getKVClient().get(KEY).get(TimeScale.scaled(Duration.ofSeconds(1)).toMillis(), TimeUnit.MILLISECONDS), r -> true);
       assertThat(afterWipe.getKvs()).isEmpty();
       assertThat(afterWipe.getHeader().getRevision()).as("revision of a fresh etcd").isEqualTo(1);
       assertThat(etcd.members()).contains(etcd.leader());

@@ -20,6 +20,7 @@ import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.RegistryResource;
 import dev.registrykit.junit.RegistryTime;
+import dev.registrykit.junit.TimeScale;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.WatchOption;
@@ -129,7 +130,7 @@ class EtcdRegistryExtensionTest {
       backend.putRaw("shared", "same-id", dev.registrykit.internal.InstanceCodec.encode(instance));
       assertThat(registry.instances("shared")).containsExactly(instance);
       long inEtcd = etcd.client().getKVClient().get(ByteSequence.from("/registrykit-test/", StandardCharsets.UTF_8),
-          io.etcd.jetcd.options.GetOption.builder().isPrefix(true).build()).get(5, TimeUnit.SECONDS).getKvs().stream()
+          io.etcd.jetcd.options.GetOption.builder().isPrefix(true).build()).get(TimeScale.scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS).getKvs().stream()
           .filter(kv -> kv.getKey().toString(StandardCharsets.UTF_8).endsWith("/shared/same-id")).count();
       SEEN.add(etcd.endpoints() + " " + ((EtcdRegistry) registry).namespace() + " " + inEtcd);
     }
@@ -231,17 +232,17 @@ class EtcdRegistryExtensionTest {
     @Test
     void stopAndStartKeepDataAndEndpoints(EtcdHandle etcd, Client client) throws Exception {
       ByteSequence key = ByteSequence.from("/faults/k", StandardCharsets.UTF_8);
-      client.getKVClient().put(key, ByteSequence.from("v", StandardCharsets.UTF_8)).get(5, TimeUnit.SECONDS);
+      client.getKVClient().put(key, ByteSequence.from("v", StandardCharsets.UTF_8)).get(TimeScale.scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS);
       var endpoints = etcd.endpoints();
 
       etcd.stop();
       etcd.start();
       assertThat(etcd.endpoints()).isEqualTo(endpoints);
-      assertThat(client.getKVClient().get(key).get(10, TimeUnit.SECONDS).getKvs()).hasSize(1);
+      assertThat(client.getKVClient().get(key).get(TimeScale.scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS).getKvs()).hasSize(1);
 
       etcd.kill();
       etcd.start();
-      assertThat(client.getKVClient().get(key).get(10, TimeUnit.SECONDS).getKvs()).hasSize(1);
+      assertThat(client.getKVClient().get(key).get(TimeScale.scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS).getKvs()).hasSize(1);
       SEEN.add("stop-start-kill");
     }
 
@@ -282,9 +283,9 @@ class EtcdRegistryExtensionTest {
           .isInstanceOf(dev.registrykit.RegistryUnavailableException.class);
       backend.putRaw("x", "1", "{\"Id\":\"1\",\"Name\":\"x\",\"Address\":\"http://h:1\"}");
       assertThat(client.getKVClient().get(ByteSequence.from(backend.namespace() + "/x/1", StandardCharsets.UTF_8))
-          .get(5, TimeUnit.SECONDS).getKvs()).as("etcd serves the raw client meanwhile").hasSize(1);
+          .get(TimeScale.scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS).getKvs()).as("etcd serves the raw client meanwhile").hasSize(1);
       backend.heal();
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+      org.awaitility.Awaitility.await().atMost(TimeScale.scaled(Duration.ofSeconds(10))).ignoreExceptions()
           .untilAsserted(() -> assertThat(registry.instances("x")).hasSize(1));
       SEEN.add("cut");
     }
@@ -337,7 +338,7 @@ class EtcdRegistryExtensionTest {
       assertThat(registry.instances("left")).hasSize(1);
       ByteSequence prefix = ByteSequence.from("/registrykit-test/", StandardCharsets.UTF_8);
       assertThat(client.getKVClient().get(prefix, io.etcd.jetcd.options.GetOption.builder().isPrefix(true)
-          .withCountOnly(true).build()).get(5, TimeUnit.SECONDS).getCount())
+          .withCountOnly(true).build()).get(TimeScale.scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS).getCount())
           .as("keys left by the earlier tests, deregistered after etcd was brought back").isEqualTo(1);
       SEEN.add("serving");
     }
@@ -384,7 +385,7 @@ class EtcdRegistryExtensionTest {
       });
       // The watch starts asynchronously: register until it has seen a registration.
       AtomicInteger registered = new AtomicInteger();
-      Awaitility.await("the watch to see a registration").atMost(Duration.ofSeconds(10)).until(() -> {
+      Awaitility.await("the watch to see a registration").atMost(TimeScale.scaled(Duration.ofSeconds(10))).until(() -> {
         Leftovers.keep(registry.register(ServiceInstance.of("orders", Integer.toString(registered.incrementAndGet()),
             "http://h:1"), Duration.ofSeconds(30)));
         return !EVENTS.isEmpty();
@@ -400,7 +401,7 @@ class EtcdRegistryExtensionTest {
     Leftovers before = Leftovers.before();
     try {
       execute(PerMethodRegistrations.class).testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
-      Awaitility.await("the deletes of the closed registry's keys").atMost(Duration.ofSeconds(5))
+      Awaitility.await("the deletes of the closed registry's keys").atMost(TimeScale.scaled(Duration.ofSeconds(5)))
           .untilAsserted(() -> assertThat(PerMethodRegistrations.EVENTS)
               .as("what the watch saw").contains("PUT /orders/last", "DELETE /orders/last", "DELETE /orders/1"));
     } finally {
@@ -827,7 +828,8 @@ class EtcdRegistryExtensionTest {
       etcd.pause();
       long stopping = System.nanoTime();
       etcd.stop(); // a stopped (SIGSTOP) process is continued first, or it would hold SIGTERM
-      assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(5));
+      // within a third of the 15 s (both scaled) that the stop waits for SIGTERM before it kills
+      assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(TimeScale.scaled(Duration.ofSeconds(5)));
       etcd.start();
       time.eventually(() -> assertThat(registry.instances("p")).hasSize(1));
       time.crash(registration);

@@ -22,6 +22,7 @@ import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.FakeRegistryTest;
 import dev.registrykit.junit.RegistryTest;
 import dev.registrykit.junit.RegistryTime;
+import dev.registrykit.junit.TimeScale;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,7 @@ class ParallelExecutionTest {
         assertThat(registry.instances("orders")).extracting(ServiceInstance::instanceId)
             .as("%s sees its own instances, none of the other tests'", name)
             .containsExactly(name + "-0", name + "-1", name + "-2");
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        org.awaitility.Awaitility.await().atMost(TimeScale.scaled(Duration.ofSeconds(10)))
             .untilAsserted(() -> assertThat(events).hasSize(3));
       }
     } finally {
@@ -89,7 +90,7 @@ class ParallelExecutionTest {
    */
   private static void rendezvous() throws InterruptedException {
     together.countDown();
-    if (!together.await(60, TimeUnit.SECONDS)) {
+    if (!together.await(TimeScale.scaled(Duration.ofSeconds(60)).toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("fewer than " + TOGETHER + " tests ran at once within 60 s: is parallel mode on?");
     }
   }
