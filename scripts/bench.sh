@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # The full benchmark run behind BENCHMARKS.md (the CI runs only a smoke pass, BenchmarkSmokeTest).
 # Needs what scripts/provision.sh installs: Docker with the local etcd image, and Debian's etcd.
-# Writes registry-bench/target/benchmarks.md and prints it.
+# Writes benchmarks/registry-bench/target/benchmarks.md and prints it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export REGISTRYKIT_ETCD_IMAGE="$(scripts/provision.sh | tail -n 1)"
 export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost
 
-./mvnw -q -B -DskipTests install -pl registry-bench -am
-cp=$(./mvnw -q -B -pl registry-bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
-cp="registry-bench/target/classes:$cp"
+./mvnw -q -B -DskipTests install -pl benchmarks/registry-bench -am
+cp=$(./mvnw -q -B -pl benchmarks/registry-bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
+cp="benchmarks/registry-bench/target/classes:$cp"
 java_bench() { java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" "$@"; }
 
 # etcd for figures 3-5 and memory: Debian's binary on free loopback ports, fast elections as in the tests.
@@ -25,17 +25,17 @@ etcd_pid=$!
 trap 'kill $etcd_pid 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
 
-out=registry-bench/target/benchmarks.md
+out=benchmarks/registry-bench/target/benchmarks.md
 {
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1), etcd $(etcd --version | awk 'NR == 1 {print $3}')"
   echo
   echo "| figure | registrykit | baseline | ratio |"
   echo "| --- | --- | --- | --- |"
-  java_bench org.openjdk.jmh.Main -f 2 -wi 5 -w 1s -i 10 -r 1s -rf csv -rff registry-bench/target/jmh.csv \
-    'dev.registrykit.bench.(FakeBenchmarks|CacheBenchmarks)' >registry-bench/target/jmh.log
+  java_bench org.openjdk.jmh.Main -f 2 -wi 5 -w 1s -i 10 -r 1s -rf csv -rff benchmarks/registry-bench/target/jmh.csv \
+    'dev.registrykit.bench.(FakeBenchmarks|CacheBenchmarks)' >benchmarks/registry-bench/target/jmh.log
   python3 - <<'PY'
 import csv
-rows = {r["Benchmark"].split(".")[-1]: r for r in csv.DictReader(open("registry-bench/target/jmh.csv"))}
+rows = {r["Benchmark"].split(".")[-1]: r for r in csv.DictReader(open("benchmarks/registry-bench/target/jmh.csv"))}
 fake, base, exp = rows["fakeRegisterAndLookup"], rows["mapPutAndGet"], rows["leaseExpiryScenario"]
 f, b = float(fake["Score"]), float(base["Score"])
 print(f"| 1. fake register + lookup, one thread | {f:,.0f} ops/s (± {float(fake['Score Error (99.9%)']):,.0f}) | ConcurrentHashMap: {b:,.0f} ops/s | map is {b/f:.1f}x faster |")

@@ -6,5 +6,5 @@
  */
 module dev.registrykit.api {
   exports dev.registrykit;
-  exports dev.registrykit.internal to dev.registrykit.fake, dev.registrykit.etcd, dev.registrykit.junit;
+  exports dev.registrykit.internal to dev.registrykit.fake, dev.registrykit.etcd, dev.registrykit.junit, dev.registrykit.junit.etcd;
 }

@@ -1,6 +1,7 @@
 /**
  * {@code EtcdRegistry}, the registry on a real etcd through jetcd, and {@code ServiceRegistrar} for
- * applications. Its {@code internal} package is for registrykit's test toolkit only.
+ * applications. Its {@code internal} package is for registrykit's test toolkit (the test hooks) and
+ * registry-grpc (the settings reader) only.
  */
 module dev.registrykit.etcd {
   requires transitive dev.registrykit.api;
@@ -10,5 +11,5 @@ module dev.registrykit.etcd {
   requires io.netty.handler; // the TLS settings of withTls
 
   exports dev.registrykit.etcd;
-  exports dev.registrykit.etcd.internal to dev.registrykit.junit;
+  exports dev.registrykit.etcd.internal to dev.registrykit.junit.etcd, dev.registrykit.grpc;
 }

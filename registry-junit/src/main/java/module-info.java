@@ -1,18 +1,16 @@
 /**
  * The test toolkit: {@code @FakeRegistryTest}, {@code @EtcdRegistryTest}, {@code @RegistryTest},
- * {@code RegistryTime}, the fault controls, the AssertJ assertions and the contract suites. The etcd
- * side (registry-etcd, jetcd, Testcontainers) is optional: tests on the fake need none of it. JUnit
- * makes the extensions and runs the contracts' test methods by reflection, so those packages are
- * open to it. The annotations name their extensions in {@code @ExtendWith}, which needs public
- * classes: those are in the {@code internal} package, exported to JUnit alone.
+ * {@code RegistryTime}, the fault controls, the AssertJ assertions and the contract suites. On its
+ * own it is the toolkit on the fake: it has no etcd library and no class that starts etcd. The etcd
+ * half is module {@code dev.registrykit.junit.etcd} (registry-junit-etcd), which provides {@code
+ * internal.EtcdToolkit}; {@code @EtcdRegistryTest} finds it as a service. JUnit makes the extensions
+ * and runs the contracts' test methods by reflection, so those packages are open to it. The
+ * annotations name their extensions in {@code @ExtendWith}, which needs public classes: those are in
+ * the {@code internal} package, exported to JUnit and to the etcd half alone.
  */
 module dev.registrykit.junit {
   requires transitive dev.registrykit.api;
   requires transitive dev.registrykit.fake;
-  requires static transitive dev.registrykit.etcd;
-  requires static transitive jetcd.core; // EtcdHandle.client(); no stable module name
-  requires static testcontainers; // no stable module name
-  requires static com.github.dockerjava.api;
   requires transitive org.junit.jupiter.api;
   requires transitive org.assertj.core;
   requires org.junit.platform.commons;
@@ -23,6 +21,8 @@ module dev.registrykit.junit {
   exports dev.registrykit.junit.contract;
 
   opens dev.registrykit.junit.contract to org.junit.platform.commons;
-  exports dev.registrykit.junit.internal to org.junit.platform.commons;
+  exports dev.registrykit.junit.internal to org.junit.platform.commons, dev.registrykit.junit.etcd;
   opens dev.registrykit.junit.internal to org.junit.platform.commons;
+
+  uses dev.registrykit.junit.internal.EtcdToolkit;
 }

@@ -44,7 +44,7 @@ import java.util.TreeMap;
 public record ServiceInstance(String serviceName, String instanceId, URI address, Map<String, String> metadata) {
 
   /** The pattern service names, instance ids and metadata keys must match. */
-  public static final String NAME_PATTERN = "[A-Za-z0-9._-]{1,128}";
+  public static final String NAME_PATTERN = Validation.NAME_PATTERN;
   /** The most metadata entries an instance may carry. */
   public static final int MAX_METADATA_ENTRIES = 64;
   /** The longest metadata value, in characters. */

@@ -6,7 +6,13 @@ import java.util.Objects;
 /** Argument checks every backend applies the same way, so both reject bad input alike. */
 public final class Validation {
 
-  private static final String SEGMENT = dev.registrykit.ServiceInstance.NAME_PATTERN;
+  /**
+   * The pattern service names, instance ids and metadata keys must match; {@code
+   * ServiceInstance.NAME_PATTERN} is this (defined here, so that this package imports nothing of the API).
+   */
+  public static final String NAME_PATTERN = "[A-Za-z0-9._-]{1,128}";
+
+  private static final String SEGMENT = NAME_PATTERN;
 
   /**
    * The longest lease TTL etcd grants: {@code MaxLeaseTTL} of etcd's lessor, 9,000,000,000 s (about
@@ -80,7 +86,7 @@ public final class Validation {
     }
   }
 
-  /** A service name as in {@link dev.registrykit.ServiceInstance#serviceName()}. */
+  /** A service name as in {@code ServiceInstance.serviceName()}. */
   public static String requireServiceName(String serviceName) {
     Objects.requireNonNull(serviceName, "serviceName must not be null");
     if (!isName(serviceName)) {

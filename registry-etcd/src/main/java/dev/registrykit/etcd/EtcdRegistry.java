@@ -91,10 +91,6 @@ public final class EtcdRegistry implements Registry {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object registerLock = new Object();
 
-  static {
-    EtcdTestAccess.install(registry -> registry.context);
-  }
-
   private EtcdRegistry(Builder builder, Client client, boolean ownsClient) {
     this.ownsClient = ownsClient;
     int id = INSTANCES.incrementAndGet();
@@ -117,6 +113,7 @@ public final class EtcdRegistry implements Registry {
         new Calls(builder.callTimeout, builder.describeEndpoints(), builder.namespace, connectivity::retrying), connectivity,
         new RateLimitedLog.PerMessage(System.getLogger(EtcdRegistration.class.getName()), Duration.ofSeconds(10)),
         builder.valueFormat);
+    EtcdTestAccess.record(this, context);
   }
 
   /** A builder; at least the endpoints or a client must be given. */
@@ -252,7 +249,7 @@ public final class EtcdRegistry implements Registry {
     boolean reachable = true;
     for (EtcdRegistration registration : registrations.oldestFirst()) {
       if (!reachable) {
-        registration.abandon(); // one call timeout for the whole close, not one per registration
+        registration.retire(); // one call timeout for the whole close, not one per registration
         continue;
       }
       try {

@@ -1,11 +1,13 @@
 package dev.registrykit.etcd;
 
+import static dev.registrykit.etcd.internal.ConnectionSettings.value;
+
 import dev.registrykit.Registry;
 import dev.registrykit.ServiceInstance;
+import dev.registrykit.etcd.internal.ConnectionSettings;
 import dev.registrykit.internal.Validation;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,7 +39,7 @@ import java.util.function.Function;
 public record RegistrationConfig(List<String> endpoints, String namespace, ServiceInstance instance, Duration ttl) {
 
   /** The endpoint used when none is configured, the origin's connection string. */
-  public static final String DEFAULT_ENDPOINT = "http://localhost:2379";
+  public static final String DEFAULT_ENDPOINT = ConnectionSettings.DEFAULT_ENDPOINT;
 
   /** Validates every component. */
   public RegistrationConfig {
@@ -59,7 +61,7 @@ public record RegistrationConfig(List<String> endpoints, String namespace, Servi
 
   /** Reads {@code environment} as if it were the process environment. */
   public static RegistrationConfig fromEnvironment(Map<String, String> environment) {
-    return read(name -> environment.get(envName(name)), RegistrationConfig::envName);
+    return read(name -> environment.get(ConnectionSettings.envName(name)), ConnectionSettings::envName);
   }
 
   /** Reads {@code properties}; see the class documentation for the keys. */
@@ -67,12 +69,8 @@ public record RegistrationConfig(List<String> endpoints, String namespace, Servi
     return read(properties::getProperty, name -> name);
   }
 
-  private static String envName(String property) {
-    return property.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
-  }
-
   private static RegistrationConfig read(Function<String, String> source, Function<String, String> named) {
-    String endpoints = value(source, "registrykit.endpoints").orElse(DEFAULT_ENDPOINT);
+    ConnectionSettings connection = ConnectionSettings.read(source);
     String name = value(source, "registrykit.service.name").orElseThrow(() -> new IllegalArgumentException(
         named.apply("registrykit.service.name") + " is not set: the service to register, such as OrderShippingService"));
     String address = value(source, "registrykit.service.address").orElseThrow(() -> new IllegalArgumentException(
@@ -80,14 +78,7 @@ public record RegistrationConfig(List<String> endpoints, String namespace, Servi
     String id = value(source, "registrykit.instance.id").orElseGet(() -> UUID.randomUUID().toString());
     Duration ttl = value(source, "registrykit.ttl").map(text -> parseTtl(named.apply("registrykit.ttl"), text))
         .orElse(Registry.DEFAULT_TTL);
-    String namespace = value(source, "registrykit.namespace").orElse("/services");
-    return new RegistrationConfig(Arrays.stream(endpoints.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
-        namespace, ServiceInstance.of(name, id, address), ttl);
-  }
-
-  private static java.util.Optional<String> value(Function<String, String> source, String name) {
-    String value = source.apply(name);
-    return value == null || value.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(value.trim());
+    return new RegistrationConfig(connection.endpoints(), connection.namespace(), ServiceInstance.of(name, id, address), ttl);
   }
 
   private static Duration parseTtl(String name, String text) {

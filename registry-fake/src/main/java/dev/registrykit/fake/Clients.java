@@ -32,7 +32,7 @@ final class Clients {
       registration = new FakeRegistration(context, instance, context.settings.granted(ttl));
       Optional<FakeRegistration> replaced = registrations.add(registration.key, registration);
       registration.attach(grantAndPut(registration));
-      replaced.ifPresent(FakeRegistration::closeWithoutDelete);
+      replaced.ifPresent(FakeRegistration::retire);
       registration.scheduleKeepAlive();
     }
     context.callbacks.deliver();

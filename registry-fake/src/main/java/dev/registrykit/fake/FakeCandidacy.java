@@ -29,9 +29,7 @@ final class FakeCandidacy implements Candidacy {
   private final Listeners<CandidacyListener> listeners = new Listeners<>();
   volatile CandidacyState state = CandidacyState.WAITING;
   volatile long token;
-  boolean crashed;
-  private final KeepAliveTimer keepAlive;
-  private final ClientDeadline deadline;
+  private final KeepAlive keepAlive;
 
   FakeCandidacy(FakeContext context, FakeElection election, String candidateId, Duration ttl, Lessor.Lease lease,
       String key, Connection connection) {
@@ -42,8 +40,7 @@ final class FakeCandidacy implements Candidacy {
     this.lease = lease;
     this.key = key;
     this.connection = connection;
-    this.deadline = new ClientDeadline(context.clock, this::deadlinePassed);
-    this.keepAlive = new KeepAliveTimer(context.clock, ttl, this::tick);
+    this.keepAlive = new KeepAlive(context, ttl, new Owner());
   }
 
   /** Whether its connection is cut now. Under lock. */
@@ -102,48 +99,60 @@ final class FakeCandidacy implements Candidacy {
 
   /** Under lock: its process dies; keep-alive stops and it keeps its place until its lease runs out. */
   void crash() {
-    crashed = true;
-    keepAlive.cancel();
+    keepAlive.crash();
   }
 
-  private void tick() {
-    synchronized (context.lock) {
-      if (crashed || state == CandidacyState.LOST || state == CandidacyState.RESIGNED) {
-        return;
-      }
-      if (cutOff()) {
-        deadline.failing = true;
-      } else if (lease.alive()) {
-        lease.renew();
-        renewed();
-      }
-      scheduleKeepAlive();
-    }
-    context.callbacks.deliver();
-  }
-
-  /** Under lock, when a fault heals: as {@link FakeRegistration#resumeKeepAlive()}. */
+  /** Under lock, when a fault heals: a failing keep-alive renews at once ({@link KeepAlive#resume()}). */
   void resumeKeepAlive() {
-    if (deadline.failing && !crashed && !cutOff() && lease.alive()) {
-      lease.renew();
-      renewed();
-    }
+    keepAlive.resume();
   }
 
   /** Under lock: a renewal succeeded now; the client counts the TTL from here. */
   void renewed() {
-    deadline.renewed(ttl);
+    keepAlive.renewed();
   }
 
   /**
-   * No renewal succeeded for a whole TTL: the candidacy counts itself LOST, so that it never believes
-   * it leads past its lease, even while the server has not removed its key yet.
+   * Its keep-alive's decisions: renewed until it resigns or is lost; when no renewal succeeded for a
+   * whole TTL it counts itself LOST, so that it never believes it leads past its lease, even while
+   * the server has not removed its key yet.
    */
-  private void deadlinePassed() {
-    synchronized (context.lock) {
-      end(CandidacyState.LOST, false);
+  private final class Owner implements KeepAlive.Owner {
+
+    @Override
+    public boolean ended() {
+      return state == CandidacyState.LOST || state == CandidacyState.RESIGNED;
     }
-    context.callbacks.deliver();
+
+    @Override
+    public boolean renewing() {
+      return true;
+    }
+
+    @Override
+    public boolean cutOff() {
+      return FakeCandidacy.this.cutOff();
+    }
+
+    @Override
+    public Lessor.Lease lease() {
+      return lease;
+    }
+
+    @Override
+    public void reached() {
+      if (lease.alive()) {
+        keepAlive.renew();
+      }
+    }
+
+    @Override
+    public void deadlinePassed() {
+      synchronized (context.lock) {
+        end(CandidacyState.LOST, false);
+      }
+      context.callbacks.deliver();
+    }
   }
 
   /** Under lock: leaves the election as {@code how}; revokes the lease if the store can be reached. */
@@ -152,7 +161,6 @@ final class FakeCandidacy implements Candidacy {
       return;
     }
     keepAlive.cancel();
-    deadline.cancel();
     election.candidacies.remove(this);
     changeState(how);
     if (revoke) {

@@ -24,18 +24,15 @@ final class FakeRegistration implements Registration {
   final String key;
   private final Listeners<RegistrationListener> listeners = new Listeners<>();
   volatile RegistrationState state = RegistrationState.ACTIVE;
-  boolean crashed;
   Lessor.Lease lease;
-  private final KeepAliveTimer keepAlive;
-  private final ClientDeadline deadline;
+  private final KeepAlive keepAlive;
 
   FakeRegistration(FakeContext context, ServiceInstance instance, Duration ttl) {
     this.context = context;
     this.instance = instance;
     this.ttl = ttl;
     this.key = InstanceCodec.key(context.settings.namespace(), instance);
-    this.deadline = new ClientDeadline(context.clock, this::deadlinePassed);
-    this.keepAlive = new KeepAliveTimer(context.clock, ttl, this::tick);
+    this.keepAlive = new KeepAlive(context, ttl, new Owner());
   }
 
   /** Whether it belongs to the registry of {@code other}. */
@@ -46,28 +43,67 @@ final class FakeRegistration implements Registration {
   void attach(Lessor.Lease lease) {
     this.lease = lease;
     lease.owner = this;
-    renewed();
+    keepAlive.renewed();
   }
 
-  /** Under lock: a renewal succeeded now; the client counts the TTL from here. */
-  private void renewed() {
-    deadline.renewed(ttl);
-  }
+  /**
+   * Its keep-alive's decisions: renewed while {@code ACTIVE}; {@code LOST} when the server says the
+   * lease is gone or no renewal succeeded for a whole TTL (as EtcdRegistration gives up), and
+   * registered again by recovery at the next keep-alive that reaches the server.
+   */
+  private final class Owner implements KeepAlive.Owner {
 
-  /** No renewal succeeded for a whole TTL: the client gives up, as EtcdRegistration does. */
-  private void deadlinePassed() {
-    synchronized (context.lock) {
-      if (state == RegistrationState.ACTIVE) {
+    @Override
+    public boolean ended() {
+      return state == RegistrationState.CLOSED;
+    }
+
+    @Override
+    public boolean renewing() {
+      return state == RegistrationState.ACTIVE;
+    }
+
+    @Override
+    public boolean cutOff() {
+      return context.faults.keepAliveFails(FakeRegistration.this);
+    }
+
+    @Override
+    public Lessor.Lease lease() {
+      return lease;
+    }
+
+    @Override
+    public void reached() {
+      boolean reregister = context.settings.recovery() instanceof Recovery.Reregister;
+      if (state == RegistrationState.ACTIVE && lease.alive()) {
+        keepAlive.renew();
+      } else if (state == RegistrationState.ACTIVE) {
+        // etcd answers "lease not found": LOST, and recovery tries at once, in this same tick
         changeState(RegistrationState.LOST);
+        if (reregister) {
+          recover();
+        }
+      } else if (state == RegistrationState.LOST && reregister) {
+        recover();
       }
     }
-    context.callbacks.deliver();
+
+    @Override
+    public void deadlinePassed() {
+      synchronized (context.lock) {
+        if (state == RegistrationState.ACTIVE) {
+          changeState(RegistrationState.LOST);
+        }
+      }
+      context.callbacks.deliver();
+    }
   }
 
   /** Under lock: this registration no longer counts as the live one of its key. */
   private void forget() {
     context.clients.forget(this);
-    deadline.cancel();
+    keepAlive.cancelDeadline();
   }
 
   @Override
@@ -97,47 +133,12 @@ final class FakeRegistration implements Registration {
 
   /** Under lock: its process dies; keep-alive stops and the key stays until the lease runs out. */
   void crash() {
-    crashed = true;
-    keepAlive.cancel();
+    keepAlive.crash();
   }
 
-  private void tick() {
-    synchronized (context.lock) {
-      if (state == RegistrationState.CLOSED || crashed) {
-        return;
-      }
-      boolean reregister = context.settings.recovery() instanceof Recovery.Reregister;
-      if (!context.faults.keepAliveFails(this)) {
-        if (state == RegistrationState.ACTIVE && lease.alive()) {
-          lease.renew();
-          renewed();
-        } else if (state == RegistrationState.ACTIVE) {
-          // etcd answers "lease not found": LOST, and recovery tries at once, in this same tick
-          changeState(RegistrationState.LOST);
-          if (reregister) {
-            recover();
-          }
-        } else if (state == RegistrationState.LOST && reregister) {
-          recover();
-        }
-      } else if (state == RegistrationState.ACTIVE) {
-        deadline.failing = true;
-      }
-      scheduleKeepAlive();
-    }
-    context.callbacks.deliver();
-  }
-
-  /**
-   * Under lock, when a fault heals: a keep-alive stream that was failing reconnects and renews at
-   * once, as jetcd's does, rather than at the next tick (which may come too late for the lease).
-   */
+  /** Under lock, when a fault heals: a failing keep-alive renews at once ({@link KeepAlive#resume()}). */
   void resumeKeepAlive() {
-    if (deadline.failing && state == RegistrationState.ACTIVE && !crashed && !context.faults.keepAliveFails(this)
-        && lease.alive()) {
-      lease.renew();
-      renewed();
-    }
+    keepAlive.resume();
   }
 
   /**
@@ -161,9 +162,12 @@ final class FakeRegistration implements Registration {
     }
   }
 
-  /** Replaced by a newer registration of the same key: revoke our lease, which holds no key now. */
-  void closeWithoutDelete() {
-    keepAlive.cancel();
+  /**
+   * The replace step: replaced by a newer registration of the same key, it revokes its lease, which
+   * holds no key now (as EtcdRegistration's {@code retire}). Under lock.
+   */
+  void retire() {
+    keepAlive.stop();
     Lessor.Lease mine = lease;
     if (mine != null) {
       context.lessor.revoke(mine);
@@ -175,7 +179,6 @@ final class FakeRegistration implements Registration {
   /** Stop keep-alive and let go, without reaching the server. Under lock. */
   void abandon() {
     keepAlive.cancel();
-    deadline.cancel();
     changeState(RegistrationState.CLOSED);
     forget();
   }
@@ -185,7 +188,7 @@ final class FakeRegistration implements Registration {
     if (state == RegistrationState.CLOSED) {
       return;
     }
-    keepAlive.cancel();
+    keepAlive.stop();
     if (lease != null) {
       context.lessor.revoke(lease);
     }

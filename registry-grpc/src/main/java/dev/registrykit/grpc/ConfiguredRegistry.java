@@ -2,7 +2,7 @@ package dev.registrykit.grpc;
 
 import dev.registrykit.Registry;
 import dev.registrykit.etcd.EtcdRegistry;
-import java.util.Arrays;
+import dev.registrykit.etcd.internal.ConnectionSettings;
 import java.util.function.UnaryOperator;
 
 /**
@@ -12,9 +12,6 @@ import java.util.function.UnaryOperator;
  * optional dependency: without it {@link #acquire()} says so.
  */
 final class ConfiguredRegistry implements RegistrySource {
-
-  private static final String DEFAULT_ENDPOINTS = "http://localhost:2379";
-  private static final String DEFAULT_NAMESPACE = "/services";
 
   private final UnaryOperator<String> properties;
   private final UnaryOperator<String> environment;
@@ -54,23 +51,13 @@ final class ConfiguredRegistry implements RegistrySource {
   }
 
   private Registry open() {
-    String endpoints = setting("registrykit.endpoints", "REGISTRYKIT_ENDPOINTS", DEFAULT_ENDPOINTS);
-    String namespace = setting("registrykit.namespace", "REGISTRYKIT_NAMESPACE", DEFAULT_NAMESPACE);
     try {
-      return Etcd.open(Arrays.stream(endpoints.split(",")).map(String::trim).toArray(String[]::new), namespace);
+      return Etcd.open(properties, environment);
     } catch (NoClassDefFoundError e) {
       throw new IllegalStateException("registrykit:/// targets without a registry need registry-etcd on the class "
-          + "path (to connect to " + endpoints + "); or register "
+          + "path (to connect to the etcd of registrykit.endpoints / REGISTRYKIT_ENDPOINTS); or register "
           + "RegistrykitNameResolverProvider.forRegistry(registry) with NameResolverRegistry", e);
     }
-  }
-
-  private String setting(String property, String variable, String fallback) {
-    String value = properties.apply(property);
-    if (value == null || value.isBlank()) {
-      value = environment.apply(variable);
-    }
-    return value == null || value.isBlank() ? fallback : value.trim();
   }
 
   @Override
@@ -78,10 +65,15 @@ final class ConfiguredRegistry implements RegistrySource {
     return registry != null ? registry.toString() : "the etcd of registrykit.endpoints / REGISTRYKIT_ENDPOINTS";
   }
 
-  /** Loaded only when a registry is opened, so that the class path may lack registry-etcd otherwise. */
+  /**
+   * Loaded only when a registry is opened, so that the class path may lack registry-etcd otherwise:
+   * the settings are read by registry-etcd's one reader, as {@code RegistrationConfig} reads them.
+   */
   private static final class Etcd {
-    static Registry open(String[] endpoints, String namespace) {
-      return EtcdRegistry.builder().withEndpoints(endpoints).withNamespace(namespace).build();
+    static Registry open(UnaryOperator<String> properties, UnaryOperator<String> environment) {
+      ConnectionSettings settings = ConnectionSettings.read(ConnectionSettings.propertyThenEnvironment(properties, environment));
+      return EtcdRegistry.builder().withEndpoints(settings.endpoints().toArray(String[]::new))
+          .withNamespace(settings.namespace()).build();
     }
   }
 }

@@ -3,10 +3,10 @@ package dev.registrykit.junit;
 import java.net.URI;
 
 /**
- * One member of the etcd a test runs against ({@link EtcdHandle#members()}), with fault controls
+ * One member of the etcd a test runs against ({@code EtcdHandle.members()}), with fault controls
  * for it alone. A single etcd has one member, index 0.
  *
- * <p>The controls have the rules of {@link EtcdHandle}'s: they need an etcd of the test's own
+ * <p>The controls have the rules of {@code EtcdHandle}'s: they need an etcd of the test's own
  * ({@link EtcdLifecycle#PER_CLASS} or {@link EtcdLifecycle#PER_METHOD}) that the extension started,
  * else they throw {@link UnsupportedOperationException} naming the control and why; the member's
  * endpoint stays the same whatever they do; and after each test the extension brings back every
@@ -30,7 +30,7 @@ import java.net.URI;
  */
 public interface EtcdMember {
 
-  /** Its position in {@link EtcdHandle#members()}, from 0. */
+  /** Its position in {@code EtcdHandle.members()}, from 0. */
   int index();
 
   /** Its etcd name, such as {@code etcd-0}. */

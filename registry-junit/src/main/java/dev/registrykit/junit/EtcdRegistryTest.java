@@ -1,7 +1,6 @@
 package dev.registrykit.junit;
 
-import dev.registrykit.junit.internal.EtcdLibraries;
-import dev.registrykit.junit.internal.EtcdRegistryExtension;
+import dev.registrykit.junit.internal.EtcdExtension;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
@@ -17,14 +16,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <ul>
  *   <li>{@link dev.registrykit.Registry} (or {@code EtcdRegistry}): a registry in a namespace of
  *       its own for each test, so tests never see each other's instances; closed after the test;</li>
- *   <li>{@link EtcdHandle}: endpoints, a raw jetcd client and fault controls;</li>
+ *   <li>{@code EtcdHandle} ({@code dev.registrykit.junit.etcd}): endpoints, a raw jetcd client and fault controls;</li>
  *   <li>{@code io.etcd.jetcd.Client}: the raw client (owned by the extension);</li>
  *   <li>{@link RegistryTime}: crash a registration, wait for its expiry, wait for a condition;</li>
  *   <li>{@link BackendControls}: raw writes as another program would, and an outage of this test's
  *       registry alone: {@link BackendControls#makeUnavailable()} cuts the registry's connections to
  *       etcd (it reaches etcd through a proxy the extension can cut) while etcd goes on serving the
  *       raw client and other tests and expiring the registry's leases; {@link BackendControls#heal()}
- *       lets it reconnect. To stop etcd itself, use the {@link EtcdHandle} controls.</li>
+ *       lets it reconnect. To stop etcd itself, use the {@code EtcdHandle} controls.</li>
  * </ul>
  *
  * <pre>{@code
@@ -60,15 +59,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * SIGTERM), so it works without Testcontainers' Ryuk. A JVM killed with SIGKILL runs no hook: what it
  * started stays until removed by hand (containers carry the label {@code dev.registrykit}).
  *
- * <p>It needs registry-etcd, jetcd and Testcontainers on the test class path: depend on {@code
- * dev.registrykit:registry-junit-etcd} (test scope), which brings them. Without them the class fails
- * with a message saying so; registry-junit alone is the fake toolkit ({@link FakeRegistryTest}).
+ * <p>The etcd toolkit is {@code dev.registrykit:registry-junit-etcd} (test scope), which brings
+ * registry-etcd, jetcd and Testcontainers. Without it the class fails with a message saying so; registry-junit alone is the fake toolkit ({@link FakeRegistryTest}).
  */
 @Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
-@ExtendWith({EtcdLibraries.class, EtcdRegistryExtension.class}) // the check first: see EtcdLibraries
+@ExtendWith(EtcdExtension.class) // the etcd toolkit's extension, from registry-junit-etcd
 public @interface EtcdRegistryTest {
 
   /** The official image registrykit tests with, and the default. */
@@ -85,8 +83,8 @@ public @interface EtcdRegistryTest {
 
   /**
    * How many etcd members: 1 (the default), or a cluster of 3 or 5 started together; any other
-   * number fails the class. The registry and the raw client get every member's endpoint; {@link
-   * EtcdHandle#members()} and {@link EtcdHandle#leader()} give per-member fault controls. Tests of
+   * number fails the class. The registry and the raw client get every member's endpoint; {@code
+   * EtcdHandle.members()} and {@code EtcdHandle.leader()} give per-member fault controls. Tests of
    * one lifecycle share a cluster only if they ask for the same number of members.
    *
    * <pre>{@code

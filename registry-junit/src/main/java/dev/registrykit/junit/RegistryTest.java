@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * backends have: {@link dev.registrykit.Registry}, {@link RegistryTime} (crash, expiry, waiting) and
  * {@link BackendControls} (raw writes and the faults: connection lost, etcd down, data wiped,
  * compaction, a lost lease). A parameter only one backend has ({@code FakeClock}, {@code
- * FakeRegistry}; {@link EtcdHandle}, {@code EtcdRegistry}, the jetcd {@code Client}) fails the
+ * FakeRegistry}; {@code EtcdHandle}, {@code EtcdRegistry}, the jetcd {@code Client}) fails the
  * other backend's run with a message saying how to restrict the test to the backend that has it.
  *
  * <pre>{@code

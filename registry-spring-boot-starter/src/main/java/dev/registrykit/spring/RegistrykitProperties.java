@@ -210,8 +210,8 @@ public record RegistrykitProperties(
   }
 
   /**
-   * The in-memory fake registry instead of etcd (module {@code registry-fake} on the classpath),
-   * for tests; {@code @AutoConfigureFakeRegistry} turns it on.
+   * The in-memory fake registry instead of etcd, for tests (module {@code registry-spring-boot-test}
+   * in test scope); {@code @AutoConfigureFakeRegistry} turns it on.
    *
    * @param enabled whether the application runs on a {@code FakeRegistry} with a {@code FakeClock}
    */

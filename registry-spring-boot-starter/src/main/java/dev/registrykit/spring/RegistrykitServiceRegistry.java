@@ -1,13 +1,13 @@
 package dev.registrykit.spring;
 
+import static java.lang.System.Logger.Level.INFO;
+
 import dev.registrykit.Registration;
 import dev.registrykit.Registry;
 import dev.registrykit.RegistrationState;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
 
 /**
@@ -18,7 +18,7 @@ import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
  */
 final class RegistrykitServiceRegistry implements ServiceRegistry<RegistrykitRegistration> {
 
-  private static final Log LOG = LogFactory.getLog(RegistrykitServiceRegistry.class);
+  private static final System.Logger LOG = System.getLogger(RegistrykitServiceRegistry.class.getName());
   static final String UP = "UP";
   static final String OUT_OF_SERVICE = "OUT_OF_SERVICE";
 
@@ -34,14 +34,14 @@ final class RegistrykitServiceRegistry implements ServiceRegistry<RegistrykitReg
   public void register(RegistrykitRegistration registration) {
     Registration live = registry.register(registration.toServiceInstance(), ttl);
     registration.attach(live).ifPresent(Registration::close);
-    LOG.info("registered " + live.instance() + " with a lease of " + live.ttl());
+    LOG.log(INFO, "registered " + live.instance() + " with a lease of " + live.ttl());
   }
 
   @Override
   public void deregister(RegistrykitRegistration registration) {
     registration.detach().ifPresent(live -> {
       live.close();
-      LOG.info("deregistered " + live.instance());
+      LOG.log(INFO, "deregistered " + live.instance());
     });
   }
 

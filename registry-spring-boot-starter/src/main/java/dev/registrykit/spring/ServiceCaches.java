@@ -1,5 +1,7 @@
 package dev.registrykit.spring;
 
+import static java.lang.System.Logger.Level.WARNING;
+
 import dev.registrykit.CacheChange;
 import dev.registrykit.CacheState;
 import dev.registrykit.Registry;
@@ -15,8 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
 import org.springframework.context.ApplicationEventPublisher;
 
@@ -28,7 +28,7 @@ import org.springframework.context.ApplicationEventPublisher;
  */
 final class ServiceCaches implements AutoCloseable {
 
-  private static final Log LOG = LogFactory.getLog(ServiceCaches.class);
+  private static final System.Logger LOG = System.getLogger(ServiceCaches.class.getName());
 
   private final Registry registry;
   private final ApplicationEventPublisher events;
@@ -67,7 +67,7 @@ final class ServiceCaches implements AutoCloseable {
     try {
       return Optional.of(caches.computeIfAbsent(serviceName, this::start));
     } catch (RegistryException e) {
-      LOG.warn("no instances of " + serviceName + " for now: " + e.getMessage());
+      LOG.log(WARNING, "no instances of " + serviceName + " for now: " + e.getMessage());
       return Optional.empty();
     }
   }
@@ -83,7 +83,7 @@ final class ServiceCaches implements AutoCloseable {
       try {
         listener.accept(serviceName);
       } catch (RuntimeException e) {
-        LOG.warn("listener of changes to " + serviceName + " failed", e);
+        LOG.log(WARNING, "listener of changes to " + serviceName + " failed", e);
       }
     }
     events.publishEvent(new HeartbeatEvent(this, changes.incrementAndGet()));

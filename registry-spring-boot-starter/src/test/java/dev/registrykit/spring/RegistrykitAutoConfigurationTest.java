@@ -8,7 +8,6 @@ import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.fake.FakeRegistry;
 import dev.registrykit.junit.TimeScale;
-import dev.registrykit.spring.test.FakeRegistryAutoConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +30,7 @@ import org.springframework.context.event.EventListener;
 class RegistrykitAutoConfigurationTest {
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(FakeRegistryAutoConfiguration.class, RegistrykitAutoConfiguration.class,
+      .withConfiguration(AutoConfigurations.of(RegistrykitAutoConfiguration.class,
           RegistrykitServiceRegistryAutoConfiguration.class, RegistrykitDiscoveryAutoConfiguration.class,
           AutoServiceRegistrationAutoConfiguration.class, UtilAutoConfiguration.class))
       .withPropertyValues("spring.application.name=OrderShippingService");
@@ -94,19 +93,9 @@ class RegistrykitAutoConfigurationTest {
   }
 
   @Test
-  void theFakeSwitch() {
-    runner.withPropertyValues("registrykit.fake.enabled=true",
-        "registrykit.ttl=7s").run(context -> { // time: load-free (a setting)
-      assertThat(context).hasSingleBean(FakeRegistry.class).doesNotHaveBean(EtcdRegistry.class);
-      assertThat(context.getBean(FakeRegistry.class).defaultTtl())
-          .isEqualTo(Duration.ofSeconds(7)); // time: load-free (a setting)
-    });
-  }
-
-  @Test
   void bothDiscoveryClientsFollowTheRegistryAndEveryChangeIsAHeartbeat() {
-    runner.withPropertyValues("registrykit.fake.enabled=true").withUserConfiguration(Heartbeats.class).run(context -> {
-      FakeRegistry registry = context.getBean(FakeRegistry.class);
+    runner.withUserConfiguration(OwnRegistry.class, Heartbeats.class).run(context -> {
+      FakeRegistry registry = context.getBean(OwnRegistry.class).registry;
       DiscoveryClient blocking = context.getBean(DiscoveryClient.class);
       ReactiveDiscoveryClient reactive = context.getBean(ReactiveDiscoveryClient.class);
       List<Object> heartbeats = context.getBean(Heartbeats.class).values;
@@ -145,9 +134,10 @@ class RegistrykitAutoConfigurationTest {
 
   @Test
   void discoveryAndRegistrationCanBeTurnedOff() {
-    runner.withPropertyValues("registrykit.fake.enabled=true", "registrykit.discovery.enabled=false")
+    runner.withUserConfiguration(OwnRegistry.class).withPropertyValues("registrykit.discovery.enabled=false")
         .run(context -> assertThat(context).doesNotHaveBean(DiscoveryClient.class));
-    runner.withPropertyValues("registrykit.fake.enabled=true", "spring.cloud.service-registry.auto-registration.enabled=false")
+    runner.withUserConfiguration(OwnRegistry.class)
+        .withPropertyValues("spring.cloud.service-registry.auto-registration.enabled=false")
         .run(context -> assertThat(context).doesNotHaveBean("registrykitAutoServiceRegistration"));
   }
 }

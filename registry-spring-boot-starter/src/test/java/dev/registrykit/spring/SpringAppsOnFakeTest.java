@@ -24,8 +24,7 @@ class SpringAppsOnFakeTest {
 
   private final FakeRegistry registry = FakeRegistry.create();
   private final OrderShippingApps apps = new OrderShippingApps(
-      context -> context.getBeanFactory().registerSingleton("sharedFakeRegistry", registry),
-      "registrykit.fake.enabled=true");
+      context -> context.getBeanFactory().registerSingleton("sharedFakeRegistry", registry));
 
   @AfterEach
   void close() {
@@ -51,8 +50,7 @@ class SpringAppsOnFakeTest {
     OrderShippingApps.Started started = apps.twoProvidersAndAConsumer();
     ConfigurableApplicationContext a = started.a();
     ConfigurableApplicationContext consumer = started.consumer();
-    FakeClock clock = a.getBean(FakeClock.class);   // the shared registry's clock, a bean in each app
-    assertThat(clock).isSameAs(registry.clock());
+    FakeClock clock = registry.clock();
     var crashed = a.getBean(RegistrykitRegistration.class).handle().orElseThrow();
 
     registry.crash(crashed);                      // keep-alive stops; its web server still answers

@@ -15,7 +15,6 @@ import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
 import dev.registrykit.internal.InstanceCodec;
 import dev.registrykit.internal.Listeners;
-import dev.registrykit.internal.Validation;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.kv.PutResponse;
 import io.etcd.jetcd.kv.TxnResponse;
@@ -94,10 +93,13 @@ public final class EtcdRegistration implements Registration {
     });
   }
 
-  /** Grants a lease, puts the key on it and starts keep-alive; blocking, bounded by the call timeout. */
+  /**
+   * Grants a lease, puts the key on it and starts keep-alive; blocking, bounded by the call timeout.
+   * {@code instance} and {@code ttl} are valid: EtcdRegistry.register checked them at the call.
+   */
   public static EtcdRegistration register(RegistryContext context, ServiceInstance instance, Duration ttl,
       Consumer<EtcdRegistration> onClosed) {
-    EtcdRegistration registration = new EtcdRegistration(context, instance, Validation.requireTtl(ttl), onClosed);
+    EtcdRegistration registration = new EtcdRegistration(context, instance, ttl, onClosed);
     LeaseKeeper.Leased leased = LeaseKeeper.grantAndPut(context, ttl, registration::put, lease -> registration.key,
         "register " + registration.key);
     synchronized (registration) {
@@ -361,27 +363,14 @@ public final class EtcdRegistration implements Registration {
     keeper.crash(); // LOST at the keeper's deadline
   }
 
-  /** Replaced by a newer registration of the same key: stop, revoke our lease (it holds no key now). */
-  public void retire() {
-    OptionalLong lease;
-    synchronized (this) {
-      lease = beginClosing();
-      if (lease.isPresent()) {
-        changeState(RegistrationState.CLOSED);
-      }
-    }
-    if (lease.isPresent()) {
-      context.client().getLeaseClient().revoke(lease.getAsLong());
-      onClosed.accept(this);
-    }
-  }
-
   /**
-   * Stops keep-alive and turns CLOSED without waiting for etcd, for a registry closing while etcd
-   * is out of reach: the lease is revoked in the background if etcd answers, else the key goes when
-   * the lease runs out.
+   * Stops keep-alive and turns CLOSED without waiting for etcd; the lease is revoked in the
+   * background (not awaited) if etcd answers, else the key goes when the lease runs out. It is the
+   * replace step (a newer registration of the same key holds the key now, so revoking ours deletes
+   * nothing; the fake's {@code FakeRegistration.retire()}), and how a registry closing while etcd is
+   * out of reach lets go of its registrations.
    */
-  public void abandon() {
+  public void retire() {
     OptionalLong lease;
     synchronized (this) {
       lease = beginClosing();

@@ -2,34 +2,32 @@ package dev.registrykit.etcd.internal;
 
 import dev.registrykit.Candidacy;
 import dev.registrykit.Registration;
-import dev.registrykit.etcd.EtcdRegistry;
+import dev.registrykit.Registry;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
+import java.util.WeakHashMap;
 
 /**
- * What a test may do to an {@link EtcdRegistry} beyond its API: crash a registration or a candidacy
+ * What a test may do to an {@code EtcdRegistry} beyond its API: crash a registration or a candidacy
  * (keep-alive stops, nothing is deleted or revoked, as when the process is killed) and read a
  * registration's lease id. For registrykit's test toolkit (the module exports this package only to
- * {@code dev.registrykit.junit}) and registrykit's own tests; not API.
+ * {@code dev.registrykit.junit.etcd}) and registrykit's own tests; not API. It knows the registries
+ * by the context each records when it is made, so this package imports nothing of {@code
+ * dev.registrykit.etcd}.
  */
 public final class EtcdTestAccess {
 
-  /** How to read a registry's context, given by {@code EtcdRegistry} when its class is initialised. */
-  private static volatile Function<EtcdRegistry, RegistryContext> contexts;
+  /** Each registry's context, recorded by its constructor; weakly, so a registry no longer used goes. */
+  private static final Map<Registry, RegistryContext> CONTEXTS = Collections.synchronizedMap(new WeakHashMap<>());
 
   private EtcdTestAccess() {
   }
 
-  /**
-   * Called once, by {@code EtcdRegistry}'s class initialiser, with the way to its private context.
-   *
-   * @throws IllegalStateException if called again
-   */
-  public static synchronized void install(Function<EtcdRegistry, RegistryContext> contextOf) {
-    if (contexts != null) {
-      throw new IllegalStateException("EtcdTestAccess is installed by EtcdRegistry alone, once");
-    }
-    contexts = Objects.requireNonNull(contextOf, "contextOf must not be null");
+  /** Called by {@code EtcdRegistry}'s constructor alone, with its private context. */
+  public static void record(Registry registry, RegistryContext context) {
+    CONTEXTS.put(Objects.requireNonNull(registry, "registry must not be null"),
+        Objects.requireNonNull(context, "context must not be null"));
   }
 
   /**
@@ -39,7 +37,7 @@ public final class EtcdTestAccess {
    *
    * @throws IllegalArgumentException if {@code registration} did not come from {@code registry}
    */
-  public static void crash(EtcdRegistry registry, Registration registration) {
+  public static void crash(Registry registry, Registration registration) {
     own(registry, registration, "crash").crash();
   }
 
@@ -49,7 +47,7 @@ public final class EtcdTestAccess {
    *
    * @throws IllegalArgumentException if {@code candidacy} did not come from {@code registry}
    */
-  public static void crash(EtcdRegistry registry, Candidacy candidacy) {
+  public static void crash(Registry registry, Candidacy candidacy) {
     Objects.requireNonNull(candidacy, "candidacy must not be null");
     if (!(candidacy instanceof EtcdCandidacy own) || !own.belongsTo(contextOf(registry))) {
       throw new IllegalArgumentException("crash needs a candidacy of this EtcdRegistry but was: " + candidacy);
@@ -58,11 +56,11 @@ public final class EtcdTestAccess {
   }
 
   /** The lease id etcd granted {@code registration} now (it changes when the registration is recovered). */
-  public static long leaseId(EtcdRegistry registry, Registration registration) {
+  public static long leaseId(Registry registry, Registration registration) {
     return own(registry, registration, "leaseId").leaseId();
   }
 
-  private static EtcdRegistration own(EtcdRegistry registry, Registration registration, String operation) {
+  private static EtcdRegistration own(Registry registry, Registration registration, String operation) {
     Objects.requireNonNull(registration, "registration must not be null");
     if (registration instanceof EtcdRegistration own && own.belongsTo(contextOf(registry))) {
       return own;
@@ -71,7 +69,11 @@ public final class EtcdTestAccess {
         operation + " needs a registration of this EtcdRegistry but was: " + registration);
   }
 
-  private static RegistryContext contextOf(EtcdRegistry registry) {
-    return contexts.apply(Objects.requireNonNull(registry, "registry must not be null"));
+  private static RegistryContext contextOf(Registry registry) {
+    RegistryContext context = CONTEXTS.get(Objects.requireNonNull(registry, "registry must not be null"));
+    if (context == null) {
+      throw new IllegalArgumentException("not an EtcdRegistry: " + registry);
+    }
+    return context;
   }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.registrykit.Registry;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.junit.Backend;
-import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryTest;
 import io.etcd.jetcd.Client;

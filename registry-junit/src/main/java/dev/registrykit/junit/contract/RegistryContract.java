@@ -49,7 +49,7 @@ import org.junit.platform.commons.support.HierarchyTraversalMode;
  * </ul>
  *
  * <p>registrykit's own runs pin each difference with a {@code difference…} test beside the contract
- * ({@code FakeRegistryContractTest} and {@code EtcdRegistryContractTest} in {@code registry-it}).
+ * ({@code FakeRegistryContractTest} and {@code EtcdRegistryContractTest} in {@code tests/registry-contracts-it}).
  *
  * <p>The tests are in its parts, one interface per theme, each of which a test class may also
  * implement alone: {@link ListingContract}, {@link RegistrationContract}, {@link WatchContract},

@@ -14,7 +14,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * enclosing classes (@Nested); for the settings of a {@link RegistryTest} run, in its {@code etcd()}
  * or {@code fake()}: the method's where it sets them, else the class's.
  */
-final class Annotations {
+public final class Annotations {
 
   private static final RegistryTest DEFAULTS = Defaults.class.getAnnotation(RegistryTest.class);
 
@@ -25,7 +25,7 @@ final class Annotations {
   private Annotations() {
   }
 
-  static <A extends Annotation> Optional<A> find(ExtensionContext context, Class<A> type) {
+  public static <A extends Annotation> Optional<A> find(ExtensionContext context, Class<A> type) {
     Optional<A> direct = onClasses(context, type);
     if (direct.isPresent()) {
       return direct;

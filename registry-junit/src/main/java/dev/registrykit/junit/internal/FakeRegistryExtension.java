@@ -43,7 +43,7 @@ public final class FakeRegistryExtension extends InjectingExtension {
   }
 
   @Override
-  Object resolve(Class<?> type, ExtensionContext context) {
+  protected Object resolve(Class<?> type, ExtensionContext context) {
     FakeResource fake = context.getStore(NAMESPACE).getOrComputeIfAbsent("fake", key -> create(context), FakeResource.class);
     if (type == FakeClock.class) {
       return fake.registry().clock();

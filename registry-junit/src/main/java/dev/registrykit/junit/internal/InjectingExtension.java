@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -26,20 +27,31 @@ import org.junit.platform.commons.support.HierarchyTraversalMode;
  * when a test or lifecycle method asks for a parameter that neither they nor any other extension
  * resolves, fail it with a message that names the parameter and lists what they inject, instead of
  * JUnit's bare "No ParameterResolver registered". The fields here are constants, never test state.
+ * Public for the etcd toolkit's extension, in registry-junit-etcd ({@link EtcdToolkit}).
  */
-abstract class InjectingExtension
+public abstract class InjectingExtension
     implements ParameterResolver, BeforeEachCallback, TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
 
   private final String annotation;
   private final List<Class<?>> supported;
 
-  InjectingExtension(String annotation, List<Class<?>> supported) {
+  /** For {@code annotation}, which messages name, injecting the {@code supported} types. */
+  protected InjectingExtension(String annotation, List<Class<?>> supported) {
     this.annotation = annotation;
     this.supported = List.copyOf(supported);
   }
 
   /** The value of {@code type} for {@code context}; {@code type} is one of the supported ones. */
-  abstract Object resolve(Class<?> type, ExtensionContext context);
+  protected abstract Object resolve(Class<?> type, ExtensionContext context);
+
+  /**
+   * Whether the test runs: always, unless the extension says otherwise (the etcd extension skips
+   * where etcd cannot be started). An extension that has a condition declares {@code
+   * ExecutionCondition} too.
+   */
+  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    return ConditionEvaluationResult.enabled("runs on every backend");
+  }
 
   @Override
   public final boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -109,7 +121,7 @@ abstract class InjectingExtension
   }
 
   /** What this annotation adds to a failure of a test or lifecycle method; {@code failure} itself by default. */
-  Throwable explain(Throwable failure) {
+  protected Throwable explain(Throwable failure) {
     return failure;
   }
 

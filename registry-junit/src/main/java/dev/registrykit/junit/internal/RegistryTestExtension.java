@@ -3,7 +3,6 @@ package dev.registrykit.junit.internal;
 import dev.registrykit.fake.FakeClock;
 import dev.registrykit.fake.FakeRegistry;
 import dev.registrykit.junit.Backend;
-import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.RegistryTest;
 import java.lang.reflect.Method;
 import java.util.EnumSet;
@@ -23,14 +22,12 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * The extension behind {@link RegistryTest}: one invocation of the test method per backend, each
- * with the extension of that backend ({@link FakeRegistryExtension} or {@link
- * EtcdRegistryExtension}, which keep their state in the invocation's store as for their own
- * annotations) and a resolver that refuses, with the fix, what only the other backend has.
+ * with the extension of that backend ({@link FakeRegistryExtension}, or the etcd toolkit's from
+ * registry-junit-etcd, {@link EtcdToolkit}; both keep their state in the invocation's store as for
+ * their own annotations) and a resolver that refuses, with the fix, what only the other backend has.
  *
- * <p>The {@code [fake]} runs load no class of registry-etcd, jetcd or Testcontainers, which a
- * project on registry-junit alone does not have ({@link EtcdLibraries}): the types only etcd has are
- * named here, not referred to, and the {@code [etcd]} run checks for the libraries before it makes
- * its extension, failing with the fix where they are missing.
+ * <p>registry-junit has no etcd library: the types only etcd has are named here, not referred to,
+ * and the {@code [etcd]} run fails alone, with the fix, where registry-junit-etcd is absent.
  */
 public final class RegistryTestExtension implements TestTemplateInvocationContextProvider {
 
@@ -44,7 +41,7 @@ public final class RegistryTestExtension implements TestTemplateInvocationContex
    * here would load registry-etcd or jetcd in every {@code [fake]} run.
    */
   static final List<String> ETCD_ONLY =
-      List.of(EtcdHandle.class.getName(), "dev.registrykit.etcd.EtcdRegistry", "io.etcd.jetcd.Client");
+      List.of("dev.registrykit.junit.etcd.EtcdHandle", "dev.registrykit.etcd.EtcdRegistry", "io.etcd.jetcd.Client");
 
   /** Creates the extension (JUnit does). */
   RegistryTestExtension() {
@@ -116,10 +113,8 @@ public final class RegistryTestExtension implements TestTemplateInvocationContex
       String name = "@RegistryTest [" + backend.displayName() + "]";
       return switch (backend) {
         case FAKE -> List.of(new FakeRegistryExtension(name), new OnlyOn(Backend.ETCD, backend, ETCD_ONLY));
-        case ETCD -> {
-          EtcdLibraries.require(name); // fails this run alone, with the fix, before a class of theirs loads
-          yield List.of(new EtcdRegistryExtension(name), new OnlyOn(Backend.FAKE, backend, FAKE_ONLY));
-        }
+        // fails this run alone, with the fix, where registry-junit-etcd is absent
+        case ETCD -> List.of(EtcdToolkit.require(name).extension(name), new OnlyOn(Backend.FAKE, backend, FAKE_ONLY));
       };
     }
   }

@@ -14,21 +14,21 @@ import java.util.function.UnaryOperator;
  */
 public final class Settings {
 
-  static final String ENDPOINTS = "registrykit.etcd.endpoints";
-  static final String IMAGE = "registrykit.etcd.image";
-  static final String BINARY = "registrykit.etcd.binary";
-  static final String SOURCE = "registrykit.etcd.source";
-  static final String REQUIRED = "registrykit.etcd.required";
+  public static final String ENDPOINTS = "registrykit.etcd.endpoints";
+  public static final String IMAGE = "registrykit.etcd.image";
+  public static final String BINARY = "registrykit.etcd.binary";
+  public static final String SOURCE = "registrykit.etcd.source";
+  public static final String REQUIRED = "registrykit.etcd.required";
   /** Who shares the run's etcd container: {@code jvm} (each test JVM its own, the default) or {@code machine}. */
-  static final String SHARE = "registrykit.etcd.share";
-  static final String TIME_SCALE = "registrykit.time.scale";
+  public static final String SHARE = "registrykit.etcd.share";
+  public static final String TIME_SCALE = "registrykit.time.scale";
   /** The value of {@link #TIME_SCALE} (and its default) that follows the machine's load. */
-  static final String AUTO = "auto";
+  public static final String AUTO = "auto";
   /** The largest scale {@link #AUTO} chooses: bounds stay bounds on the busiest machine. */
-  static final double MAX_AUTO_SCALE = 4.0;
+  public static final double MAX_AUTO_SCALE = 4.0;
 
   /** This JVM's system properties and environment. */
-  static final Settings SYSTEM = new Settings(System::getProperty, System::getenv);
+  public static final Settings SYSTEM = new Settings(System::getProperty, System::getenv);
 
   private final UnaryOperator<String> properties;
   private final UnaryOperator<String> environment;
@@ -39,24 +39,24 @@ public final class Settings {
   }
 
   /** Settings from these system properties and environment variables instead of the JVM's. */
-  static Settings of(Map<String, String> properties, Map<String, String> environment) {
+  public static Settings of(Map<String, String> properties, Map<String, String> environment) {
     Map<String, String> ownProperties = Map.copyOf(properties);
     Map<String, String> ownEnvironment = Map.copyOf(environment);
     return new Settings(ownProperties::get, ownEnvironment::get);
   }
 
   /** {@code registrykit.etcd.image} → {@code REGISTRYKIT_ETCD_IMAGE}. */
-  static String envName(String property) {
+  public static String envName(String property) {
     return property.toUpperCase(Locale.ROOT).replace('.', '_');
   }
 
   /** {@code property} from this JVM: the system property, else the environment variable. */
-  static Optional<String> get(String property) {
+  public static Optional<String> get(String property) {
     return SYSTEM.value(property);
   }
 
   /** {@code property}: the system property unless blank, else the environment variable unless blank. */
-  Optional<String> value(String property) {
+  public Optional<String> value(String property) {
     String value = properties.apply(property);
     if (value == null || value.isBlank()) {
       value = environment.apply(envName(property));
@@ -65,12 +65,12 @@ public final class Settings {
   }
 
   /** The endpoints of an etcd the user runs, as written: comma-separated, blanks dropped; empty if unset. */
-  List<String> endpoints() {
+  public List<String> endpoints() {
     return value(ENDPOINTS).map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
         .orElse(List.of());
   }
 
-  static boolean required() {
+  public static boolean required() {
     return get(REQUIRED).map(Boolean::parseBoolean).orElse(false);
   }
 
@@ -102,7 +102,7 @@ public final class Settings {
    * on a machine whose cores are shared by three times as many tasks, etcd answers and the test's
    * threads run about three times later.
    */
-  static double loadScale(double loadAverage, int cores) {
+  public static double loadScale(double loadAverage, int cores) {
     if (!(loadAverage > cores) || cores <= 0) {
       return 1.0;
     }
@@ -115,7 +115,7 @@ public final class Settings {
    *
    * @throws IllegalArgumentException for any other value
    */
-  static boolean sharedByMachine() {
+  public static boolean sharedByMachine() {
     String value = get(SHARE).orElse("jvm");
     return switch (value.toLowerCase(Locale.ROOT)) {
       case "jvm" -> false;

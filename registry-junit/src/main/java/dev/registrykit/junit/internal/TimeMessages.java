@@ -6,16 +6,16 @@ import java.time.Duration;
 import org.junit.jupiter.api.function.Executable;
 
 /** Failure texts both time helpers share, so a test fails with the same words on both backends. */
-final class TimeMessages {
+public final class TimeMessages {
 
   private TimeMessages() {
   }
 
-  static String stillFailing(Duration waited, Duration poll, Throwable last) {
+  public static String stillFailing(Duration waited, Duration poll, Throwable last) {
     return "Still failing after " + waited + " (checked every " + poll.toMillis() + " ms): " + last.getMessage();
   }
 
-  static String neverChecked(Duration waited) {
+  public static String neverChecked(Duration waited) {
     return "Not even one check finished within " + waited + ": the assertion was still running (is etcd answering?)";
   }
 
@@ -24,7 +24,7 @@ final class TimeMessages {
    * way that time may mend (an {@link AssertionError}, or a {@link RegistryUnavailableException}
    * while a connection comes back), and throws anything else as it is.
    */
-  static AssertionError check(Executable assertion) {
+  public static AssertionError check(Executable assertion) {
     try {
       assertion.execute();
       return null;
@@ -39,11 +39,11 @@ final class TimeMessages {
 
   /** Throws {@code failure} as it is, checked or not (the caller's assertion threw it). */
   @SuppressWarnings("unchecked")
-  static <T extends Throwable> RuntimeException rethrow(Throwable failure) throws T {
+  public static <T extends Throwable> RuntimeException rethrow(Throwable failure) throws T {
     throw (T) failure;
   }
 
-  static String stillRegistered(ServiceInstance instance, Duration waited) {
+  public static String stillRegistered(ServiceInstance instance, Duration waited) {
     return "Expecting " + instance.serviceName() + "/" + instance.instanceId() + " to expire within " + waited
         + " but it was still registered (was it crashed? a live registration keeps its lease alive)";
   }

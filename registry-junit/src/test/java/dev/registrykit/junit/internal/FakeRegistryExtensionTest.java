@@ -97,7 +97,7 @@ class FakeRegistryExtensionTest {
   @EnabledIfSystemProperty(named = FIXTURE, matches = "true")
   static class AsksForEtcd {
     @Test
-    void neverRuns(dev.registrykit.junit.EtcdHandle etcd) {
+    void neverRuns(dev.registrykit.junit.EtcdMember etcd) {
       SEEN.add("ran");
     }
   }
@@ -108,7 +108,7 @@ class FakeRegistryExtensionTest {
         .testEvents().assertThatEvents().haveExactly(1, event(test("neverRuns"), finishedWithFailure(
             org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf(
                 org.junit.jupiter.api.extension.ParameterResolutionException.class),
-            message("AsksForEtcd.neverRuns(EtcdHandle) asks for parameter [dev.registrykit.junit.EtcdHandle arg0], "
+            message("AsksForEtcd.neverRuns(EtcdMember) asks for parameter [dev.registrykit.junit.EtcdMember arg0], "
                 + "which @FakeRegistryTest cannot inject and no other extension resolves; @FakeRegistryTest injects "
                 + "[Registry, FakeRegistry, FakeClock, RegistryTime, BackendControls]"))));
     assertThat(SEEN).isEmpty();

@@ -1,0 +1,360 @@
+package dev.registrykit.examples.readme;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.registrykit.ServiceInstance;
+import dev.registrykit.etcd.RegistrationConfig;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.xml.sax.InputSource;
+
+/**
+ * What the README says, checked against the code without needing etcd: every Java snippet is a
+ * tagged region of a source file here (compiled with the tests; the class snippets run as tests of
+ * their own, {@link ReadmeSnippetsTest} runs the others), the Maven coordinates are the BOM's, the
+ * application's settings are those {@link RegistrationConfig} reads, and CI runs the README's test
+ * command.
+ */
+class ReadmeTextTest {
+
+  private static final Path README = Path.of("..", "..", "README.md");
+  private static final Path CI = Path.of("..", "..", ".ci", "run");
+  private static final Path SOURCES = Path.of("src", "test", "java", "dev", "registrykit", "examples", "readme");
+  /** The Spring example's snippets live in its own module, which has Spring's dependencies. */
+  private static final List<Path> SPRING_SOURCES = List.of(
+      Path.of("..", "registry-spring-example", "src", "main", "java", "dev", "registrykit", "spring", "example"),
+      Path.of("..", "registry-spring-example", "src", "test", "java", "dev", "registrykit", "spring", "example"));
+  /** Every folder whose sources hold README snippets as tagged regions. */
+  private static final List<Path> SNIPPET_SOURCES =
+      Stream.concat(Stream.of(SOURCES), SPRING_SOURCES.stream()).toList();
+
+  @Test
+  void everyJavaSnippetInTheReadmeIsATaggedRegionOfCompiledCode() throws IOException {
+    Map<String, String> readme = readmeSnippets();
+    Map<String, String> regions = taggedRegions();
+
+    assertThat(readme).as("README java snippets").isNotEmpty();
+    assertThat(regions.keySet()).as("tagged regions").containsAll(readme.keySet());
+    readme.forEach((name, code) -> assertThat(withoutImports(code)).as("README snippet " + name)
+        .isEqualTo(regions.get(name)));
+  }
+
+  /**
+   * A newcomer pastes a snippet and needs its imports: each snippet starts with exactly the imports
+   * of its compiled source that its code uses, in the source's order, then a blank line.
+   */
+  @Test
+  void everyJavaSnippetStartsWithTheImportsItsCodeUses() throws IOException {
+    Map<String, List<String>> sourceImports = regionImports();
+    readmeSnippets().forEach((name, code) -> {
+      String body = withoutImports(code);
+      List<String> needed = sourceImports.get(name).stream().filter(line -> uses(body, line)).toList();
+      List<String> imports = code.lines().takeWhile(line -> !line.isEmpty()).toList();
+      assertThat(needed).as("imports snippet " + name + " needs").isNotEmpty();
+      assertThat(imports).as("README snippet " + name + "'s imports").containsExactlyElementsOf(needed);
+      assertThat(code).as("README snippet " + name).startsWith(String.join("\n", needed) + "\n\n");
+    });
+  }
+
+  @Test
+  void theFakeQuickStartIsALeaseExpiryTestInTenLines() throws IOException {
+    assertThat(withoutImports(readmeSnippets().get("fake-quick-start")).lines()).hasSize(10);
+  }
+
+  /**
+   * Debian's Maven 3.8 in an empty project compiles for Java 5-8 and runs surefire 2.12.4, which
+   * does not see JUnit 5 (0 tests, BUILD SUCCESS): the snippet is a consumer's whole build section,
+   * with the release and the plugin versions of registrykit's own build, and the surefire reporter that
+   * keeps the [fake]/[etcd] names in the XML reports.
+   */
+  @Test
+  void theMavenSnippetIsACompleteConsumerBuildWithRegistrykitsPluginVersions() throws Exception {
+    Element snippet = xml("<project>" + mavenSnippet() + "</project>");
+    Element parent = xml(Files.readString(Path.of("..", "..", "pom.xml")));
+
+    assertThat(text(snippet, "properties", "maven.compiler.release"))
+        .isEqualTo(text(parent, "properties", "maven.compiler.release")).isEqualTo("17");
+    Map<String, Element> plugins = plugins(single(snippet, "build", "plugins"));
+    Map<String, Element> managed = plugins(single(parent, "build", "pluginManagement", "plugins"));
+    assertThat(plugins).containsOnlyKeys("maven-compiler-plugin", "maven-surefire-plugin");
+    plugins.forEach((artifact, plugin) -> {
+      assertThat(text(plugin, "groupId")).isEqualTo("org.apache.maven.plugins");
+      assertThat(text(plugin, "version")).as(artifact + "'s version, as registrykit's build")
+          .isEqualTo(text(managed.get(artifact), "version"));
+    });
+    assertThat(Integer.parseInt(text(plugins.get("maven-surefire-plugin"), "version").split("\\.")[0]))
+        .as("surefire 3 runs JUnit 5 without any other setting").isGreaterThanOrEqualTo(3);
+    Element reporter = single(plugins.get("maven-surefire-plugin"), "configuration", "statelessTestsetReporter");
+    Element ours = single(managed.get("maven-surefire-plugin"), "configuration", "statelessTestsetReporter");
+    assertThat(reporter.getAttribute("implementation")).isEqualTo(ours.getAttribute("implementation"));
+    assertThat(text(reporter, "usePhrasedTestCaseMethodName")).isEqualTo(text(ours, "usePhrasedTestCaseMethodName"))
+        .isEqualTo("true");
+  }
+
+  @Test
+  void theMavenCoordinatesAreThoseOfTheBom() throws IOException {
+    String snippet = mavenSnippet();
+    String bom = Files.readString(Path.of("..", "..", "registry-bom", "pom.xml"));
+    String version = between(bom, "<version>", "</version>");
+
+    assertThat(snippet).contains("<artifactId>registry-bom</artifactId>", "<version>" + version + "</version>");
+    Matcher artifacts = Pattern.compile("<artifactId>(registry-[a-z-]+)</artifactId>").matcher(snippet);
+    int count = 0;
+    while (artifacts.find()) {
+      assertThat(bom).as("the BOM manages " + artifacts.group(1)).contains("<artifactId>" + artifacts.group(1) + "</artifactId>");
+      assertThat(Files.isDirectory(Path.of("..", "..", artifacts.group(1)))).as("module " + artifacts.group(1)).isTrue();
+      count++;
+    }
+    assertThat(count).as("the BOM and the two artifacts").isEqualTo(3);
+  }
+
+  @Test
+  void ciRunsTheReadmeTestCommandAsWritten() throws IOException {
+    String command = indentedLines(section("Run the tests")).get(0);
+    assertThat(command).isEqualTo("./mvnw verify");
+    assertThat(indentedLines(section("See it work: two commands")))
+        .anySatisfy(line -> assertThat(line).startsWith(command + " "));
+
+    assertThat(Files.readAllLines(CI)).as(".ci/run").map(String::strip)
+        .anySatisfy(line -> assertThat(line).endsWith(" " + command));
+  }
+
+  @Test
+  void theThreeVariablesOfTheApplicationSectionConfigureARegistration() throws IOException {
+    Map<String, String> environment = new LinkedHashMap<>();
+    for (String line : indentedLines(section("An application registers itself"))) {
+      String[] assignment = line.split("=", 2);
+      environment.put(assignment[0], assignment[1]);
+    }
+    assertThat(environment).containsOnlyKeys(
+        "REGISTRYKIT_ENDPOINTS", "REGISTRYKIT_SERVICE_NAME", "REGISTRYKIT_SERVICE_ADDRESS");
+
+    RegistrationConfig config = RegistrationConfig.fromEnvironment(environment);
+
+    assertThat(config.endpoints()).containsExactly(environment.get("REGISTRYKIT_ENDPOINTS"));
+    assertThat(config.instance().serviceName()).isEqualTo(environment.get("REGISTRYKIT_SERVICE_NAME"));
+    assertThat(config.instance().address()).hasToString(environment.get("REGISTRYKIT_SERVICE_ADDRESS"));
+    assertThat(config.ttl()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void theApplicationSettingsInTheReadmeAreTheOnesRegistrationConfigReads() throws IOException {
+    Map<String, List<String>> rows = tableRows(section("Configuration of an application"));
+    Map<String, String> samples = Map.of(
+        "REGISTRYKIT_ENDPOINTS", "http://etcd-1:2379,http://etcd-2:2379",
+        "REGISTRYKIT_SERVICE_NAME", "Billing",
+        "REGISTRYKIT_SERVICE_ADDRESS", "http://10.0.0.9:8080",
+        "REGISTRYKIT_INSTANCE_ID", "billing-1",
+        "REGISTRYKIT_TTL", "PT12S",
+        "REGISTRYKIT_NAMESPACE", "/apps");
+    assertThat(rows.keySet()).as("the README's variables").containsExactlyInAnyOrderElementsOf(samples.keySet());
+    Properties properties = new Properties();
+    rows.forEach((variable, row) -> {
+      assertThat(row.get(0)).as("the property key of " + variable)
+          .isEqualTo(variable.toLowerCase(Locale.ROOT).replace('_', '.'));
+      properties.setProperty(row.get(0), samples.get(variable));
+    });
+
+    RegistrationConfig expected = new RegistrationConfig(List.of("http://etcd-1:2379", "http://etcd-2:2379"), "/apps",
+        ServiceInstance.of("Billing", "billing-1", "http://10.0.0.9:8080"), Duration.ofSeconds(12));
+    assertThat(RegistrationConfig.fromEnvironment(samples)).isEqualTo(expected);
+    assertThat(RegistrationConfig.fromProperties(properties)).isEqualTo(expected);
+
+    Map<String, String> required = Map.of("REGISTRYKIT_SERVICE_NAME", "Billing",
+        "REGISTRYKIT_SERVICE_ADDRESS", "http://10.0.0.9:8080");
+    RegistrationConfig defaults = RegistrationConfig.fromEnvironment(required);
+    assertThat(defaults.endpoints()).containsExactly(code(rows.get("REGISTRYKIT_ENDPOINTS").get(2)));
+    assertThat(defaults.namespace()).isEqualTo(code(rows.get("REGISTRYKIT_NAMESPACE").get(2)));
+    assertThat(defaults.ttl()).isEqualTo(Duration.ofSeconds(Long.parseLong(code(rows.get("REGISTRYKIT_TTL").get(2)))));
+    assertThat(rows.get("REGISTRYKIT_INSTANCE_ID").get(2)).isEqualTo("a random UUID");
+    assertThat(UUID.fromString(defaults.instance().instanceId()).version()).as("a random (version 4) UUID").isEqualTo(4);
+    for (String variable : required.keySet()) {
+      assertThat(rows.get(variable).get(2)).isEqualTo("required");
+      Map<String, String> without = new HashMap<>(required);
+      without.remove(variable);
+      assertThatThrownBy(() -> RegistrationConfig.fromEnvironment(without))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(variable + " is not set");
+    }
+  }
+
+  // ------------------------------------------------------------------------------ parsing
+
+  private static String mavenSnippet() throws IOException {
+    Matcher block = Pattern.compile("<!-- snippet: maven[^>]*-->\\n```xml\\n(.*?)```", Pattern.DOTALL)
+        .matcher(Files.readString(README));
+    assertThat(block.find()).as("the README's maven snippet").isTrue();
+    return block.group(1);
+  }
+
+  private static Element xml(String text) throws Exception {
+    return DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(new InputSource(new StringReader(text))).getDocumentElement();
+  }
+
+  /** The one child element down {@code path}. */
+  private static Element single(Element from, String... path) {
+    Element current = from;
+    for (String name : path) {
+      List<Element> found = children(current, name);
+      assertThat(found).as("<" + name + "> in <" + current.getTagName() + ">").hasSize(1);
+      current = found.get(0);
+    }
+    return current;
+  }
+
+  private static String text(Element from, String... path) {
+    return single(from, path).getTextContent().strip();
+  }
+
+  private static List<Element> children(Element parent, String name) {
+    List<Element> found = new ArrayList<>();
+    for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
+      if (node instanceof Element element && element.getTagName().equals(name)) {
+        found.add(element);
+      }
+    }
+    return found;
+  }
+
+  private static Map<String, Element> plugins(Element plugins) {
+    Map<String, Element> byArtifact = new LinkedHashMap<>();
+    children(plugins, "plugin").forEach(plugin -> byArtifact.put(text(plugin, "artifactId"), plugin));
+    return byArtifact;
+  }
+
+  /** A snippet's code after its imports (and the blank line after them). */
+  static String withoutImports(String snippet) {
+    List<String> lines = snippet.lines().toList();
+    int start = 0;
+    while (start < lines.size() && lines.get(start).startsWith("import ")) {
+      start++;
+    }
+    if (start > 0 && start < lines.size() && lines.get(start).isEmpty()) {
+      start++;
+    }
+    return String.join("\n", lines.subList(start, lines.size()));
+  }
+
+  /** Whether {@code code} uses what the import line brings in: its simple name, or its static member. */
+  private static boolean uses(String code, String importLine) {
+    String imported = importLine.substring(0, importLine.length() - 1); // without ';'
+    String name = imported.substring(imported.lastIndexOf('.') + 1);
+    return Pattern.compile("\\b" + Pattern.quote(name) + "\\b").matcher(code).find();
+  }
+
+  /** The Java files of {@link #SNIPPET_SOURCES}: both the snippets' imports and their regions come from these. */
+  private static List<Path> snippetSourceFiles() throws IOException {
+    List<Path> sources = new ArrayList<>();
+    for (Path directory : SNIPPET_SOURCES) {
+      try (Stream<Path> files = Files.list(directory)) {
+        files.filter(f -> f.toString().endsWith(".java")).sorted().forEach(sources::add);
+      }
+    }
+    return sources;
+  }
+
+  /** The import lines of the source file of each tagged region. */
+  static Map<String, List<String>> regionImports() throws IOException {
+    Map<String, List<String>> imports = new LinkedHashMap<>();
+    Pattern region = Pattern.compile("// tag::([a-z-]+)\\[\\]");
+    for (Path file : snippetSourceFiles()) {
+      String text = Files.readString(file);
+      List<String> lines = text.lines().filter(line -> line.startsWith("import ")).toList();
+      region.matcher(text).results().forEach(match -> imports.put(match.group(1), lines));
+    }
+    return imports;
+  }
+
+  private static final Pattern README_SNIPPET =
+      Pattern.compile("<!-- snippet: ([a-z-]+)[^>]*-->\\n```java\\n(.*?)```", Pattern.DOTALL);
+
+  static Map<String, String> readmeSnippets() throws IOException {
+    String text = Files.readString(README);
+    Map<String, String> snippets = new LinkedHashMap<>();
+    Matcher matcher = README_SNIPPET.matcher(text);
+    while (matcher.find()) {
+      snippets.put(matcher.group(1), normalize(matcher.group(2)));
+    }
+    long javaBlocks = Pattern.compile("```java").matcher(text).results().count();
+    assertThat(snippets).as("every ```java block is preceded by a snippet marker").hasSize((int) javaBlocks);
+    return snippets;
+  }
+
+  static Map<String, String> taggedRegions() throws IOException {
+    Map<String, String> regions = new LinkedHashMap<>();
+    Pattern region = Pattern.compile("// tag::([a-z-]+)\\[\\]\\n(.*?)\\n\\s*// end::\\1\\[\\]", Pattern.DOTALL);
+    for (Path file : snippetSourceFiles()) {
+      Matcher matcher = region.matcher(Files.readString(file));
+      while (matcher.find()) {
+        regions.put(matcher.group(1), normalize(matcher.group(2)));
+      }
+    }
+    return regions;
+  }
+
+  /** Drops the common indentation and trailing blanks, so a region inside a method compares to the README's. */
+  static String normalize(String code) {
+    List<String> lines = new ArrayList<>(code.lines().map(String::stripTrailing).toList());
+    while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+      lines.remove(lines.size() - 1);
+    }
+    int indent = lines.stream().filter(l -> !l.isBlank()).mapToInt(l -> l.length() - l.stripLeading().length())
+        .min().orElse(0);
+    return String.join("\n", lines.stream().map(l -> l.isBlank() ? "" : l.substring(indent)).toList());
+  }
+
+  /** The text of the README section under {@code ## title}, up to the next heading of that level. */
+  private static String section(String title) throws IOException {
+    String text = Files.readString(README);
+    int start = text.indexOf("\n## " + title + "\n");
+    assertThat(start).as("README section \"" + title + "\"").isNotNegative();
+    int end = text.indexOf("\n## ", start + 1);
+    return text.substring(start, end < 0 ? text.length() : end);
+  }
+
+  /** The lines of the section's indented code blocks, without the indentation. */
+  private static List<String> indentedLines(String section) {
+    return section.lines().filter(line -> line.startsWith("    ") && !line.isBlank())
+        .map(line -> line.strip()).toList();
+  }
+
+  /** The rows of the section's table, by the first column's code, each with the other columns. */
+  private static Map<String, List<String>> tableRows(String section) {
+    Map<String, List<String>> rows = new LinkedHashMap<>();
+    section.lines().filter(line -> line.startsWith("| `")).forEach(line -> {
+      List<String> cells = Stream.of(line.substring(1, line.length() - 1).split("\\|")).map(String::strip).toList();
+      rows.put(code(cells.get(0)), List.of(code(cells.get(1)), cells.get(2), cells.get(3)));
+    });
+    return rows;
+  }
+
+  /** {@code `x`} without its backticks. */
+  private static String code(String cell) {
+    return cell.startsWith("`") && cell.endsWith("`") ? cell.substring(1, cell.length() - 1) : cell;
+  }
+
+  private static String between(String text, String open, String close) {
+    int start = text.indexOf(open) + open.length();
+    return text.substring(start, text.indexOf(close, start));
+  }
+}

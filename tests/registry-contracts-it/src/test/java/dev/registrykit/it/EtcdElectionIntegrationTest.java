@@ -1,0 +1,153 @@
+package dev.registrykit.it;
+
+import static dev.registrykit.junit.RegistryAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.registrykit.Candidacy;
+import dev.registrykit.Election;
+import dev.registrykit.Leader;
+import dev.registrykit.Registry;
+import dev.registrykit.Subscription;
+import dev.registrykit.etcd.EtcdRegistry;
+import dev.registrykit.etcd.internal.EtcdTestAccess;
+import dev.registrykit.junit.etcd.EtcdHandle;
+import dev.registrykit.junit.EtcdLifecycle;
+import dev.registrykit.junit.EtcdRegistryTest;
+import dev.registrykit.junit.RegistryTime;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.options.GetOption;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Elections across processes: two registries with clients of their own, as two instances of a
+ * service. PER_CLASS: one test pauses etcd.
+ */
+@EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS)
+class EtcdElectionIntegrationTest {
+
+  @Test
+  void anotherProcessTakesOverWhenTheLeadersProcessDies(EtcdHandle etcd, Registry registry, RegistryTime time) {
+    String namespace = ((EtcdRegistry) registry).namespace();
+    try (EtcdRegistry first = own(etcd, namespace); EtcdRegistry second = own(etcd, namespace)) {
+      Candidacy a = first.election("migrations").campaign("instance-a", Duration.ofSeconds(1));
+      Candidacy b = second.election("migrations").campaign("instance-b", Duration.ofSeconds(1));
+      assertThat(a.awaitLeadership(Duration.ofSeconds(5))).isTrue();
+      assertThat(b).isWaiting();
+
+      long start = System.nanoTime();
+      EtcdTestAccess.crash(first, a);
+      assertThat(b.awaitLeadership(Duration.ofSeconds(5))).isTrue();
+      System.out.println("leader crashed -> successor leads after " + (System.nanoTime() - start) / 1_000_000
+          + " ms (TTL 1 s)");
+
+      assertThat(b.fencingToken().getAsLong()).isGreaterThan(0);
+      assertThat(second.election("migrations")).hasLeader("instance-b");
+      time.eventually(() -> assertThat(a).isLost());
+    }
+  }
+
+  @Test
+  void theFencingTokenIsTheCreateRevisionOfTheLeadersKey(Registry registry, Client client) throws Exception {
+    Candidacy a = registry.election("pollers").campaign("a", Duration.ofSeconds(30));
+    assertThat(a.awaitLeadership(Duration.ofSeconds(5))).isTrue();
+
+    String prefix = ((EtcdRegistry) registry).namespace() + "-elections/pollers/";
+    List<KeyValue> keys = client.getKVClient().get(ByteSequence.from(prefix, StandardCharsets.UTF_8),
+        GetOption.builder().isPrefix(true).build()).get(5, TimeUnit.SECONDS).getKvs();
+
+    assertThat(keys).hasSize(1);
+    assertThat(keys.get(0).getValue().toString(StandardCharsets.UTF_8)).isEqualTo("a");
+    assertThat(a.fencingToken()).hasValue(keys.get(0).getCreateRevision());
+    a.close();
+    assertThat(client.getKVClient().get(ByteSequence.from(prefix, StandardCharsets.UTF_8),
+        GetOption.builder().isPrefix(true).build()).get(5, TimeUnit.SECONDS).getKvs()).as("keys after resigning").isEmpty();
+  }
+
+  @Test
+  void aLeaderWhoseKeepAlivesHangLosesAtItsDeadlineNotACallLater(EtcdHandle etcd, Registry registry, RegistryTime time) {
+    Duration ttl = Duration.ofSeconds(3); // keep-alive every second, each call may hang a second
+    Candidacy a = registry.election("pollers").campaign("a", ttl);
+    assertThat(a.awaitLeadership(Duration.ofSeconds(5))).isTrue();
+    List<Long> heard = new CopyOnWriteArrayList<>();
+    a.addListener((candidacy, from, to) -> heard.add(System.nanoTime()));
+
+    etcd.pause(); // calls hang: nothing answers, nothing fails fast
+    long paused = System.nanoTime();
+    try {
+      // its last successful keep-alive went out before the pause: a TTL after it, etcd may let the
+      // key go, and a must know by then - not when a hanging call times out after it
+      time.elapse(ttl);
+      assertThat(a).isLost();
+      time.eventually(() -> assertThat(heard).hasSize(1));
+    } finally {
+      etcd.unpause();
+    }
+    System.out.println("keep-alives hanging from the pause: leader heard LOST " + (heard.get(0) - paused) / 1_000_000
+        + " ms after it (TTL 3 s)");
+    assertThat(a.fencingToken()).isEmpty();
+  }
+
+  @Test
+  void crashTakesOnlyACandidacyOfItsOwnRegistry(EtcdHandle etcd, Registry registry) {
+    String namespace = ((EtcdRegistry) registry).namespace();
+    try (EtcdRegistry first = own(etcd, namespace); EtcdRegistry second = own(etcd, namespace)) {
+      first.election("migrations").campaign("instance-a", Duration.ofSeconds(30));
+      Candidacy b = second.election("migrations").campaign("instance-b", Duration.ofSeconds(30));
+
+      assertThatThrownBy(() -> EtcdTestAccess.crash(first, b))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("crash needs a candidacy of this EtcdRegistry but was: EtcdCandidacy[migrations/instance-b, WAITING]");
+      assertThat(b).isWaiting();
+    }
+  }
+
+  @Test
+  void aClosedObserverHearsNothingMoreEvenOfAChangeAlreadyQueued(Registry registry) throws InterruptedException {
+    Election election = registry.election("pollers");
+    Candidacy a = election.campaign("a", Duration.ofSeconds(30));
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    election.observe(leader -> { // holds the registry's events thread when nobody leads
+      if (leader.isEmpty()) {
+        holding.countDown();
+        await(release);
+      }
+    });
+    List<String> seen = new CopyOnWriteArrayList<>();
+    Subscription observation = election.observe(leader -> seen.add(leader.map(Leader::candidateId).orElse("-")));
+    CountDownLatch told = new CountDownLatch(1);
+    election.observe(leader -> told.countDown());
+    assertThat(told.await(5, TimeUnit.SECONDS)).isTrue(); // the observers above heard "a" before
+
+    a.close(); // "nobody leads" is queued for both observers; the first holds the thread
+    assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
+    observation.close();
+    release.countDown();
+    CountDownLatch drained = new CountDownLatch(1);
+    election.observe(leader -> drained.countDown()); // told after whatever was queued
+    assertThat(drained.await(5, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(seen).containsExactly("a");
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static EtcdRegistry own(EtcdHandle etcd, String namespace) {
+    return EtcdRegistry.builder().withEndpoints(etcd.endpoints().get(0).toString()).withNamespace(namespace).build();
+  }
+}
