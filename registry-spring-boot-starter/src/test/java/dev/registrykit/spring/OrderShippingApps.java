@@ -3,7 +3,7 @@ package dev.registrykit.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registrykit.etcd.EtcdRegistry;
-import dev.registrykit.junit.EtcdHandle;
+import dev.registrykit.junit.etcd.EtcdHandle;
 import dev.registrykit.junit.TimeScale;
 import java.io.IOException;
 import java.io.InputStream;

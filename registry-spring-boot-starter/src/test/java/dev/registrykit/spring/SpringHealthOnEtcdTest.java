@@ -5,7 +5,7 @@ import static dev.registrykit.spring.OrderShippingApps.reached;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registrykit.etcd.EtcdRegistry;
-import dev.registrykit.junit.EtcdHandle;
+import dev.registrykit.junit.etcd.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.RegistryTime;
