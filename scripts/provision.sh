@@ -8,6 +8,8 @@
 #   - starts dockerd if no engine answers, and waits for it,
 #   - builds one local etcd image per version FROM scratch out of those binaries, laid out like the
 #     official images (/usr/local/bin/etcd, etcdctl, etcdutl), for machines that cannot pull images.
+#   - builds the Go interop client (etcd's own Go naming, grpc-go) from Debian trixie's source
+#     packages: scripts/build-go-interop.sh, whose binary path is printed on stderr.
 # Prints one image name per line, oldest version first: registrykit/etcd-local:v3.4.x, then
 # registrykit/etcd-local:v3.5.x; so `| tail -n 1` is etcd 3.5 (what users run). The 3.4 image is also
 # tagged registrykit/etcd-local:debian (Debian 12's own etcd). The 3.5 binary's
@@ -82,6 +84,10 @@ PINS
   for deb in "$work"/*.deb; do dpkg-deb -x "$deb" "$etcd35_dir"; done
   rm -rf "$work"
 fi
+# The Go interop client of tests/registry-contracts-it's GoNaming*IntegrationTest; failing to build it fails provisioning.
+go_client=$("$(dirname "$0")/build-go-interop.sh")
+log "Go interop client: $go_client"
+
 log "etcd 3.5 binary: $etcd35_dir/usr/bin/etcd ($("$etcd35_dir/usr/bin/etcd" --version | awk 'NR == 1'))"
 
 if ! docker info >/dev/null 2>&1; then

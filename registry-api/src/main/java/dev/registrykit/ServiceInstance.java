@@ -1,5 +1,6 @@
 package dev.registrykit;
 
+import dev.registrykit.internal.InstanceIds;
 import dev.registrykit.internal.Validation;
 
 import java.net.IDN;
@@ -9,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /**
@@ -30,7 +32,11 @@ import java.util.TreeMap;
  * }</pre>
  *
  * @param serviceName the logical service, 1 to 128 characters of {@code [A-Za-z0-9._-]}
- * @param instanceId  unique per process within the service, same alphabet and length
+ * @param instanceId  unique per process within the service, same alphabet and length; the key's last
+ *                    part is the id, and a key part with other characters (etcd Go naming's {@code
+ *                    127.0.0.1:50051}) has the id {@code 127.0.0.1%3A50051}: each UTF-8 byte outside the
+ *                    alphabet as {@code %XX}, upper-case hex, at most 128 bytes of key in all; a
+ *                    registration of such an id writes the key part it stands for
  * @param address     where the instance can be reached: an absolute URI with a host
  *                    ({@code http://10.0.0.7:5000}, {@code grpc://orders:9090}); an international host
  *                    name ({@code http://héte:5000/}, as .NET's {@code Uri} takes it) is accepted and kept
@@ -55,7 +61,7 @@ public record ServiceInstance(String serviceName, String instanceId, URI address
   /** Validates every component; see the class documentation for the rules. */
   public ServiceInstance {
     serviceName = requireName("serviceName", serviceName);
-    instanceId = requireName("instanceId", instanceId);
+    instanceId = requireInstanceId(instanceId);
     address = requireAddress(address);
     metadata = requireMetadata(metadata);
   }
@@ -103,6 +109,15 @@ public record ServiceInstance(String serviceName, String instanceId, URI address
     return value;
   }
 
+  private static String requireInstanceId(String value) {
+    if (value != null && value.indexOf('%') >= 0 && !InstanceIds.isInstanceId(value)) {
+      throw new IllegalArgumentException("instanceId must match " + NAME_PATTERN + ", with %XX (upper-case hex) for each "
+          + "UTF-8 byte of another character of the key and at most " + InstanceIds.MAX_SEGMENT_BYTES
+          + " bytes in all, but was: " + quote(value));
+    }
+    return value != null && value.indexOf('%') >= 0 ? value : requireName("instanceId", value);
+  }
+
   private static URI requireAddress(URI address) {
     if (address == null) {
       throw new NullPointerException("address must not be null");
@@ -120,14 +135,35 @@ public record ServiceInstance(String serviceName, String instanceId, URI address
   }
 
   /**
-   * Whether {@code address}'s authority is a host name with non-ASCII letters ({@code http://héte:5000/})
-   * that IDNA turns into an ASCII host name, as .NET's {@code Uri} accepts it. {@link URI} takes only
-   * ASCII host names: for such an authority its {@link URI#getHost()} is null.
+   * The host to connect to: the address's host ({@code 10.0.0.7}, {@code orders.example}, an IPv6
+   * literal in brackets as {@link URI#getHost()} gives it, {@code [::1]}), and for an international
+   * name its ASCII (IDNA) form: {@code xn--hte-bma} for {@code http://héte:5000}.
    */
+  public String host() {
+    String host = address.getHost();
+    return host != null ? host : internationalAuthority(address).getHost();
+  }
+
+  /** The address's port, for an international host name too; empty if the address has none. */
+  public OptionalInt port() {
+    int port = address.getHost() != null ? address.getPort() : internationalAuthority(address).getPort();
+    return port < 0 ? OptionalInt.empty() : OptionalInt.of(port);
+  }
+
   private static boolean hasInternationalHost(URI address) {
+    return internationalAuthority(address) != null;
+  }
+
+  /**
+   * {@code http://{ASCII host}[:port]} when {@code address}'s authority is a host name with non-ASCII
+   * letters ({@code http://héte:5000/}) that IDNA turns into an ASCII host name, as .NET's {@code
+   * Uri} accepts it; else null. {@link URI} takes only ASCII host names: for such an authority its
+   * {@link URI#getHost()} is null.
+   */
+  private static URI internationalAuthority(URI address) {
     String authority = address.getRawAuthority();
     if (authority == null || authority.chars().allMatch(c -> c < 0x80)) {
-      return false;
+      return null;
     }
     String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
     int colon = hostAndPort.lastIndexOf(':');
@@ -135,9 +171,10 @@ public record ServiceInstance(String serviceName, String instanceId, URI address
     String port = colon < 0 ? "" : hostAndPort.substring(colon);
     try {
       String ascii = IDN.toASCII(host, IDN.USE_STD3_ASCII_RULES);
-      return !ascii.isEmpty() && new URI("http://" + ascii + port).getHost() != null;
+      URI asciiAuthority = ascii.isEmpty() ? null : new URI("http://" + ascii + port);
+      return asciiAuthority != null && asciiAuthority.getHost() != null ? asciiAuthority : null;
     } catch (IllegalArgumentException | URISyntaxException e) {
-      return false;
+      return null;
     }
   }
 

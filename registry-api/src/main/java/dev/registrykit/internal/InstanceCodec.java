@@ -1,6 +1,9 @@
 package dev.registrykit.internal;
 
 import dev.registrykit.ServiceInstance;
+import java.net.IDN;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
@@ -15,10 +18,21 @@ import java.util.TreeMap;
  * <p>Reading is lenient where the contract says so (property names in any letter case, unknown
  * properties ignored, one leading UTF-8 byte order mark skipped) and strict elsewhere: a value that is not JSON, lacks Id/Name/Address, does
  * not make a valid {@link ServiceInstance}, or names another instance than its key is invalid.
+ * {@code Metadata} never makes a value invalid: an object's entries with a valid key and a string
+ * value are the metadata (the first {@value ServiceInstance#MAX_METADATA_ENTRIES} of them), anything
+ * else in it, or a {@code Metadata} of another JSON type, is not read.
+ *
+ * <p>The key's part after {@code {namespace}/{serviceName}/} is the instance's key segment, and the id
+ * is derived from it by {@link InstanceIds} ({@code 127.0.0.1:50051} is {@code 127.0.0.1%3A50051});
+ * a value's {@code Id}, when it has one, must be that segment.
  *
  * <p>Values written by etcd's Go {@code naming/endpoints} ({@code {"Op":0,"Addr":"host:port",
  * "Metadata":…}}, no {@code Address}) are instances too: id and service from the key, address
- * {@code grpc://host:port}, metadata from a {@code Metadata} object's string values.
+ * {@code grpc://} + {@code Addr}. {@code Addr} is {@code host:port}, {@code [ipv6]:port}, or a host
+ * without a port ({@code 1.2.3.4}, the form of etcd's gRPC naming guide), whose address then has no
+ * port (registry-grpc dials the channel's default port); the port must be 1 to 65535, an IPv6 literal
+ * may carry a zone ({@code [fe80::1%eth0]:50051}), an international host name is taken in its ASCII
+ * form.
  */
 public final class InstanceCodec {
 
@@ -50,9 +64,9 @@ public final class InstanceCodec {
     return key(namespace, instance.serviceName(), instance.instanceId());
   }
 
-  /** The key of one instance under {@code namespace}. */
+  /** The key of one instance under {@code namespace}: its id's key segment ({@link InstanceIds}). */
   public static String key(String namespace, String serviceName, String instanceId) {
-    return namespace + '/' + serviceName + '/' + instanceId;
+    return namespace + '/' + serviceName + '/' + InstanceIds.keySegment(instanceId);
   }
 
   /** The prefix of every key of one service, with the trailing slash. */
@@ -68,10 +82,11 @@ public final class InstanceCodec {
   /**
    * What a registry writes as a value. {@link #ORIGIN}: the origin's properties (and {@code
    * Metadata}). {@link #WITH_GO_ADDR}: the same plus {@code "Addr":"host:port"}, the property etcd's Go
-   * {@code naming/endpoints} readers (and its gRPC resolver) take the address from; the port is the
-   * {@value #GRPC_PORT_METADATA_KEY} metadata entry when it is a port number, else the address's
-   * port. An address without a port (and no such entry) gets no {@code Addr}: there is no port to
-   * give.
+   * {@code naming/endpoints} readers (and its gRPC resolver) take the address from: the host in its
+   * ASCII form ({@code xn--hte-bma} for {@code héte}; an IPv6 literal in brackets), the port the
+   * {@value #GRPC_PORT_METADATA_KEY} metadata entry when it has one, else the address's port. An
+   * instance with neither (or with a port that is not 1 to 65535) cannot be written in this format:
+   * {@link #requireWritable} says why, and registries call it before they write anything.
    */
   public enum Format {
     /** The origin's value. */
@@ -92,7 +107,7 @@ public final class InstanceCodec {
   public static String encode(ServiceInstance instance, Format format) {
     StringBuilder out = new StringBuilder(96);
     out.append("{\"Id\":");
-    Json.writeString(out, instance.instanceId());
+    Json.writeString(out, InstanceIds.keySegment(instance.instanceId()));
     out.append(",\"Name\":");
     Json.writeString(out, instance.serviceName());
     out.append(",\"Address\":");
@@ -112,31 +127,96 @@ public final class InstanceCodec {
       out.append('}');
     }
     if (format == Format.WITH_GO_ADDR) {
-      goAddr(instance).ifPresent(addr -> Json.writeString(out.append(",\"Addr\":"), addr));
+      Json.writeString(out.append(",\"Addr\":"), goAddr(instance));
     }
     return out.append('}').toString();
   }
 
+  /**
+   * Checks that {@code instance} can be written in {@code format}, before anything is written.
+   *
+   * @throws IllegalArgumentException if it cannot, with the reason and the fix
+   */
+  public static void requireWritable(ServiceInstance instance, Format format) {
+    if (format == Format.WITH_GO_ADDR) {
+      goAddr(instance);
+    }
+  }
+
   /** {@code host:port} for etcd's Go naming readers; see {@link Format#WITH_GO_ADDR}. */
-  static java.util.Optional<String> goAddr(ServiceInstance instance) {
+  static String goAddr(ServiceInstance instance) {
     String grpcPort = instance.metadata().get(GRPC_PORT_METADATA_KEY);
-    int port = grpcPort != null && grpcPort.matches("[0-9]{1,5}") && Integer.parseInt(grpcPort) <= 65535
-        ? Integer.parseInt(grpcPort) : instance.address().getPort();
-    return port > 0 ? java.util.Optional.of(instance.address().getHost() + ':' + port) : java.util.Optional.empty();
+    int port;
+    String from;
+    if (grpcPort != null) {
+      port = grpcPort.matches("[0-9]{1,5}") ? Integer.parseInt(grpcPort) : -1;
+      from = "its " + GRPC_PORT_METADATA_KEY + " metadata entry \"" + grpcPort + "\"";
+    } else {
+      port = instance.port().orElse(-1);
+      from = instance.port().isPresent() ? "its address's port " + port : "no port (neither its address "
+          + instance.address() + " nor a " + GRPC_PORT_METADATA_KEY + " metadata entry has one)";
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("withGoNamingAddr() writes \"Addr\":\"host:port\" for etcd's Go naming, "
+          + "but instance " + instance.serviceName() + "/" + instance.instanceId() + " has " + from
+          + ": give it a " + GRPC_PORT_METADATA_KEY + " metadata entry of 1-65535 (its gRPC port) or an address "
+          + "with a port");
+    }
+    return instance.host() + ':' + port;
   }
 
   /**
    * An etcd Go {@code naming/endpoints} value, {@code {"Op":0,"Addr":"10.0.0.7:50051","Metadata":…}},
-   * read as an instance: id and service from the key, address {@code grpc://} + {@code Addr}.
+   * read as an instance: id and service from the key, address {@code grpc://} + {@code Addr}; see the
+   * class documentation for the forms of {@code Addr}.
    */
-  private static void readGoEndpoint(Map<String, Object> properties, String keyService, String keyId)
+  private static void readGoEndpoint(Map<String, Object> properties, String keyService, String keySegment)
       throws InvalidValueException {
-    if (!(properties.get("Addr") instanceof String addr) || !addr.matches("[^/?#@]+:[0-9]{1,5}")) {
-      throw new InvalidValueException("\"Addr\" (etcd Go naming) must be host:port but was: " + properties.get("Addr"));
-    }
-    properties.putIfAbsent("Id", keyId);
+    properties.putIfAbsent("Id", keySegment);
     properties.putIfAbsent("Name", keyService);
-    properties.put("Address", "grpc://" + addr);
+    properties.put("Address", "grpc://" + goAddrAuthority(properties.get("Addr")));
+  }
+
+  /** {@code Addr} as a URI authority: ASCII host (an IPv6 literal in brackets), and the port if it has one. */
+  private static String goAddrAuthority(Object value) throws InvalidValueException {
+    if (!(value instanceof String addr) || addr.isEmpty() || addr.length() > ServiceInstance.MAX_ADDRESS_LENGTH) {
+      throw badAddr(value);
+    }
+    String host = addr;
+    String port = null;
+    if (addr.startsWith("[")) {
+      int close = addr.indexOf(']');
+      String after = close < 0 ? "" : addr.substring(close + 1);
+      if (close < 0 || !(after.isEmpty() || after.startsWith(":"))) {
+        throw badAddr(value);
+      }
+      host = addr.substring(0, close + 1);
+      port = after.isEmpty() ? null : after.substring(1);
+    } else if (addr.indexOf(':') != addr.lastIndexOf(':')) {
+      host = '[' + addr + ']'; // an IPv6 literal without a port
+    } else if (addr.indexOf(':') >= 0) {
+      host = addr.substring(0, addr.indexOf(':'));
+      port = addr.substring(addr.indexOf(':') + 1);
+    }
+    if (port != null && (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535)) {
+      throw badAddr(value);
+    }
+    try {
+      String asciiHost = host.startsWith("[") ? host : IDN.toASCII(host, IDN.USE_STD3_ASCII_RULES);
+      String authority = port == null ? asciiHost : asciiHost + ':' + port;
+      if (asciiHost.isEmpty() || new URI("grpc://" + authority).getHost() == null) {
+        throw badAddr(value);
+      }
+      return authority;
+    } catch (IllegalArgumentException | URISyntaxException e) {
+      throw badAddr(value);
+    }
+  }
+
+  private static InvalidValueException badAddr(Object addr) {
+    String shown = String.valueOf(addr);
+    return new InvalidValueException("\"Addr\" (etcd Go naming) must be host:port, [ipv6]:port or a host alone, "
+        + "with a port of 1-65535, but was: " + (shown.length() > 160 ? shown.substring(0, 160) + "…" : shown));
   }
 
   /**
@@ -151,11 +231,17 @@ public final class InstanceCodec {
     }
     String rest = key.substring(prefix.length());
     int slash = rest.indexOf('/');
-    if (slash <= 0 || slash == rest.length() - 1 || rest.indexOf('/', slash + 1) >= 0) {
+    if (slash <= 0 || slash == rest.length() - 1) {
       throw new InvalidValueException("key is not of the form " + namespace + "/{serviceName}/{instanceId}");
     }
     String keyService = rest.substring(0, slash);
-    String keyId = rest.substring(slash + 1);
+    String keySegment = rest.substring(slash + 1);
+    String keyId;
+    try {
+      keyId = InstanceIds.ofKeySegment(keySegment);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidValueException(e.getMessage());
+    }
 
     Object parsed;
     try {
@@ -172,7 +258,7 @@ public final class InstanceCodec {
       properties.putIfAbsent((String) entry.getKey(), entry.getValue());
     }
     if (properties.get("Address") == null && properties.containsKey("Addr")) {
-      readGoEndpoint(properties, keyService, keyId);
+      readGoEndpoint(properties, keyService, keySegment);
     }
     String id = requiredString(properties, "Id");
     String name = requiredString(properties, "Name");
@@ -180,23 +266,31 @@ public final class InstanceCodec {
     if (!name.equals(keyService)) {
       throw new InvalidValueException("Name \"" + name + "\" does not match the key's service \"" + keyService + "\"");
     }
-    if (!id.equals(keyId)) {
-      throw new InvalidValueException("Id \"" + id + "\" does not match the key's instance id \"" + keyId + "\"");
+    if (!id.equals(keySegment)) {
+      throw new InvalidValueException("Id \"" + id + "\" does not match the key's instance id \"" + keySegment + "\"");
     }
     try {
       ServiceInstance.Builder builder =
-          ServiceInstance.builder().withServiceName(name).withInstanceId(id).withAddress(address);
-      Object metadata = properties.get("Metadata");
-      if (metadata instanceof Map<?, ?> entries) {
-        for (Map.Entry<?, ?> entry : entries.entrySet()) {
-          if (entry.getValue() instanceof String text) {
-            builder.withMetadata((String) entry.getKey(), text);
-          }
-        }
-      }
+          ServiceInstance.builder().withServiceName(name).withInstanceId(keyId).withAddress(address);
+      readMetadata(properties.get("Metadata"), builder);
       return builder.build();
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new InvalidValueException(e.getMessage());
+    }
+  }
+
+  /** The readable part of a {@code Metadata} property of any JSON type; see the class documentation. */
+  private static void readMetadata(Object metadata, ServiceInstance.Builder builder) {
+    if (!(metadata instanceof Map<?, ?> entries)) {
+      return;
+    }
+    int taken = 0;
+    for (Map.Entry<?, ?> entry : entries.entrySet()) {
+      if (taken < ServiceInstance.MAX_METADATA_ENTRIES && entry.getValue() instanceof String text
+          && text.length() <= ServiceInstance.MAX_METADATA_VALUE_LENGTH && Validation.isName((String) entry.getKey())) {
+        builder.withMetadata((String) entry.getKey(), text);
+        taken++;
+      }
     }
   }
 

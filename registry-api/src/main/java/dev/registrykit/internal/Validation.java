@@ -97,19 +97,20 @@ public final class Validation {
   }
 
   /**
-   * A namespace (key root): starts with {@code /}, no trailing {@code /}, segments of {@code
-   * [A-Za-z0-9._-]}; {@code /services} by default.
+   * A namespace (key root): segments of {@code [A-Za-z0-9._-]} separated by {@code /}, with or without
+   * a leading {@code /}, no trailing {@code /}; {@code /services} by default. The two are different
+   * prefixes in etcd: {@code /services} holds {@code /services/{service}/…}, {@code services} holds
+   * {@code services/{service}/…}, what etcd's Go resolver follows for the target {@code
+   * etcd:///services/{service}} (it drops the target path's leading {@code /}).
    */
   public static String requireNamespace(String namespace) {
     Objects.requireNonNull(namespace, "namespace must not be null");
-    if (!namespace.startsWith("/") || namespace.endsWith("/")) {
-      throw new IllegalArgumentException(
-          "namespace must start with '/' and not end with '/', such as /services, but was: \"" + namespace + "\"");
-    }
-    for (String segment : namespace.substring(1).split("/", -1)) {
+    String segments = namespace.startsWith("/") ? namespace.substring(1) : namespace;
+    for (String segment : segments.split("/", -1)) {
       if (!isName(segment)) {
-        throw new IllegalArgumentException("namespace segments must match " + SEGMENT
-            + " but was: \"" + namespace + "\"");
+        throw new IllegalArgumentException("namespace must be segments of " + SEGMENT + " separated by '/', with or "
+            + "without a leading '/' and no trailing '/', such as /services or services, but was: \"" + namespace
+            + "\"");
       }
     }
     return namespace;

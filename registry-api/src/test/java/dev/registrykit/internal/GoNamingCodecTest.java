@@ -37,33 +37,48 @@ class GoNamingCodecTest {
         .isEqualTo(ServiceInstance.of("orders", "i-1", "http://10.0.0.7:5000"));
   }
 
+  private static final String BAD_ADDR =
+      "\"Addr\" (etcd Go naming) must be host:port, [ipv6]:port or a host alone, with a port of 1-65535, but was: ";
+
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(delimiter = '|', value = {
-      "{\"Op\":0,\"Addr\":\"10.0.0.7\"}                       | \"Addr\" (etcd Go naming) must be host:port but was: 10.0.0.7",
-      "{\"Op\":0,\"Addr\":\"unix:///tmp/s.sock\"}             | \"Addr\" (etcd Go naming) must be host:port but was: unix:///tmp/s.sock",
-      "{\"Op\":0,\"Addr\":null}                               | \"Addr\" (etcd Go naming) must be host:port but was: null",
-      "{\"Op\":0,\"Addr\":\"h:1\",\"Id\":\"e9\"}               | Id \"e9\" does not match the key's instance id \"e1\""
+      "{\"Op\":0,\"Addr\":\"unix:///tmp/s.sock\"}             | unix:///tmp/s.sock",
+      "{\"Op\":0,\"Addr\":null}                               | null",
+      "{\"Op\":0,\"Addr\":\"h:0\"}                            | h:0",
+      "{\"Op\":0,\"Addr\":\"h:65536\"}                        | h:65536",
+      "{\"Op\":0,\"Addr\":5}                                  | 5",
+      "{\"Op\":0,\"Addr\":\"\"}                               | ''",
+      "{\"Op\":0,\"Addr\":\"[::1\"}                           | [::1",
+      "{\"Op\":0,\"Addr\":\"a b:1\"}                          | a b:1"
   })
-  void rejectsGoEndpointsWeCannotDial(String json, String reason) {
+  void rejectsGoEndpointsWeCannotDial(String json, String shown) {
     assertThatThrownBy(() -> InstanceCodec.decode(NS, "/services/greeter/e1", json))
         .isInstanceOf(InstanceCodec.InvalidValueException.class)
-        .hasMessage(reason);
+        .hasMessage(BAD_ADDR + shown);
+  }
+
+  @Test
+  void aGoEndpointsIdMustBeItsKeys() {
+    assertThatThrownBy(() -> InstanceCodec.decode(NS, "/services/greeter/e1", "{\"Op\":0,\"Addr\":\"h:1\",\"Id\":\"e9\"}"))
+        .isInstanceOf(InstanceCodec.InvalidValueException.class)
+        .hasMessage("Id \"e9\" does not match the key's instance id \"e1\"");
   }
 
   @Test
   void writesAddrFromTheAddressOrTheGrpcPortAndReadsBackTheSameInstance() throws Exception {
     ServiceInstance plain = ServiceInstance.of("orders", "i-1", "http://10.0.0.7:5000");
     ServiceInstance grpcPort = plain.withMetadata("grpc.port", "9090");
-    ServiceInstance noPort = ServiceInstance.of("orders", "i-1", "https://orders.example");
+    ServiceInstance noPortButGrpcPort = ServiceInstance.of("orders", "i-1", "https://orders.example")
+        .withMetadata("grpc.port", "9090");
 
     assertThat(InstanceCodec.encode(plain, InstanceCodec.Format.WITH_GO_ADDR))
         .isEqualTo("{\"Id\":\"i-1\",\"Name\":\"orders\",\"Address\":\"http://10.0.0.7:5000\",\"Addr\":\"10.0.0.7:5000\"}");
     assertThat(InstanceCodec.encode(grpcPort, InstanceCodec.Format.WITH_GO_ADDR))
         .endsWith(",\"Metadata\":{\"grpc.port\":\"9090\"},\"Addr\":\"10.0.0.7:9090\"}");
-    assertThat(InstanceCodec.encode(noPort, InstanceCodec.Format.WITH_GO_ADDR))
-        .isEqualTo(InstanceCodec.encode(noPort)).doesNotContain("\"Addr\"");
+    assertThat(InstanceCodec.encode(noPortButGrpcPort, InstanceCodec.Format.WITH_GO_ADDR))
+        .endsWith(",\"Addr\":\"orders.example:9090\"}");
     assertThat(InstanceCodec.encode(plain, InstanceCodec.Format.ORIGIN)).isEqualTo(InstanceCodec.encode(plain));
-    for (ServiceInstance instance : new ServiceInstance[] {plain, grpcPort, noPort}) {
+    for (ServiceInstance instance : new ServiceInstance[] {plain, grpcPort, noPortButGrpcPort}) {
       assertThat(InstanceCodec.decode(NS, "/services/orders/i-1", InstanceCodec.encode(instance, InstanceCodec.Format.WITH_GO_ADDR)))
           .isEqualTo(instance);
     }

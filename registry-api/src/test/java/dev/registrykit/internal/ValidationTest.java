@@ -33,13 +33,13 @@ class ValidationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/services", "/registrykit-test/abc_1", "/a.b/c-d"})
+  @ValueSource(strings = {"/services", "/registrykit-test/abc_1", "/a.b/c-d", "services", "a.b/c-d"})
   void acceptsNamespaces(String namespace) {
     assertThat(Validation.requireNamespace(namespace)).isEqualTo(namespace);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"services", "/services/", "/", "//x", "/a b", ""})
+  @ValueSource(strings = {"services/", "/services/", "/", "//x", "/a b", "", "a//b"})
   void rejectsNamespaces(String namespace) {
     assertThatThrownBy(() -> Validation.requireNamespace(namespace))
         .isInstanceOf(IllegalArgumentException.class)

@@ -152,8 +152,10 @@ public final class EtcdRegistry implements Registry {
   public List<ServiceInstance> instances(String serviceName) {
     Validation.requireServiceName(serviceName);
     checkOpen("instances");
-    // key order is id order here: one prefix, and ids are ASCII without '/'
-    return Collections.unmodifiableList(list(InstanceCodec.servicePrefix(namespace(), serviceName), "instances"));
+    // key order is not id order for keys outside the id alphabet (127.0.0.1:1 is the id 127.0.0.1%3A1)
+    List<ServiceInstance> result = list(InstanceCodec.servicePrefix(namespace(), serviceName), "instances");
+    result.sort(InstanceCodec.LISTING_ORDER);
+    return Collections.unmodifiableList(result);
   }
 
   @Override

@@ -136,14 +136,17 @@ public final class FakeRegistry implements Registry {
   public Registration register(ServiceInstance instance, Duration ttl) {
     Objects.requireNonNull(instance, "instance must not be null");
     Validation.requireTtl(ttl);
+    InstanceCodec.requireWritable(instance, context.settings.valueFormat());
     return context.clients.register(instance, ttl);
   }
 
   @Override
   public List<ServiceInstance> instances(String serviceName) {
     Validation.requireServiceName(serviceName);
-    // key order is id order here: one prefix, and ids are ASCII without '/'
-    return Collections.unmodifiableList(context.store.list(InstanceCodec.servicePrefix(namespace(), serviceName), "instances"));
+    // key order is not id order for keys outside the id alphabet (127.0.0.1:1 is the id 127.0.0.1%3A1)
+    List<ServiceInstance> result = context.store.list(InstanceCodec.servicePrefix(namespace(), serviceName), "instances");
+    result.sort(InstanceCodec.LISTING_ORDER);
+    return Collections.unmodifiableList(result);
   }
 
   @Override

@@ -83,7 +83,8 @@ class FakeRegistryBuilderTest {
         .hasMessage("defaultTtl must be a positive whole number of seconds but was: PT-30S");
     assertThatThrownBy(() -> builder.withNamespace("/services/"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("namespace must start with '/' and not end with '/', such as /services, but was: \"/services/\"");
+        .hasMessage("namespace must be segments of [A-Za-z0-9._-]{1,128} separated by '/', with or without a leading '/' "
+            + "and no trailing '/', such as /services or services, but was: \"/services/\"");
     assertThatThrownBy(() -> builder.withHistoryLimit(-1))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("historyLimit must be positive but was: -1");
     assertThatThrownBy(() -> builder.withClock(null))

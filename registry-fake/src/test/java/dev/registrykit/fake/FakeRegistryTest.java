@@ -417,9 +417,9 @@ class FakeRegistryTest {
     assertThatThrownBy(() -> FakeRegistry.builder().withMinimumTtl(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("minimumTtl must be a positive whole number of seconds but was: PT0S");
-    assertThatThrownBy(() -> FakeRegistry.builder().withNamespace("services"))
+    assertThatThrownBy(() -> FakeRegistry.builder().withNamespace("services/")) // "services" is fine (Go's layout)
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("but was: \"services\"");
+        .hasMessageContaining("but was: \"services/\"");
 
     assertThat(registry.history()).as("nothing was written").isEmpty();
     assertThat(registry.revision()).isEqualTo(1);

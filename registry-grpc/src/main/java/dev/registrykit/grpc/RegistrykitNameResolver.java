@@ -153,7 +153,7 @@ final class RegistrykitNameResolver extends NameResolver {
     updating = true;
     List<ServiceInstance> instances = cache.instances();
     offload.execute(() -> {
-      List<EquivalentAddressGroup> groups = addressGroups(instances);
+      List<EquivalentAddressGroup> groups = addressGroups(instances); // never throws: one bad instance is left out
       sync.execute(() -> {
         updating = false;
         publish(instances, groups);
@@ -194,9 +194,11 @@ final class RegistrykitNameResolver extends NameResolver {
         }
         groups.add(new EquivalentAddressGroup(addresses,
             Attributes.newBuilder().set(RegistrykitNameResolverProvider.INSTANCE, instance).build()));
-      } catch (IllegalArgumentException | UnknownHostException e) {
-        log.log(ChannelLogger.ChannelLogLevel.WARNING, "registrykit: leaving out {0}/{1}: {2}",
-            serviceName, instance.instanceId(), e.getMessage());
+      } catch (UnknownHostException | RuntimeException e) {
+        // whatever one entry holds, the others are still published (a thrown exception here would
+        // leave the update unfinished and the channel without any later resolution)
+        log.log(ChannelLogger.ChannelLogLevel.WARNING, "registrykit: leaving out {0}/{1} ({2}): {3}",
+            serviceName, instance.instanceId(), instance.address(), e.toString());
       }
     }
     return List.copyOf(groups);

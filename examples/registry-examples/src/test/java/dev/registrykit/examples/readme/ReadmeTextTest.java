@@ -76,6 +76,40 @@ class ReadmeTextTest {
     });
   }
 
+  /**
+   * The Go section's table of layouts: on each row's namespace, a registry reads the Go endpoint
+   * under the row's key and writes its own instances under the Go manager's target, and the Go
+   * client's target names that same prefix (etcd's resolver drops the target path's leading '/').
+   */
+  @Test
+  void theGoLayoutsTableNamesPrefixesThatMeet() throws IOException {
+    String readme = Files.readString(README);
+    String table = readme.substring(readme.indexOf("<!-- table: go-layouts"));
+    List<String[]> rows = table.lines().skip(3).takeWhile(line -> line.startsWith("| ")).map(line ->
+        Stream.of(line.split("\\|")).map(String::strip).filter(cell -> !cell.isEmpty())
+            .map(cell -> cell.replace("`", "")).toArray(String[]::new)).toList();
+
+    assertThat(rows).as("rows of the go-layouts table").hasSize(2);
+    for (String[] row : rows) {
+      String namespace = row[1];
+      String key = row[2];
+      String managerTarget = row[3];
+      String goTarget = row[4];
+      String service = managerTarget.substring(managerTarget.lastIndexOf('/') + 1);
+      assertThat(key).as(row[0]).startsWith(managerTarget + "/").startsWith(namespace + "/" + service + "/");
+      assertThat(goTarget).as(row[0]).isEqualTo("etcd:///" + managerTarget);
+      assertThat(java.net.URI.create(goTarget).getPath().substring(1)).as("the prefix Go's resolver follows")
+          .isEqualTo(managerTarget);
+      try (dev.registrykit.fake.FakeRegistry registry =
+               dev.registrykit.fake.FakeRegistry.builder().withNamespace(namespace).build()) {
+        registry.putRaw(key, "{\"Op\":0,\"Addr\":\"10.0.0.7:50051\",\"Metadata\":null}");
+        assertThat(registry.instances(service)).as(row[0] + ": the Go endpoint under " + key).hasSize(1);
+        registry.register(ServiceInstance.of(service, "java-1", "http://10.0.0.8:9090"));
+        assertThat(registry.getRaw(managerTarget + "/java-1")).as(row[0] + ": ours under Go's target").isPresent();
+      }
+    }
+  }
+
   @Test
   void theFakeQuickStartIsALeaseExpiryTestInTenLines() throws IOException {
     assertThat(withoutImports(readmeSnippets().get("fake-quick-start")).lines()).hasSize(10);
