@@ -9,7 +9,7 @@ import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.fake.FakeRegistry;
 import dev.registrykit.junit.Backend;
 import dev.registrykit.junit.BackendControls;
-import dev.registrykit.junit.EtcdHandle;
+import dev.registrykit.junit.etcd.EtcdHandle;
 import dev.registrykit.junit.RegistryTest;
 import dev.registrykit.junit.RegistryTime;
 import io.grpc.ManagedChannel;
