@@ -87,13 +87,12 @@ figure10() {
     for run in 1 2; do
       for share in jvm machine; do
         local log="$logs/$run-$share.log"
+        local status=passed time tests
         REGISTRYKIT_ETCD_SHARE=$share ./mvnw -B -ntp verify -pl registry-it -am -DforkCount=2 \
-          -Dtest="$classes" -Dsurefire.failIfNoSpecifiedTests=false >"$log" 2>&1 \
-          || { echo "| $run | $share | FAILED, see $log | - | $(uptime) |"; continue; }
-        local time tests
-        time=$(grep -E 'registrykit integration tests .*SUCCESS' "$log" | sed -E 's/.*\[ *([0-9.:]+ [a-z]+)\].*/\1/')
-        tests=$(grep -E '^\[(INFO|WARNING)\] Tests run:' "$log" | tail -n 1 | sed -E 's/.*Tests run: ([0-9]+).*/\1/')
-        echo "| $run | $share | $time | $tests | $(uptime | sed 's/.*load average/load average/') |"
+          -Dtest="$classes" -Dsurefire.failIfNoSpecifiedTests=false >"$log" 2>&1 || status="FAILED (see $log)"
+        time=$(grep -E 'registrykit integration tests .*(SUCCESS|FAILURE) \[' "$log" | sed -E 's/.*\[ *([0-9.:]+ [a-z]+)\].*/\1/')
+        tests=$(grep -E '^\[(INFO|WARNING|ERROR)\] Tests run:' "$log" | tail -n 1 | sed -E 's/.*(Tests run: [^T]*)$/\1/')
+        echo "| $run | $share | $time, $status | $tests | $(uptime | sed 's/.*load average/load average/') |"
       done
     done
     echo

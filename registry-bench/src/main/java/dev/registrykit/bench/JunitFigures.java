@@ -209,9 +209,9 @@ public final class JunitFigures {
         long t2 = System.nanoTime();
         registry.close();
         long t3 = System.nanoTime();
-        long lease = client.getLeaseClient().grant(30).get(5, TimeUnit.SECONDS).getID();
+        long lease = client.getLeaseClient().grant(30).get(Samples.bound(5), TimeUnit.MILLISECONDS).getID();
         long t4 = System.nanoTime();
-        client.getLeaseClient().revoke(lease).get(5, TimeUnit.SECONDS);
+        client.getLeaseClient().revoke(lease).get(Samples.bound(5), TimeUnit.MILLISECONDS);
         long t5 = System.nanoTime();
         body(proxied, i);
         long t6 = System.nanoTime();
@@ -290,12 +290,12 @@ public final class JunitFigures {
       STARTS.add(begun);
       String service = "/plain-" + info.getCurrentRepetition() + "/services/bench/";
       ByteSequence key = ByteSequence.from(service + "i-" + info.getCurrentRepetition(), StandardCharsets.UTF_8);
-      long lease = client.getLeaseClient().grant(30).get(5, TimeUnit.SECONDS).getID();
+      long lease = client.getLeaseClient().grant(30).get(Samples.bound(5), TimeUnit.MILLISECONDS).getID();
       client.getKVClient().put(key, ByteSequence.from("{}", StandardCharsets.UTF_8),
-          io.etcd.jetcd.options.PutOption.builder().withLeaseId(lease).build()).get(5, TimeUnit.SECONDS);
+          io.etcd.jetcd.options.PutOption.builder().withLeaseId(lease).build()).get(Samples.bound(5), TimeUnit.MILLISECONDS);
       ByteSequence prefix = ByteSequence.from(service, StandardCharsets.UTF_8);
       long listed = client.getKVClient().get(prefix, io.etcd.jetcd.options.GetOption.builder().isPrefix(true).build())
-          .get(5, TimeUnit.SECONDS).getCount();
+          .get(Samples.bound(5), TimeUnit.MILLISECONDS).getCount();
       if (listed != 1) {
         throw new AssertionError("the plain test's prefix held " + listed + " keys, not 1");
       }
