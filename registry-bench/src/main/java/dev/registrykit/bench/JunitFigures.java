@@ -125,6 +125,10 @@ public final class JunitFigures {
     var results = EngineTestKit.engine("junit-jupiter").configurationParameters(parameters)
         .selectors(selectors.toArray(DiscoverySelector[]::new)).execute();
     double whole = (System.nanoTime() - start) / 1e6;
+    results.testEvents().failed().stream().findFirst().ifPresent(failed -> {
+      throw new AssertionError("a test of the figure failed: " + failed.getTestDescriptor().getDisplayName(),
+          failed.getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class).getThrowable().orElse(null));
+    });
     results.testEvents().assertStatistics(stats -> stats.succeeded(5L * TESTS_PER_CLASS).failed(0));
     List<Long> starts = STARTS.stream().sorted().toList();
     double first = (starts.get(0) - start) / 1e6;
