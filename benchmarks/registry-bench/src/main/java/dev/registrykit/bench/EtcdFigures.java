@@ -81,16 +81,16 @@ public final class EtcdFigures {
       long t0 = System.nanoTime();
       Registration registration = registry.register(instance, Duration.ofSeconds(30));
       long t1 = System.nanoTime();
-      long lease = raw.getLeaseClient().grant(30).get(5, TimeUnit.SECONDS).getID();
+      long lease = raw.getLeaseClient().grant(30).get(Samples.bound(5), TimeUnit.MILLISECONDS).getID();
       raw.getKVClient().put(bytes(namespace + "/raw/i-" + i), bytes(InstanceCodec.encode(instance)),
-          PutOption.builder().withLeaseId(lease).build()).get(5, TimeUnit.SECONDS);
+          PutOption.builder().withLeaseId(lease).build()).get(Samples.bound(5), TimeUnit.MILLISECONDS);
       long t2 = System.nanoTime();
       if (i >= 20) { // the first 20 warm both paths up
         ours.add(t1 - t0);
         theirs.add(t2 - t1);
       }
       registration.close();
-      raw.getLeaseClient().revoke(lease).get(5, TimeUnit.SECONDS);
+      raw.getLeaseClient().revoke(lease).get(Samples.bound(5), TimeUnit.MILLISECONDS);
     }
     row(out, "3a. register (lease grant + put)", ours, theirs);
   }
@@ -107,7 +107,7 @@ public final class EtcdFigures {
       long t0 = System.nanoTime();
       int listed = registry.instances("listed").size();
       long t1 = System.nanoTime();
-      int got = raw.getKVClient().get(prefix, GetOption.builder().isPrefix(true).build()).get(5, TimeUnit.SECONDS).getKvs().size();
+      int got = raw.getKVClient().get(prefix, GetOption.builder().isPrefix(true).build()).get(Samples.bound(5), TimeUnit.MILLISECONDS).getKvs().size();
       long t2 = System.nanoTime();
       if (listed != 10 || got != 10) {
         throw new IllegalStateException("expected 10 instances, listed " + listed + ", got " + got);
@@ -133,7 +133,7 @@ public final class EtcdFigures {
     String rawPrefix = namespace + "/raw-watched/";
     // jetcd's watch() returns before etcd has made the watch: started at a revision, the raw watch
     // cannot miss a put sent meanwhile (ours starts at the revision of its listing already).
-    long now = raw.getKVClient().get(bytes(rawPrefix)).get(5, TimeUnit.SECONDS).getHeader().getRevision();
+    long now = raw.getKVClient().get(bytes(rawPrefix)).get(Samples.bound(5), TimeUnit.MILLISECONDS).getHeader().getRevision();
     try (var watch = registry.watch("watched", event -> {
       if (event instanceof RegistryEvent.Added) {
         ourArrivals.add(System.nanoTime());
@@ -195,7 +195,7 @@ public final class EtcdFigures {
   /** Puts {@code key} and returns the revision of that put. */
   private static long put(Client raw, ByteSequence key, String value)
       throws InterruptedException, ExecutionException, TimeoutException {
-    return raw.getKVClient().put(key, bytes(value)).get(5, TimeUnit.SECONDS).getHeader().getRevision();
+    return raw.getKVClient().put(key, bytes(value)).get(Samples.bound(5), TimeUnit.MILLISECONDS).getHeader().getRevision();
   }
 
   /** The time (nanoTime) a put of {@code key}, sent now, reaches {@code arrivals}. */
@@ -213,7 +213,7 @@ public final class EtcdFigures {
   }
 
   private static long arrival(BlockingQueue<Long> arrivals) throws InterruptedException {
-    Long at = arrivals.poll(30, TimeUnit.SECONDS);
+    Long at = arrivals.poll(Samples.bound(30), TimeUnit.MILLISECONDS);
     if (at == null) {
       throw new IllegalStateException("a watched put was not delivered within 30 s");
     }
@@ -244,7 +244,7 @@ public final class EtcdFigures {
         Thread.sleep(ttl.toMillis() + random.nextInt((int) ttl.toMillis()));
         long crashed = System.nanoTime();
         EtcdTestAccess.crash(registry, registration);
-        if (!removed.await(ttl.toSeconds() + 10, TimeUnit.SECONDS)) {
+        if (!removed.await(ttl.toMillis() + Samples.bound(10), TimeUnit.MILLISECONDS)) {
           throw new IllegalStateException("no Removed for " + id);
         }
         detection.add(at[0] - crashed);

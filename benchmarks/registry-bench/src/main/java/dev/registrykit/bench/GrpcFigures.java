@@ -66,7 +66,7 @@ public final class GrpcFigures {
     // 15 s, not the default 5 s: on a cold JVM on a loaded machine the first call (connecting, loading
     // gRPC and netty) has taken more than 5 s; the figure measures latencies, never this bound.
     try (EtcdRegistry registry = EtcdRegistry.builder().withEndpoints(endpoint).withNamespace(namespace)
-             .withCallTimeout(Duration.ofSeconds(15)).build();
+             .withCallTimeout(Duration.ofMillis(Samples.bound(15))).build();
          var watch = registry.watch(SERVICE, event -> {
            if (event instanceof RegistryEvent.Added) {
              watched.put(event.instance().instanceId(), System.nanoTime());
@@ -100,7 +100,7 @@ public final class GrpcFigures {
             toChannel.percentileMillis(99) / toWatch.percentileMillis(99));
       } finally {
         channel.shutdownNow();
-        channel.awaitTermination(5, TimeUnit.SECONDS);
+        channel.awaitTermination(Samples.bound(5), TimeUnit.MILLISECONDS);
         NameResolverRegistry.getDefaultRegistry().deregister(provider);
       }
     } catch (InterruptedException e) {
@@ -113,7 +113,7 @@ public final class GrpcFigures {
 
   /** Spins briefly (then parks 50 µs at a time) until {@code id} is there: waiting must not add a sleep's granularity. */
   private static long awaitKey(Map<String, Long> times, String id) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Samples.bound(10));
     Long at;
     while ((at = times.get(id)) == null) {
       if (System.nanoTime() > deadline) {
@@ -125,7 +125,7 @@ public final class GrpcFigures {
   }
 
   private static void awaitGone(Map<String, Long> delivered, String id) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Samples.bound(10));
     while (delivered.containsKey(id)) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(id + " was not removed from the channel within 10 s");

@@ -1,5 +1,7 @@
 package dev.registrykit.bench;
 
+import dev.registrykit.junit.TimeScale;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -30,5 +32,14 @@ final class Samples {
 
   String describe() {
     return String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms (n=%d)", percentileMillis(50), percentileMillis(99), size);
+  }
+
+  /**
+   * A deadline of the harness (a call, a wait for an event) in ms: {@code seconds} on a quiet machine,
+   * scaled with its load by the toolkit's {@link TimeScale}, so that the smoke tests hold on a busy one.
+   * Only a safety net: a figure never waits this long on a working etcd.
+   */
+  static long bound(int seconds) {
+    return TimeScale.scaled(Duration.ofSeconds(seconds)).toMillis();
   }
 }
