@@ -67,7 +67,7 @@ public final class ApiListing {
     System.err.println("[api] The public API differs from " + listingFile + " (- committed, + now):");
     difference(committed, listing).forEach(line -> System.err.println("[api]   " + line));
     System.err.println("[api] If the change is meant, run ./mvnw verify -Dregistrykit.api.update=true (or the module's "
-        + "build with it) and commit the listing with the change; name renamed or removed API in the README's upgrade notes.");
+        + "build with it) and commit the listing with the change; name renamed or removed API in CHANGELOG.md.");
     System.exit(1);
   }
 

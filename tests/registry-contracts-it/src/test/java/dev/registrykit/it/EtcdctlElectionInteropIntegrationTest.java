@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An election is etcd's own: candidates started with {@code etcdctl elect} under the election's
- * prefix ({@code {namespace}-elections/{name}}, as the README's value format section says) and
+ * prefix ({@code {namespace}-elections/{name}}, as docs/format.md says) and
  * registrykit's {@link Election} see each other and hand over both ways, and {@code etcdctl elect -l}
  * follows registrykit's leaders. etcdctl (Debian: {@code apt-get install etcd-client}) runs as a
  * process against the test's etcd, each bounded in time and ended after the test.

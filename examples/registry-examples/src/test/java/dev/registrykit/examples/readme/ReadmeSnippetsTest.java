@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs, on a real etcd, the README snippets that are not test classes of their own: the
+ * Runs, on a real etcd, the snippets (README and docs/) that are not test classes of their own: the
  * application that registers itself (as a process of its own, stopped either way it can be) and
- * the leader-only migration. {@link ReadmeTextTest} checks that the README shows this code.
+ * the leader-only migration. {@link ReadmeTextTest} checks that the pages show this code.
  */
 @EtcdRegistryTest
 class ReadmeSnippetsTest {

@@ -29,15 +29,18 @@ import org.w3c.dom.Node;
 import org.xml.sax.InputSource;
 
 /**
- * What the README says, checked against the code without needing etcd: every Java snippet is a
- * tagged region of a source file here (compiled with the tests; the class snippets run as tests of
- * their own, {@link ReadmeSnippetsTest} runs the others), the Maven coordinates are the BOM's, the
- * application's settings are those {@link RegistrationConfig} reads, and CI runs the README's test
- * command.
+ * What the README and the pages under {@code docs/} say, checked against the code without needing
+ * etcd: every Java snippet is a tagged region of a source file here (compiled with the tests; the
+ * class snippets run as tests of their own, {@link ReadmeSnippetsTest} runs the others) and every
+ * tagged region is shown on some page, the Maven coordinates are the BOM's, the application's
+ * settings are those {@link RegistrationConfig} reads, CI runs the test command of the pages, and
+ * their relative links lead to a file and heading that exist.
  */
 class ReadmeTextTest {
 
   private static final Path README = Path.of("..", "..", "README.md");
+  /** The pages a topic moved to from the README; {@link #pages()} reads every one of them. */
+  private static final Path DOCS = Path.of("..", "..", "docs");
   private static final Path CI = Path.of("..", "..", ".ci", "run");
   private static final Path SOURCES = Path.of("src", "test", "java", "dev", "registrykit", "examples", "readme");
   /** The Spring example's snippets live in its own module, which has Spring's dependencies. */
@@ -49,14 +52,48 @@ class ReadmeTextTest {
       Stream.concat(Stream.of(SOURCES), SPRING_SOURCES.stream()).toList();
 
   @Test
-  void everyJavaSnippetInTheReadmeIsATaggedRegionOfCompiledCode() throws IOException {
-    Map<String, String> readme = readmeSnippets();
+  void everyJavaSnippetOnThePagesIsATaggedRegionOfCompiledCode() throws IOException {
+    Map<String, Snippet> pages = pageSnippets();
     Map<String, String> regions = taggedRegions();
 
-    assertThat(readme).as("README java snippets").isNotEmpty();
-    assertThat(regions.keySet()).as("tagged regions").containsAll(readme.keySet());
-    readme.forEach((name, code) -> assertThat(withoutImports(code)).as("README snippet " + name)
+    assertThat(pages).as("java snippets of the README and docs/").isNotEmpty();
+    assertThat(regions.keySet()).as("tagged regions").containsAll(pages.keySet());
+    pages.forEach((name, snippet) -> assertThat(withoutImports(snippet.code())).as(snippet.describe())
         .isEqualTo(regions.get(name)));
+  }
+
+  /**
+   * A snippet moved between pages is still checked wherever it now is; one that left every page
+   * (its tagged region still compiled and run, but shown nowhere) fails here, naming the region.
+   */
+  @Test
+  void everyTaggedRegionIsShownOnAPage() throws IOException {
+    assertThat(pageSnippets().keySet()).as("the snippets of the README and docs/ pages")
+        .containsAll(taggedRegions().keySet());
+  }
+
+  /** Each relative link of the README and docs/ leads to a file, and its #anchor to one of that page's headings. */
+  @Test
+  void everyRelativeLinkLeadsToAFileAndHeading() throws IOException {
+    Pattern link = Pattern.compile("\\]\\(([^)\\s]+)\\)");
+    int checked = 0;
+    for (Path page : pages()) {
+      Matcher matcher = link.matcher(outsideCode(Files.readString(page)));
+      while (matcher.find()) {
+        String target = matcher.group(1);
+        if (target.matches("[a-z]+:.*")) {
+          continue; // https:, mailto:
+        }
+        int hash = target.indexOf('#');
+        Path file = hash == 0 ? page : page.resolveSibling(hash < 0 ? target : target.substring(0, hash));
+        assertThat(file).as(page + ": the link " + target).exists();
+        if (hash >= 0) {
+          assertThat(anchors(file)).as(page + ": the link " + target).contains(target.substring(hash + 1));
+        }
+        checked++;
+      }
+    }
+    assertThat(checked).as("relative links checked").isGreaterThan(20);
   }
 
   /**
@@ -66,13 +103,14 @@ class ReadmeTextTest {
   @Test
   void everyJavaSnippetStartsWithTheImportsItsCodeUses() throws IOException {
     Map<String, List<String>> sourceImports = regionImports();
-    readmeSnippets().forEach((name, code) -> {
+    pageSnippets().forEach((name, snippet) -> {
+      String code = snippet.code();
       String body = withoutImports(code);
       List<String> needed = sourceImports.get(name).stream().filter(line -> uses(body, line)).toList();
       List<String> imports = code.lines().takeWhile(line -> !line.isEmpty()).toList();
       assertThat(needed).as("imports snippet " + name + " needs").isNotEmpty();
-      assertThat(imports).as("README snippet " + name + "'s imports").containsExactlyElementsOf(needed);
-      assertThat(code).as("README snippet " + name).startsWith(String.join("\n", needed) + "\n\n");
+      assertThat(imports).as(snippet.describe() + "'s imports").containsExactlyElementsOf(needed);
+      assertThat(code).as(snippet.describe()).startsWith(String.join("\n", needed) + "\n\n");
     });
   }
 
@@ -83,7 +121,7 @@ class ReadmeTextTest {
    */
   @Test
   void theGoLayoutsTableNamesPrefixesThatMeet() throws IOException {
-    String readme = Files.readString(README);
+    String readme = Files.readString(DOCS.resolve("format.md"));
     String table = readme.substring(readme.indexOf("<!-- table: go-layouts"));
     List<String[]> rows = table.lines().skip(3).takeWhile(line -> line.startsWith("| ")).map(line ->
         Stream.of(line.split("\\|")).map(String::strip).filter(cell -> !cell.isEmpty())
@@ -112,7 +150,9 @@ class ReadmeTextTest {
 
   @Test
   void theFakeQuickStartIsALeaseExpiryTestInTenLines() throws IOException {
-    assertThat(withoutImports(readmeSnippets().get("fake-quick-start")).lines()).hasSize(10);
+    Snippet quickStart = pageSnippets().get("fake-quick-start");
+    assertThat(quickStart.page()).as("the fake's quick start is the README's").isEqualTo(README);
+    assertThat(withoutImports(quickStart.code()).lines()).hasSize(10);
   }
 
   /**
@@ -164,9 +204,9 @@ class ReadmeTextTest {
 
   @Test
   void ciRunsTheReadmeTestCommandAsWritten() throws IOException {
-    String command = indentedLines(section("Run the tests")).get(0);
+    String command = indentedLines(section(DOCS.resolve("running-tests.md"), "Run the tests")).get(0);
     assertThat(command).isEqualTo("./mvnw verify");
-    assertThat(indentedLines(section("See it work: two commands")))
+    assertThat(indentedLines(section(README, "See it work: two commands")))
         .anySatisfy(line -> assertThat(line).startsWith(command + " "));
 
     assertThat(Files.readAllLines(CI)).as(".ci/run").map(String::strip)
@@ -176,7 +216,7 @@ class ReadmeTextTest {
   @Test
   void theThreeVariablesOfTheApplicationSectionConfigureARegistration() throws IOException {
     Map<String, String> environment = new LinkedHashMap<>();
-    for (String line : indentedLines(section("An application registers itself"))) {
+    for (String line : indentedLines(section(DOCS.resolve("application.md"), "An application registers itself"))) {
       String[] assignment = line.split("=", 2);
       environment.put(assignment[0], assignment[1]);
     }
@@ -193,7 +233,7 @@ class ReadmeTextTest {
 
   @Test
   void theApplicationSettingsInTheReadmeAreTheOnesRegistrationConfigReads() throws IOException {
-    Map<String, List<String>> rows = tableRows(section("Configuration of an application"));
+    Map<String, List<String>> rows = tableRows(section(DOCS.resolve("application.md"), "Configuration of an application"));
     Map<String, String> samples = Map.of(
         "REGISTRYKIT_ENDPOINTS", "http://etcd-1:2379,http://etcd-2:2379",
         "REGISTRYKIT_SERVICE_NAME", "Billing",
@@ -319,18 +359,41 @@ class ReadmeTextTest {
     return imports;
   }
 
-  private static final Pattern README_SNIPPET =
+  private static final Pattern PAGE_SNIPPET =
       Pattern.compile("<!-- snippet: ([a-z-]+)[^>]*-->\\n```java\\n(.*?)```", Pattern.DOTALL);
 
-  static Map<String, String> readmeSnippets() throws IOException {
-    String text = Files.readString(README);
-    Map<String, String> snippets = new LinkedHashMap<>();
-    Matcher matcher = README_SNIPPET.matcher(text);
-    while (matcher.find()) {
-      snippets.put(matcher.group(1), normalize(matcher.group(2)));
+  /** A Java snippet of a page: its code as shown, imports and all. */
+  record Snippet(Path page, String name, String code) {
+    String describe() {
+      return "snippet " + name + " of " + page;
     }
-    long javaBlocks = Pattern.compile("```java").matcher(text).results().count();
-    assertThat(snippets).as("every ```java block is preceded by a snippet marker").hasSize((int) javaBlocks);
+  }
+
+  /** The README, then every page under docs/, by name. */
+  static List<Path> pages() throws IOException {
+    List<Path> pages = new ArrayList<>(List.of(README));
+    try (Stream<Path> files = Files.list(DOCS)) {
+      files.filter(f -> f.toString().endsWith(".md")).sorted().forEach(pages::add);
+    }
+    return pages;
+  }
+
+  /** Every page's Java snippets by name; a name shown on two pages fails, as does a ```java block without a marker. */
+  static Map<String, Snippet> pageSnippets() throws IOException {
+    Map<String, Snippet> snippets = new LinkedHashMap<>();
+    for (Path page : pages()) {
+      String text = Files.readString(page);
+      Matcher matcher = PAGE_SNIPPET.matcher(text);
+      int found = 0;
+      while (matcher.find()) {
+        Snippet snippet = new Snippet(page, matcher.group(1), normalize(matcher.group(2)));
+        Snippet before = snippets.put(snippet.name(), snippet);
+        assertThat(before).as(snippet.describe() + ", already shown in " + (before == null ? "" : before.page())).isNull();
+        found++;
+      }
+      long javaBlocks = Pattern.compile("```java").matcher(text).results().count();
+      assertThat(found).as(page + ": every ```java block is preceded by a snippet marker").isEqualTo((int) javaBlocks);
+    }
     return snippets;
   }
 
@@ -357,13 +420,47 @@ class ReadmeTextTest {
     return String.join("\n", lines.stream().map(l -> l.isBlank() ? "" : l.substring(indent)).toList());
   }
 
-  /** The text of the README section under {@code ## title}, up to the next heading of that level. */
-  private static String section(String title) throws IOException {
-    String text = Files.readString(README);
-    int start = text.indexOf("\n## " + title + "\n");
-    assertThat(start).as("README section \"" + title + "\"").isNotNegative();
-    int end = text.indexOf("\n## ", start + 1);
-    return text.substring(start, end < 0 ? text.length() : end);
+  /**
+   * The text of the page's section headed {@code title} (at any level), up to the next heading of
+   * that level or a higher one.
+   */
+  private static String section(Path page, String title) throws IOException {
+    List<String> lines = outsideCode(Files.readString(page)).lines().toList();
+    List<String> all = Files.readString(page).lines().toList();
+    int start = -1;
+    int level = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      Matcher heading = HEADING.matcher(lines.get(i));
+      if (heading.matches() && start < 0 && heading.group(2).equals(title)) {
+        start = i;
+        level = heading.group(1).length();
+      } else if (heading.matches() && start >= 0 && heading.group(1).length() <= level) {
+        return String.join("\n", all.subList(start, i));
+      }
+    }
+    assertThat(start).as(page + ": section \"" + title + "\"").isNotNegative();
+    return String.join("\n", all.subList(start, all.size()));
+  }
+
+  private static final Pattern HEADING = Pattern.compile("(#{1,6}) (.+)");
+
+  /** The page with the lines of its fenced code blocks blanked, so that a {@code #} in code is no heading. */
+  private static String outsideCode(String text) {
+    List<String> lines = new ArrayList<>();
+    boolean fenced = false;
+    for (String line : text.lines().toList()) {
+      boolean fence = line.startsWith("```");
+      lines.add(fenced || fence ? "" : line);
+      fenced ^= fence;
+    }
+    return String.join("\n", lines);
+  }
+
+  /** The anchors GitHub gives the page's headings: lower case, without punctuation, spaces as hyphens. */
+  private static List<String> anchors(Path page) throws IOException {
+    return outsideCode(Files.readString(page)).lines().map(HEADING::matcher).filter(Matcher::matches)
+        .map(heading -> heading.group(2).toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'))
+        .toList();
   }
 
   /** The lines of the section's indented code blocks, without the indentation. */
