@@ -6,6 +6,7 @@ import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.junit.EtcdHandle;
 import dev.registrykit.junit.EtcdRegistryTest;
+import dev.registrykit.junit.TimeScale;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -38,8 +39,9 @@ class ThreadHygieneIntegrationTest {
     }
     long closed = System.nanoTime();
     // jetcd's, vert.x's and gRPC's pools wind down asynchronously (gRPC releases its shared
-    // executor 1 s after the last client): allow them up to 5 s.
-    Awaitility.await().pollInSameThread().pollInterval(Duration.ofMillis(100)).atMost(Duration.ofSeconds(5))
+    // executor 1 s after the last client): allow them up to 5 s on a quiet machine, scaled.
+    Awaitility.await().pollInSameThread().pollInterval(Duration.ofMillis(100))
+        .atMost(TimeScale.scaled(Duration.ofSeconds(5)))
         .untilAsserted(() -> {
           leftover.clear();
           for (Thread thread : Thread.getAllStackTraces().keySet()) {
