@@ -58,7 +58,8 @@ class EtcdctlGoNamingTest {
   void theAddrWeWriteOnRequestIsWhatAGoResolverDials(BackendControls backend, EtcdHandle etcd) throws Exception {
     try (IdServers servers = IdServers.start(1);
          EtcdRegistry goFriendly = EtcdRegistry.builder().withEndpoints(etcd.endpoints())
-             .withNamespace(backend.namespace()).withGoNamingAddr().build()) {
+             .withNamespace(backend.namespace()).withGoNamingAddr()
+             .withCallTimeout(TimeScale.scaled(Duration.ofSeconds(5))).build()) {
       // HTTP on one port (nothing listens on 1), gRPC on the server's: Addr names the gRPC one
       goFriendly.register(ServiceInstance.of(GREETER, "i-1", "http://127.0.0.1:1")
           .withMetadata(RegistrykitNameResolverProvider.GRPC_PORT_METADATA_KEY, String.valueOf(servers.port("s-1"))), TTL);

@@ -20,6 +20,14 @@ final class Bounds {
     return TimeScale.scaled(Duration.ofSeconds(5)).toNanos();
   }
 
+  /**
+   * The call timeout for a registry a test builds without one of its own: {@code EtcdRegistry}'s
+   * default, 5 s, scaled (the default itself is a production value and does not follow the load).
+   */
+  static Duration callTimeout() {
+    return TimeScale.scaled(Duration.ofSeconds(5));
+  }
+
   /** {@link #answerNanos()} in whole milliseconds, for {@code HttpURLConnection}'s timeouts. */
   static int answerMillis() {
     return Math.toIntExact(answerNanos() / 1_000_000);

@@ -53,7 +53,7 @@ class EtcdDefaultRootInteropIntegrationTest {
     long lease = client.getLeaseClient().grant(30).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS).getID();
     client.getKVClient().put(bytes("/services/" + SERVICE + "/" + guid), bytes(originJson(guid)),
         PutOption.builder().withLeaseId(lease).build()).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
-    try (EtcdRegistry registry = EtcdRegistry.builder().withClient(client).build()) {
+    try (EtcdRegistry registry = EtcdRegistry.builder().withClient(client).withCallTimeout(Bounds.callTimeout()).build()) {
 
       assertThat(registry.namespace()).isEqualTo("/services");
       assertThat(registry.instances(SERVICE)).containsExactly(ServiceInstance.of(SERVICE, guid, ADDRESS));
@@ -66,7 +66,7 @@ class EtcdDefaultRootInteropIntegrationTest {
   @Test
   void writesExactlyWhatTheOriginWritesAtTheDefaultRootAndDeletesItOnClose(Client client) throws Exception {
     String guid = UUID.randomUUID().toString();
-    try (EtcdRegistry registry = EtcdRegistry.builder().withClient(client).build()) {
+    try (EtcdRegistry registry = EtcdRegistry.builder().withClient(client).withCallTimeout(Bounds.callTimeout()).build()) {
       Registration registration = registry.register(ServiceInstance.of(SERVICE, guid, ADDRESS), Duration.ofSeconds(30));
 
       List<KeyValue> kvs = everythingUnderServices(client);

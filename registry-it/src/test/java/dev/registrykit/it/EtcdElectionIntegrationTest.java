@@ -167,6 +167,7 @@ class EtcdElectionIntegrationTest {
   }
 
   private static EtcdRegistry own(EtcdHandle etcd, String namespace) {
-    return EtcdRegistry.builder().withEndpoints(etcd.endpoints().get(0).toString()).withNamespace(namespace).build();
+    return EtcdRegistry.builder().withEndpoints(etcd.endpoints().get(0).toString()).withNamespace(namespace)
+        .withCallTimeout(Bounds.callTimeout()).build();
   }
 }

@@ -102,7 +102,7 @@ class EtcdRecoveryIntegrationTest {
   @Test
   void withRecoveryOffALostRegistrationStaysLost(EtcdHandle etcd, Client client, RegistryTime time) {
     try (EtcdRegistry registry = EtcdRegistry.builder().withClient(client).withNamespace("/no-recovery")
-        .withRecovery(Recovery.disabled()).build()) {
+        .withRecovery(Recovery.disabled()).withCallTimeout(Bounds.callTimeout()).build()) {
       Registration registration = registry.register(ORDERS, TTL);
 
       etcd.pause();

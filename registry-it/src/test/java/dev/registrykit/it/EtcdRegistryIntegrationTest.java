@@ -90,7 +90,7 @@ class EtcdRegistryIntegrationTest {
   void skipsAndReportsValuesThatAreNotInstances(Registry registry, Client client) throws Exception {
     List<InvalidEntry> invalid = new CopyOnWriteArrayList<>();
     try (EtcdRegistry reporting = EtcdRegistry.builder().withClient(client).withNamespace(namespace(registry))
-        .withInvalidEntryListener(invalid::add).build()) {
+        .withInvalidEntryListener(invalid::add).withCallTimeout(Bounds.callTimeout()).build()) {
       reporting.register(ORDERS_1, Duration.ofSeconds(30));
       client.getKVClient().put(bytes(namespace(registry) + "/orders/broken"), bytes("{oops")).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
       client.getKVClient().put(bytes(namespace(registry) + "/orders/partial"), bytes("{\"Id\":\"partial\",\"Name\":\"orders\"}"))
@@ -197,7 +197,8 @@ class EtcdRegistryIntegrationTest {
     RecordingListener witness = new RecordingListener();
     registry.watch("orders", witness);
     Registration registration;
-    try (EtcdRegistry own = EtcdRegistry.builder().withClient(client).withNamespace(namespace(registry)).build()) {
+    try (EtcdRegistry own = EtcdRegistry.builder().withClient(client).withNamespace(namespace(registry))
+        .withCallTimeout(Bounds.callTimeout()).build()) {
       registration = own.register(ORDERS_1, Duration.ofSeconds(30));
       own.watch("orders", events);
       time.eventually(() -> assertThat(events).hasEventCount(1));

@@ -29,7 +29,7 @@ class ThreadHygieneIntegrationTest {
     List<String> leftover = new ArrayList<>();
     int[] during = new int[1];
     try (EtcdRegistry registry = EtcdRegistry.builder().withEndpoints(etcd.endpoints().get(0).toString())
-        .withNamespace("/thread-hygiene").build()) {
+        .withNamespace("/thread-hygiene").withCallTimeout(Bounds.callTimeout()).build()) {
       ServiceInstance orders = ServiceInstance.of("orders", "i-1", "http://10.0.0.1:5000");
       registry.register(orders, Duration.ofSeconds(1));
       registry.watch("orders", event -> { });
