@@ -67,9 +67,10 @@ final class EtcdWipeableEtcd implements AutoCloseable {
    * same endpoint; its counters in {@code /metrics} start again from zero. Returns once it is healthy.
    */
   void restart() {
-    container.getDockerClient().restartContainerCmd(container.getContainerId()).withTimeout(10).exec();
+    int stopSeconds = (int) Math.ceil(10 * TimeScale.current()); // docker's grace before it kills etcd
+    container.getDockerClient().restartContainerCmd(container.getContainerId()).withTimeout(stopSeconds).exec();
     Awaitility.await("etcd at " + endpoint + " to be healthy after a restart").pollInterval(Duration.ofMillis(50))
-        .atMost(STARTUP).ignoreExceptions().until(this::healthy);
+        .atMost(TimeScale.scaled(STARTUP)).ignoreExceptions().until(this::healthy);
   }
 
   /** Removes the container with its data and starts a fresh etcd at the same endpoint. */

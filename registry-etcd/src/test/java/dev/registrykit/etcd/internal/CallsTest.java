@@ -56,7 +56,7 @@ class CallsTest {
 
   @Test
   void aRefusedKeyIsNamedWithThePrefixToGrantAndNotTriedAgain() {
-    Calls named = new Calls(Duration.ofSeconds(2), "[http://127.0.0.1:2379]", "/services", () -> { });
+    Calls named = new Calls(Duration.ofSeconds(2), "[http://127.0.0.1:2379]", "/services", () -> { }); // time: load-free (a refused attempt is not tried again: the timeout never runs out)
     int[] made = new int[1];
     Supplier<CompletableFuture<String>> attempts = () -> {
       made[0]++;
