@@ -39,9 +39,12 @@ class EtcdElectionIntegrationTest {
   @Test
   void anotherProcessTakesOverWhenTheLeadersProcessDies(EtcdHandle etcd, Registry registry, RegistryTime time) {
     String namespace = ((EtcdRegistry) registry).namespace();
+    // 1 s on a quiet machine, times the scale in whole seconds: a live candidate must renew within its
+    // TTL, which a loaded machine stretches (at load 50 on 2 cores the 1 s candidacies were LOST before the crash)
+    Duration ttl = Duration.ofSeconds((long) Math.ceil(TimeScale.current()));
     try (EtcdRegistry first = own(etcd, namespace); EtcdRegistry second = own(etcd, namespace)) {
-      Candidacy a = first.election("migrations").campaign("instance-a", Duration.ofSeconds(1));
-      Candidacy b = second.election("migrations").campaign("instance-b", Duration.ofSeconds(1));
+      Candidacy a = first.election("migrations").campaign("instance-a", ttl);
+      Candidacy b = second.election("migrations").campaign("instance-b", ttl);
       assertThat(a.awaitLeadership(TimeScale.scaled(Duration.ofSeconds(5)))).isTrue();
       assertThat(b).isWaiting();
 
@@ -49,7 +52,7 @@ class EtcdElectionIntegrationTest {
       EtcdTestAccess.crash(first, a);
       assertThat(b.awaitLeadership(TimeScale.scaled(Duration.ofSeconds(5)))).isTrue();
       System.out.println("leader crashed -> successor leads after " + (System.nanoTime() - start) / 1_000_000
-          + " ms (TTL 1 s)");
+          + " ms (TTL " + ttl.toSeconds() + " s)");
 
       assertThat(b.fencingToken().getAsLong()).isGreaterThan(0);
       assertThat(second.election("migrations")).hasLeader("instance-b");
