@@ -30,7 +30,7 @@ class EtcdRegistryInterruptTest {
       port = socket.getLocalPort();
     }
     registry = EtcdRegistry.builder().withEndpoints("http://127.0.0.1:" + port)
-        .withCallTimeout(Duration.ofSeconds(20)).build();
+        .withCallTimeout(Duration.ofSeconds(20)).build(); // time: load-free (a floor, not a bound: only the interrupt may end the call; the test never waits for it)
   }
 
   @AfterEach

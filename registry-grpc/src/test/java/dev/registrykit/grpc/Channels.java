@@ -3,6 +3,7 @@ package dev.registrykit.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registrykit.Registry;
+import dev.registrykit.junit.TimeScale;
 import io.grpc.CallOptions;
 import io.grpc.Deadline;
 import io.grpc.Grpc;
@@ -54,7 +55,17 @@ final class Channels implements AutoCloseable {
   }
 
   static String call(ManagedChannel channel) {
-    return call(channel, CallOptions.DEFAULT.withDeadline(Deadline.after(5, TimeUnit.SECONDS)));
+    return call(channel, CallOptions.DEFAULT.withDeadline(deadline(Duration.ofSeconds(5))));
+  }
+
+  /** A call's deadline {@code quiet} from now on a quiet machine, scaled through {@link TimeScale}. */
+  static Deadline deadline(Duration quiet) {
+    return Deadline.after(TimeScale.scaled(quiet).toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** Shuts {@code channel} down now and waits (5 s on a quiet machine, scaled) for it to end. */
+  static void shutDown(ManagedChannel channel) throws InterruptedException {
+    channel.shutdownNow().awaitTermination(TimeScale.scaled(Duration.ofSeconds(5)).toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** The ids that answer {@code calls} calls in a row. */
@@ -86,9 +97,8 @@ final class Channels implements AutoCloseable {
   @Override
   public void close() {
     try {
-      channels.forEach(ManagedChannel::shutdownNow);
       for (ManagedChannel channel : channels) {
-        channel.awaitTermination(5, TimeUnit.SECONDS);
+        shutDown(channel);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -14,7 +14,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.NameResolverRegistry;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /**
@@ -41,7 +40,7 @@ class ConfiguredProviderTest {
         Awaitility.await().atMost(time.eventuallyTimeout()).ignoreExceptions()
             .untilAsserted(() -> assertThat(Channels.answering(channel, 12)).isEqualTo(Set.of("s-1", "s-2")));
       } finally {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        Channels.shutDown(channel);
       }
     } finally {
       System.clearProperty("registrykit.endpoints");

@@ -10,6 +10,7 @@ import dev.registrykit.junit.etcd.EtcdHandle;
 import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryTest;
 import dev.registrykit.junit.RegistryTime;
+import dev.registrykit.junit.TimeScale;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -57,7 +58,8 @@ class EtcdctlGoNamingTest {
   void theAddrWeWriteOnRequestIsWhatAGoResolverDials(BackendControls backend, EtcdHandle etcd) throws Exception {
     try (IdServers servers = IdServers.start(1);
          EtcdRegistry goFriendly = EtcdRegistry.builder().withEndpoints(etcd.endpoints())
-             .withNamespace(backend.namespace()).withGoNamingAddr().build()) {
+             .withNamespace(backend.namespace()).withGoNamingAddr()
+             .withCallTimeout(TimeScale.scaled(Duration.ofSeconds(5))).build()) {
       // HTTP on one port (nothing listens on 1), gRPC on the server's: Addr names the gRPC one
       goFriendly.register(ServiceInstance.of(GREETER, "i-1", "http://127.0.0.1:1")
           .withMetadata(RegistrykitNameResolverProvider.GRPC_PORT_METADATA_KEY, String.valueOf(servers.port("s-1"))), TTL);
@@ -72,7 +74,7 @@ class EtcdctlGoNamingTest {
       try {
         assertThat(Channels.call(direct)).isEqualTo("s-1"); // what grpc-go's resolver would be given
       } finally {
-        direct.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        Channels.shutDown(direct);
       }
     }
   }
@@ -80,15 +82,16 @@ class EtcdctlGoNamingTest {
   /** Runs {@code etcdctl} (API v3) on the test's etcd and returns its output; fails on a non-zero exit. */
   static String etcdctl(EtcdHandle etcd, String... arguments) {
     List<String> command = new ArrayList<>(List.of("etcdctl", "--endpoints=" + etcd.endpoints().get(0),
-        "--command-timeout=5s"));
+        "--command-timeout=" + TimeScale.scaled(Duration.ofSeconds(5)).toMillis() + "ms"));
     command.addAll(List.of(arguments));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("ETCDCTL_API", "3");
     try {
       Process process = builder.start();
-      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+      Duration bound = TimeScale.scaled(Duration.ofSeconds(15));
+      if (!process.waitFor(bound.toNanos(), TimeUnit.NANOSECONDS)) {
         process.destroyForcibly();
-        throw new AssertionError("etcdctl did not finish within 15 s: " + command);
+        throw new AssertionError("etcdctl did not finish within " + bound + " (15 s scaled): " + command);
       }
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(process.exitValue()).as("etcdctl %s said: %s", command, output).isZero();

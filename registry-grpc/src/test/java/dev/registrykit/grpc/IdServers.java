@@ -1,6 +1,7 @@
 package dev.registrykit.grpc;
 
 import dev.registrykit.ServiceInstance;
+import dev.registrykit.junit.TimeScale;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
@@ -11,6 +12,7 @@ import io.grpc.testing.protobuf.SimpleServiceGrpc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +60,7 @@ final class IdServers implements AutoCloseable {
     Server server = servers.get(id);
     server.shutdownNow();
     try {
-      server.awaitTermination(5, TimeUnit.SECONDS);
+      server.awaitTermination(TimeScale.scaled(Duration.ofSeconds(5)).toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -78,7 +80,7 @@ final class IdServers implements AutoCloseable {
     servers.values().forEach(Server::shutdownNow);
     for (Server server : servers.values()) {
       try {
-        server.awaitTermination(5, TimeUnit.SECONDS);
+        server.awaitTermination(TimeScale.scaled(Duration.ofSeconds(5)).toNanos(), TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

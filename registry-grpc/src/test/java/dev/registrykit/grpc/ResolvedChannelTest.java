@@ -10,14 +10,12 @@ import dev.registrykit.junit.BackendControls;
 import dev.registrykit.junit.RegistryTest;
 import dev.registrykit.junit.RegistryTime;
 import io.grpc.CallOptions;
-import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real grpc-java channel with {@code round_robin} on {@code registrykit:///greeter}, calling real
@@ -94,7 +92,7 @@ class ResolvedChannelTest {
             assertThat(e.getStatus().getDescription()).contains("no instance of greeter is registered");
           }));
       CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> Channels.call(channel,
-          CallOptions.DEFAULT.withWaitForReady().withDeadline(Deadline.after(30, TimeUnit.SECONDS))));
+          CallOptions.DEFAULT.withWaitForReady().withDeadline(Channels.deadline(Duration.ofSeconds(30)))));
       channels.await(() -> assertThat(channel.getState(false)).hasToString("TRANSIENT_FAILURE"));
       assertThat(waiting).as("a wait-for-ready call waits while no instance is registered").isNotDone();
 
@@ -123,7 +121,7 @@ class ResolvedChannelTest {
           .isInstanceOfSatisfying(StatusRuntimeException.class,
               e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE)));
       CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> Channels.call(channel,
-          CallOptions.DEFAULT.withWaitForReady().withDeadline(Deadline.after(30, TimeUnit.SECONDS))));
+          CallOptions.DEFAULT.withWaitForReady().withDeadline(Channels.deadline(Duration.ofSeconds(30)))));
       registry.register(servers.instance(GREETER, "s-2"), TTL);
       channels.await(() -> assertThat(waiting).isCompletedWithValue("s-2"));
     }

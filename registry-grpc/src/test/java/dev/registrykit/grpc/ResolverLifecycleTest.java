@@ -11,6 +11,7 @@ import dev.registrykit.ServiceInstance;
 import dev.registrykit.Subscription;
 import dev.registrykit.fake.FakeRegistry;
 import dev.registrykit.junit.FakeRegistryTest;
+import dev.registrykit.junit.TimeScale;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedSet;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +27,10 @@ import org.junit.jupiter.api.Test;
 @FakeRegistryTest
 class ResolverLifecycleTest {
 
-  private static final Duration BOUND = Duration.ofSeconds(10);
+  /** How long grpc's network side may take (real even on the fake): 10 s on a quiet machine, scaled now. */
+  private static Duration bound() {
+    return TimeScale.scaled(Duration.ofSeconds(10));
+  }
 
   @Test
   void grpcLoadsTheProviderFromMetaInfServicesForTheScheme() {
@@ -50,7 +53,7 @@ class ResolverLifecycleTest {
 
   @Test
   void targetsOtherThanAServiceNameAreRefusedWhenTheChannelIsBuilt(FakeRegistry registry) {
-    try (Channels ignored = new Channels(registry, BOUND)) {
+    try (Channels ignored = new Channels(registry, bound())) {
       for (String target : List.of("registrykit:///", "registrykit:///a/b", "registrykit://etcd:2379/orders",
           "registrykit:///bad%20name")) {
         assertThatThrownBy(() -> Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build())
@@ -62,13 +65,13 @@ class ResolverLifecycleTest {
   @Test
   void shuttingTheChannelDownClosesItsWatch(FakeRegistry fake) throws InterruptedException {
     CountingRegistry registry = new CountingRegistry(fake);
-    try (IdServers servers = IdServers.start(1); Channels channels = new Channels(registry, BOUND)) {
+    try (IdServers servers = IdServers.start(1); Channels channels = new Channels(registry, bound())) {
       fake.register(servers.instance("greeter", "s-1"), Duration.ofSeconds(30));
       ManagedChannel channel = channels.roundRobin("greeter");
       channels.awaitAnswering(channel, 3, Set.of("s-1"));
       assertThat(registry.openWatches).hasValue(1);
 
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      Channels.shutDown(channel);
 
       channels.await(() -> assertThat(registry.openWatches).hasValue(0));
     }

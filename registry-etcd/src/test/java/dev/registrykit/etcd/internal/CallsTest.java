@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /** Which failures {@link Calls#call} tries again and which it gives up on at once; no etcd needed. */
 class CallsTest {
 
-  private final Calls calls = new Calls(Duration.ofSeconds(2), "[http://127.0.0.1:2379]");
+  // every attempt is a completed future: the answer does not depend on how much of the timeout load eats
+  private final Calls calls = new Calls(Duration.ofSeconds(2), "[http://127.0.0.1:2379]"); // time: load-free (attempts complete at once; the outcome is the same whenever the timeout ends)
 
   @Test
   void aConnectionClosedUnderTheCallIsTriedAgain() {
@@ -55,7 +56,7 @@ class CallsTest {
 
   @Test
   void aRefusedKeyIsNamedWithThePrefixToGrantAndNotTriedAgain() {
-    Calls named = new Calls(Duration.ofSeconds(2), "[http://127.0.0.1:2379]", "/services", () -> { });
+    Calls named = new Calls(Duration.ofSeconds(2), "[http://127.0.0.1:2379]", "/services", () -> { }); // time: load-free (a refused attempt is not tried again: the timeout never runs out)
     int[] made = new int[1];
     Supplier<CompletableFuture<String>> attempts = () -> {
       made[0]++;

@@ -24,13 +24,18 @@ import org.junit.jupiter.api.Test;
  */
 class EtcdElectionDecisionTest {
 
-  private static final Duration TTL = Duration.ofSeconds(10);
+  /**
+   * The candidacies' TTL. registry-etcd's tests cannot reach {@code TimeScale} (registry-junit depends
+   * on this module), so the one bound here that runs on the clock, {@link #aCandidacyWithinItsLeaseIsElected},
+   * leaves it two in-memory statements: load cannot stretch them to 10 s.
+   */
+  private static final Duration TTL = Duration.ofSeconds(10); // time: load-free (a deadline two in-memory statements away)
 
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   private final ExecutorService events = Executors.newSingleThreadExecutor();
   private final RegistryContext context = new RegistryContext(null, "/services", Duration.ofSeconds(30),
-      Duration.ofSeconds(5), Recovery.disabled(), new InvalidEntryReports(entry -> { }), scheduler, events,
-      new Calls(Duration.ofSeconds(5), "nowhere"), new Connectivity(null, Runnable::run),
+      Duration.ofSeconds(5), Recovery.disabled(), new InvalidEntryReports(entry -> { }), scheduler, events, // time: load-free (no client: no call is made)
+      new Calls(Duration.ofSeconds(5), "nowhere"), new Connectivity(null, Runnable::run), // time: load-free (no client: no call is made)
       new RateLimitedLog.PerMessage(System.getLogger(EtcdElectionDecisionTest.class.getName()), Duration.ofSeconds(10)),
       dev.registrykit.internal.InstanceCodec.Format.ORIGIN);
   private final EtcdElection election = new EtcdElection(context, "migrations");
@@ -136,6 +141,6 @@ class EtcdElectionDecisionTest {
   /** Lets the events thread tell the listeners what is queued, and stops it. */
   private void drainEvents() throws InterruptedException {
     events.shutdown();
-    assertThat(events.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(events.awaitTermination(5, TimeUnit.SECONDS)).isTrue(); // time: load-free (a hang detector: a few queued listener calls, in memory)
   }
 }

@@ -7,6 +7,7 @@ import dev.registrykit.Registration;
 import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.junit.RecordingListener;
+import dev.registrykit.junit.TimeScale;
 import io.etcd.jetcd.Auth;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -73,7 +74,7 @@ class EtcdAuthIntegrationTest {
   private static void survivesExpiries(EtcdWipeableEtcd etcd, Duration ttl, Duration idle) throws Exception {
     enableAuth(etcd);
     try (EtcdRegistry registry = EtcdRegistry.builder().withEndpoints(etcd.endpoint()).withNamespace(NAMESPACE)
-        .withAuth(USER, PASSWORD).withCallTimeout(Duration.ofSeconds(2)).build()) {
+        .withAuth(USER, PASSWORD).withCallTimeout(TimeScale.scaled(Duration.ofSeconds(2))).build()) {
       Registration a = registry.register(A, ttl);
       List<String> states = new CopyOnWriteArrayList<>();
       a.addListener((r, from, to) -> states.add(from + "->" + to));
@@ -87,7 +88,8 @@ class EtcdAuthIntegrationTest {
       int listings = 0;
       while (System.nanoTime() - start < PAST_SEVERAL_EXPIRIES.toNanos()) {
         long before = System.nanoTime();
-        Awaitility.await().pollDelay(idle.isZero() ? Duration.ofMillis(1500) : idle).until(() -> true);
+        // idle time is the stimulus (a token expires meanwhile), not a bound: a loaded machine only idles longer
+        Awaitility.await().pollDelay(idle.isZero() ? Duration.ofMillis(1500) : idle).until(() -> true); // time: load-free (idle time the test makes, not a bound)
         assertThat(registry.instances("orders")).as("listing after %s ms idle", (System.nanoTime() - before) / 1_000_000)
             .containsExactly(A);
         listings++;
@@ -113,14 +115,14 @@ class EtcdAuthIntegrationTest {
   private static void enableAuth(EtcdWipeableEtcd etcd) throws Exception {
     try (Client root = Client.builder().endpoints(etcd.endpoint()).build()) {
       Auth auth = root.getAuthClient();
-      auth.userAdd(bytes("root"), bytes("root-secret")).get(5, TimeUnit.SECONDS);
-      auth.userGrantRole(bytes("root"), bytes("root")).get(5, TimeUnit.SECONDS);
-      auth.roleAdd(bytes("registrykit")).get(5, TimeUnit.SECONDS);
+      auth.userAdd(bytes("root"), bytes("root-secret")).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
+      auth.userGrantRole(bytes("root"), bytes("root")).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
+      auth.roleAdd(bytes("registrykit")).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
       auth.roleGrantPermission(bytes("registrykit"), bytes(NAMESPACE + "/"), bytes(NAMESPACE + "0"),
-          Permission.Type.READWRITE).get(5, TimeUnit.SECONDS);
-      auth.userAdd(bytes(USER), bytes(PASSWORD)).get(5, TimeUnit.SECONDS);
-      auth.userGrantRole(bytes(USER), bytes("registrykit")).get(5, TimeUnit.SECONDS);
-      auth.authEnable().get(5, TimeUnit.SECONDS);
+          Permission.Type.READWRITE).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
+      auth.userAdd(bytes(USER), bytes(PASSWORD)).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
+      auth.userGrantRole(bytes(USER), bytes("registrykit")).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
+      auth.authEnable().get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
     }
   }
 
@@ -142,8 +144,8 @@ class EtcdAuthIntegrationTest {
   static String gateway(EtcdWipeableEtcd etcd, String path, String json, String token) throws Exception {
     java.net.HttpURLConnection connection = (java.net.HttpURLConnection) java.net.URI.create(etcd.endpoint() + path)
         .toURL().openConnection();
-    connection.setConnectTimeout(5_000);
-    connection.setReadTimeout(5_000);
+    connection.setConnectTimeout(Bounds.answerMillis());
+    connection.setReadTimeout(Bounds.answerMillis());
     connection.setRequestMethod("POST");
     connection.setDoOutput(true);
     if (token != null) {
@@ -164,7 +166,8 @@ class EtcdAuthIntegrationTest {
   }
 
   private static void eventually(ThrowingRunnable assertion) {
-    Awaitility.await().pollInterval(Duration.ofMillis(50)).atMost(Duration.ofSeconds(10)).untilAsserted(assertion);
+    Awaitility.await().pollInterval(Duration.ofMillis(50)).atMost(TimeScale.scaled(Duration.ofSeconds(10)))
+        .untilAsserted(assertion);
   }
 
   private static byte[] pem(String type, byte[] der) {

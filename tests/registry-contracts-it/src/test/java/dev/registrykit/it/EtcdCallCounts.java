@@ -30,8 +30,8 @@ record EtcdCallCounts(Map<String, Long> byMethod) {
   /** etcd's counters now. */
   static EtcdCallCounts read(String endpoint) throws IOException {
     HttpURLConnection connection = (HttpURLConnection) URI.create(endpoint + "/metrics").toURL().openConnection();
-    connection.setConnectTimeout(5_000);
-    connection.setReadTimeout(10_000);
+    connection.setConnectTimeout(Bounds.answerMillis());
+    connection.setReadTimeout(Bounds.answerMillis() * 2);
     String text;
     try (InputStream body = connection.getInputStream()) {
       text = new String(body.readAllBytes(), StandardCharsets.UTF_8);

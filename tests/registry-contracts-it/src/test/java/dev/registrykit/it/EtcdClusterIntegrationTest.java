@@ -12,6 +12,7 @@ import dev.registrykit.junit.EtcdMember;
 import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.RecordingListener;
 import dev.registrykit.junit.RegistryTime;
+import dev.registrykit.junit.TimeScale;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.GetOption;
@@ -116,7 +117,7 @@ class EtcdClusterIntegrationTest {
     List<String> failed = new CopyOnWriteArrayList<>();
     AtomicInteger listings = new AtomicInteger();
     Awaitility.await(fault + ": every instance listed").pollInterval(Duration.ofMillis(100)).during(FAULT)
-        .atMost(FAULT.plusSeconds(5)).until(() -> {
+        .atMost(FAULT.plus(TimeScale.scaled(Duration.ofSeconds(5)))).until(() -> {
           try {
             List<ServiceInstance> now = registry.instances("orders");
             listings.incrementAndGet();
@@ -154,12 +155,12 @@ class EtcdClusterIntegrationTest {
     ByteSequence prefix = ByteSequence.from(namespace + "/", StandardCharsets.UTF_8);
     List<Client> clients = etcd.members().stream().map(m -> Client.builder().endpoints(m.endpoint()).build()).toList();
     try {
-      Awaitility.await("every member at the same revision").atMost(Duration.ofSeconds(10))
+      Awaitility.await("every member at the same revision").atMost(TimeScale.scaled(Duration.ofSeconds(10)))
           .pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(() -> {
             Set<String> seen = new HashSet<>();
             for (Client client : clients) {
               var answer = client.getKVClient().get(prefix, GetOption.builder().isPrefix(true).withKeysOnly(true)
-                  .withSerializable(true).build()).get(1, TimeUnit.SECONDS);
+                  .withSerializable(true).build()).get(TimeScale.scaled(Duration.ofSeconds(1)).toNanos(), TimeUnit.NANOSECONDS);
               seen.add(answer.getHeader().getRevision() + " " + answer.getKvs().size());
             }
             return seen.size() == 1;

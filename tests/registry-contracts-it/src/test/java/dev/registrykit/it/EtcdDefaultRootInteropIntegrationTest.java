@@ -44,29 +44,29 @@ class EtcdDefaultRootInteropIntegrationTest {
 
   private static List<KeyValue> everythingUnderServices(Client client) throws Exception {
     return client.getKVClient().get(bytes("/services/"), GetOption.builder().isPrefix(true).build())
-        .get(5, TimeUnit.SECONDS).getKvs();
+        .get(Bounds.answerNanos(), TimeUnit.NANOSECONDS).getKvs();
   }
 
   @Test
   void listsWhatTheOriginWroteAtTheDefaultRootOnItsOwnLease(Client client) throws Exception {
     String guid = UUID.randomUUID().toString();
-    long lease = client.getLeaseClient().grant(30).get(5, TimeUnit.SECONDS).getID();
+    long lease = client.getLeaseClient().grant(30).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS).getID();
     client.getKVClient().put(bytes("/services/" + SERVICE + "/" + guid), bytes(originJson(guid)),
-        PutOption.builder().withLeaseId(lease).build()).get(5, TimeUnit.SECONDS);
-    try (EtcdRegistry registry = EtcdRegistry.builder().withClient(client).build()) {
+        PutOption.builder().withLeaseId(lease).build()).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
+    try (EtcdRegistry registry = EtcdRegistry.builder().withClient(client).withCallTimeout(Bounds.callTimeout()).build()) {
 
       assertThat(registry.namespace()).isEqualTo("/services");
       assertThat(registry.instances(SERVICE)).containsExactly(ServiceInstance.of(SERVICE, guid, ADDRESS));
       assertThat(registry.services()).containsExactly(SERVICE);
     } finally {
-      client.getLeaseClient().revoke(lease).get(5, TimeUnit.SECONDS);
+      client.getLeaseClient().revoke(lease).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
     }
   }
 
   @Test
   void writesExactlyWhatTheOriginWritesAtTheDefaultRootAndDeletesItOnClose(Client client) throws Exception {
     String guid = UUID.randomUUID().toString();
-    try (EtcdRegistry registry = EtcdRegistry.builder().withClient(client).build()) {
+    try (EtcdRegistry registry = EtcdRegistry.builder().withClient(client).withCallTimeout(Bounds.callTimeout()).build()) {
       Registration registration = registry.register(ServiceInstance.of(SERVICE, guid, ADDRESS), Duration.ofSeconds(30));
 
       List<KeyValue> kvs = everythingUnderServices(client);
@@ -76,7 +76,7 @@ class EtcdDefaultRootInteropIntegrationTest {
       assertThat(kvs.get(0).getValue().toString(StandardCharsets.UTF_8)).isEqualTo(originJson(guid));
       assertThat(kvs.get(0).getLease()).as("the key's lease").isEqualTo(EtcdTestAccess.leaseId(registry, registration));
       assertThat(client.getLeaseClient().timeToLive(kvs.get(0).getLease(), LeaseOption.DEFAULT)
-          .get(5, TimeUnit.SECONDS).getGrantedTTL()).isEqualTo(30);
+          .get(Bounds.answerNanos(), TimeUnit.NANOSECONDS).getGrantedTTL()).isEqualTo(30);
     }
     assertThat(everythingUnderServices(client)).as("keys under /services after close()").isEmpty();
   }

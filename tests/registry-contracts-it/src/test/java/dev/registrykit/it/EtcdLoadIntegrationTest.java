@@ -11,6 +11,7 @@ import dev.registrykit.junit.etcd.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.RegistryTime;
+import dev.registrykit.junit.TimeScale;
 import io.etcd.jetcd.Client;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -25,7 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,8 +42,10 @@ class EtcdLoadIntegrationTest {
   private static final int THREADS = 50;
   private static final int CYCLES = 20;
 
+  /** A registry of its own, with the default call timeout (5 s) scaled as the toolkit's are. */
   private static EtcdRegistry registry(EtcdHandle etcd, String namespace) {
-    return EtcdRegistry.builder().withEndpoints(etcd.endpoints().get(0).toString()).withNamespace(namespace).build();
+    return EtcdRegistry.builder().withEndpoints(etcd.endpoints().get(0).toString()).withNamespace(namespace)
+        .withCallTimeout(TimeScale.scaled(Duration.ofSeconds(5))).build();
   }
 
   @Test
@@ -121,12 +123,12 @@ class EtcdLoadIntegrationTest {
       long started = System.nanoTime();
       go.countDown();
       for (Future<?> future : done) {
-        future.get(60, TimeUnit.SECONDS);
+        future.get(TimeScale.scaled(Duration.ofSeconds(60)).toNanos(), TimeUnit.NANOSECONDS);
       }
       long millis = (System.nanoTime() - started) / 1_000_000;
 
       assertThat(EtcdLoadRaw.count(client, namespace + "/")).as("keys left").isZero();
-      Awaitility.await().pollInterval(Duration.ofMillis(100)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      time.eventually(() -> {
         Set<Long> left = new HashSet<>(EtcdLoadRaw.leaseIds(endpoint));
         left.removeAll(leasesBefore);
         assertThat(left).as("leases left by %s register/close cycles", THREADS * CYCLES).isEmpty();

@@ -29,12 +29,12 @@ final class EtcdLoadRaw {
   /** The number of keys under {@code prefix}, by a count-only get. */
   static long count(Client client, String prefix) throws Exception {
     return client.getKVClient().get(ByteSequence.from(prefix, StandardCharsets.UTF_8),
-        GetOption.builder().isPrefix(true).withCountOnly(true).build()).get(5, TimeUnit.SECONDS).getCount();
+        GetOption.builder().isPrefix(true).withCountOnly(true).build()).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS).getCount();
   }
 
   /** The value under {@code key}, or null. */
   static String value(Client client, String key) throws Exception {
-    var kvs = client.getKVClient().get(ByteSequence.from(key, StandardCharsets.UTF_8)).get(5, TimeUnit.SECONDS)
+    var kvs = client.getKVClient().get(ByteSequence.from(key, StandardCharsets.UTF_8)).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS)
         .getKvs();
     return kvs.isEmpty() ? null : kvs.get(0).getValue().toString(StandardCharsets.UTF_8);
   }
@@ -53,8 +53,8 @@ final class EtcdLoadRaw {
     if (token != null) {
       connection.setRequestProperty("Authorization", token);
     }
-    connection.setConnectTimeout(5_000);
-    connection.setReadTimeout(5_000);
+    connection.setConnectTimeout(Bounds.answerMillis());
+    connection.setReadTimeout(Bounds.answerMillis());
     connection.setRequestMethod("POST");
     connection.setDoOutput(true);
     try {

@@ -50,18 +50,18 @@ class EtcdPermissionsDocIntegrationTest {
     try (EtcdWipeableEtcd etcd = new EtcdWipeableEtcd()) {
       try (Client client = Client.builder().endpoints(etcd.endpoint()).build()) {
         Auth auth = client.getAuthClient();
-        auth.userAdd(bytes("root"), bytes("root-secret")).get(5, TimeUnit.SECONDS);
-        auth.userGrantRole(bytes("root"), bytes("root")).get(5, TimeUnit.SECONDS);
+        auth.userAdd(bytes("root"), bytes("root-secret")).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
+        auth.userGrantRole(bytes("root"), bytes("root")).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
         for (Map.Entry<String, List<String[]>> role : grants.entrySet()) {
-          auth.roleAdd(bytes(role.getKey())).get(5, TimeUnit.SECONDS);
+          auth.roleAdd(bytes(role.getKey())).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
           for (String[] grant : role.getValue()) {
             auth.roleGrantPermission(bytes(role.getKey()), bytes(grant[1]), bytes(prefixEnd(grant[1])),
-                Permission.Type.valueOf(grant[0].toUpperCase(java.util.Locale.ROOT))).get(5, TimeUnit.SECONDS);
+                Permission.Type.valueOf(grant[0].toUpperCase(java.util.Locale.ROOT))).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
           }
-          auth.userAdd(bytes(role.getKey()), bytes(role.getKey() + "-secret")).get(5, TimeUnit.SECONDS);
-          auth.userGrantRole(bytes(role.getKey()), bytes(role.getKey())).get(5, TimeUnit.SECONDS);
+          auth.userAdd(bytes(role.getKey()), bytes(role.getKey() + "-secret")).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
+          auth.userGrantRole(bytes(role.getKey()), bytes(role.getKey())).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
         }
-        auth.authEnable().get(5, TimeUnit.SECONDS);
+        auth.authEnable().get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
       }
 
       try (EtcdRegistry registrar = registryOf(etcd, "registrar");
@@ -86,7 +86,8 @@ class EtcdPermissionsDocIntegrationTest {
           assertThat(elector.election("migrations").leader()).map(Leader::candidateId).contains("m-1");
         }
         // past a TTL: keep-alive of the registration works with the grant alone
-        Awaitility.await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)) // time: load-free (waits past a TTL; the check follows)
+        // waits past a TTL (the check follows); the slack past it is scaled
+        Awaitility.await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(4).plus(TimeScale.scaled(Duration.ofSeconds(1))))
             .until(() -> true);
         assertThat(registration.state()).isEqualTo(RegistrationState.ACTIVE);
         assertThat(elector.election("migrations").leader()).isEqualTo(Optional.empty());

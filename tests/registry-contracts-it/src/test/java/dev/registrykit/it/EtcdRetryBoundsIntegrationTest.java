@@ -119,7 +119,7 @@ class EtcdRetryBoundsIntegrationTest {
 
       revokeSvcGrant(etcd);
       try (Client root = rootClient(etcd)) {
-        root.getLeaseClient().revoke(lease).get(5, TimeUnit.SECONDS); // LOST at the next keep-alive
+        root.getLeaseClient().revoke(lease).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS); // LOST at the next keep-alive
       }
       eventually(() -> assertThat(registration.state()).isEqualTo(RegistrationState.LOST));
 
@@ -140,10 +140,10 @@ class EtcdRetryBoundsIntegrationTest {
 
       EtcdCallCounts before = EtcdCallCounts.read(etcd.endpoint());
       try (Client root = rootClient(etcd)) {
-        root.getAuthClient().userDelete(bytes(USER)).get(5, TimeUnit.SECONDS);
+        root.getAuthClient().userDelete(bytes(USER)).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
         // etcd 3.5 refuses the next keep-alive for its token; 3.4 does not check a keep-alive's token,
         // so the lease goes too: keep-alive hears that it is gone, and recovery is refused
-        root.getLeaseClient().revoke(EtcdTestAccess.leaseId(registry, registration)).get(5, TimeUnit.SECONDS);
+        root.getLeaseClient().revoke(EtcdTestAccess.leaseId(registry, registration)).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
       }
       eventually(() -> assertThat(registration.state()).isEqualTo(RegistrationState.LOST));
       EtcdCallCounts keepAlive = EtcdCallCounts.read(etcd.endpoint()).since(before);
@@ -167,14 +167,14 @@ class EtcdRetryBoundsIntegrationTest {
     EtcdWipeableEtcd etcd = new EtcdWipeableEtcd();
     try (Client client = Client.builder().endpoints(etcd.endpoint()).build()) {
       Auth auth = client.getAuthClient();
-      auth.userAdd(bytes("root"), bytes(ROOT_PASSWORD)).get(5, TimeUnit.SECONDS);
-      auth.userGrantRole(bytes("root"), bytes("root")).get(5, TimeUnit.SECONDS);
-      auth.roleAdd(bytes(USER)).get(5, TimeUnit.SECONDS);
+      auth.userAdd(bytes("root"), bytes(ROOT_PASSWORD)).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
+      auth.userGrantRole(bytes("root"), bytes("root")).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
+      auth.roleAdd(bytes(USER)).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
       auth.roleGrantPermission(bytes(USER), bytes("/services/"), bytes("/services0"), Permission.Type.READWRITE)
-          .get(5, TimeUnit.SECONDS);
-      auth.userAdd(bytes(USER), bytes(PASSWORD)).get(5, TimeUnit.SECONDS);
-      auth.userGrantRole(bytes(USER), bytes(USER)).get(5, TimeUnit.SECONDS);
-      auth.authEnable().get(5, TimeUnit.SECONDS);
+          .get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
+      auth.userAdd(bytes(USER), bytes(PASSWORD)).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
+      auth.userGrantRole(bytes(USER), bytes(USER)).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
+      auth.authEnable().get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
     } catch (Exception | Error e) {
       etcd.close();
       throw e;
@@ -194,7 +194,7 @@ class EtcdRetryBoundsIntegrationTest {
   private static void revokeSvcGrant(EtcdWipeableEtcd etcd) throws Exception {
     try (Client root = rootClient(etcd)) {
       root.getAuthClient().roleRevokePermission(bytes(USER), bytes("/services/"), bytes("/services0"))
-          .get(5, TimeUnit.SECONDS);
+          .get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);
     }
   }
 
@@ -208,8 +208,8 @@ class EtcdRetryBoundsIntegrationTest {
   /** The calls etcd receives in {@link #WINDOW} from now. */
   private static EtcdCallCounts callsInWindow(EtcdWipeableEtcd etcd) throws Exception {
     EtcdCallCounts before = EtcdCallCounts.read(etcd.endpoint());
-    // time: load-free (a counting window: under load a loop makes fewer calls in it, not more)
-    Awaitility.await().pollDelay(WINDOW).atMost(WINDOW.plusSeconds(1)).until(() -> true);
+    // a counting window (under load a loop makes fewer calls in it, not more); the slack past it is scaled
+    Awaitility.await().pollDelay(WINDOW).atMost(WINDOW.plus(TimeScale.scaled(Duration.ofSeconds(1)))).until(() -> true);
     return EtcdCallCounts.read(etcd.endpoint()).since(before);
   }
 

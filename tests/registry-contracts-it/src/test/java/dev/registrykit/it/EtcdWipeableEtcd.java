@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PortBinding;
+import dev.registrykit.junit.TimeScale;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,7 +31,10 @@ import org.testcontainers.utility.DockerImageName;
  */
 final class EtcdWipeableEtcd implements AutoCloseable {
 
+  /** How long a fresh etcd may take to be healthy on a quiet machine (scaled where it is waited for). */
   private static final Duration STARTUP = Duration.ofSeconds(60);
+  /** How long one health probe may take on a quiet machine (scaled where it is made). */
+  private static final Duration PROBE = Duration.ofMillis(500);
 
   private final String image;
   private final int hostPort;
@@ -63,9 +67,10 @@ final class EtcdWipeableEtcd implements AutoCloseable {
    * same endpoint; its counters in {@code /metrics} start again from zero. Returns once it is healthy.
    */
   void restart() {
-    container.getDockerClient().restartContainerCmd(container.getContainerId()).withTimeout(10).exec();
+    int stopSeconds = (int) Math.ceil(10 * TimeScale.current()); // docker's grace before it kills etcd
+    container.getDockerClient().restartContainerCmd(container.getContainerId()).withTimeout(stopSeconds).exec();
     Awaitility.await("etcd at " + endpoint + " to be healthy after a restart").pollInterval(Duration.ofMillis(50))
-        .atMost(STARTUP).ignoreExceptions().until(this::healthy);
+        .atMost(TimeScale.scaled(STARTUP)).ignoreExceptions().until(this::healthy);
   }
 
   /** Removes the container with its data and starts a fresh etcd at the same endpoint. */
@@ -103,7 +108,7 @@ final class EtcdWipeableEtcd implements AutoCloseable {
     try {
       fresh.start();
       Awaitility.await("etcd at " + endpoint + " to be healthy").pollInterval(Duration.ofMillis(50))
-          .atMost(STARTUP).ignoreExceptions().until(this::healthy);
+          .atMost(TimeScale.scaled(STARTUP)).ignoreExceptions().until(this::healthy);
     } catch (RuntimeException e) {
       String logs = "";
       try {
@@ -119,8 +124,9 @@ final class EtcdWipeableEtcd implements AutoCloseable {
 
   private boolean healthy() throws IOException {
     HttpURLConnection connection = (HttpURLConnection) endpoint.resolve("/health").toURL().openConnection();
-    connection.setConnectTimeout(500);
-    connection.setReadTimeout(500);
+    int probe = Math.toIntExact(TimeScale.scaled(PROBE).toMillis());
+    connection.setConnectTimeout(probe);
+    connection.setReadTimeout(probe);
     try (InputStream body = connection.getInputStream()) {
       String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
       return connection.getResponseCode() == 200 && text.replace(" ", "").contains("\"health\":\"true\"");

@@ -11,6 +11,7 @@ import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.junit.etcd.EtcdHandle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.RegistryTime;
+import dev.registrykit.junit.TimeScale;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.GetOption;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Test;
 class EtcdctlElectionInteropIntegrationTest {
 
   private static final Path ETCDCTL = Path.of(System.getProperty("registrykit.etcdctl", "/usr/bin/etcdctl"));
+  /** How long etcdctl's side may take on a quiet machine (scaled where it is waited for). */
   private static final Duration BOUND = Duration.ofSeconds(15);
   private static final Duration TTL = Duration.ofSeconds(5);
 
@@ -50,8 +52,9 @@ class EtcdctlElectionInteropIntegrationTest {
   void endProcesses() throws InterruptedException {
     for (Process process : processes) {
       process.destroy();
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      long bound = TimeScale.scaled(Duration.ofSeconds(5)).toNanos();
+      if (!process.waitFor(bound, TimeUnit.NANOSECONDS)) {
+        process.destroyForcibly().waitFor(bound, TimeUnit.NANOSECONDS);
       }
     }
   }
@@ -67,21 +70,22 @@ class EtcdctlElectionInteropIntegrationTest {
     Candidacy first = election.campaign("kit-1", TTL);
     time.eventually(() -> assertThat(first).isLeading());
     List<String> ctl = start(etcd, "elect", prefix, "ctl-1");
-    await().atMost(BOUND).until(() -> candidates(client, prefix) == 2);
+    await().atMost(TimeScale.scaled(BOUND)).until(() -> candidates(client, prefix) == 2);
     assertThat(election).hasLeader("kit-1");
     assertThat(ctl).as("etcdctl waits behind registrykit's leader").isEmpty();
 
     first.close(); // resigns: etcdctl's candidate leads at once, not after a TTL
-    await().atMost(BOUND).until(() -> ctl.contains("ctl-1"));
+    await().atMost(TimeScale.scaled(BOUND)).until(() -> ctl.contains("ctl-1"));
     time.eventually(() -> assertThat(election).hasLeader("ctl-1"));
 
     Candidacy second = election.campaign("kit-2", TTL);
-    assertThat(second.awaitLeadership(Duration.ofMillis(500))).as("behind etcdctl's leader").isFalse();
+    // not leading after a while: as long a while on a loaded machine as 500 ms on a quiet one
+    assertThat(second.awaitLeadership(TimeScale.scaled(Duration.ofMillis(500)))).as("behind etcdctl's leader").isFalse();
     processes.get(1).destroy(); // etcdctl resigns on SIGTERM
-    assertThat(second.awaitLeadership(BOUND)).as("registrykit takes over from etcdctl").isTrue();
+    assertThat(second.awaitLeadership(TimeScale.scaled(BOUND))).as("registrykit takes over from etcdctl").isTrue();
     assertThat(election).hasLeader("kit-2");
 
-    await().atMost(BOUND).untilAsserted(() -> assertThat(observed).containsSubsequence("kit-1", "ctl-1", "kit-2"));
+    await().atMost(TimeScale.scaled(BOUND)).untilAsserted(() -> assertThat(observed).containsSubsequence("kit-1", "ctl-1", "kit-2"));
     second.close();
   }
 
@@ -98,7 +102,7 @@ class EtcdctlElectionInteropIntegrationTest {
   /** Starts etcdctl against {@code etcd} with {@code arguments}; its output lines, as they come. */
   private List<String> start(EtcdHandle etcd, String... arguments) {
     List<String> command = new ArrayList<>(List.of(ETCDCTL.toString(), "--endpoints=" + etcd.endpoints().get(0),
-        "--dial-timeout=5s"));
+        "--dial-timeout=" + TimeScale.scaled(Duration.ofSeconds(5)).toMillis() + "ms"));
     command.addAll(List.of(arguments));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("ETCDCTL_API", "3");
@@ -126,6 +130,6 @@ class EtcdctlElectionInteropIntegrationTest {
 
   private static long candidates(Client client, String prefix) throws Exception {
     return client.getKVClient().get(ByteSequence.from(prefix + "/", StandardCharsets.UTF_8),
-        GetOption.builder().isPrefix(true).withCountOnly(true).build()).get(5, TimeUnit.SECONDS).getCount();
+        GetOption.builder().isPrefix(true).withCountOnly(true).build()).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS).getCount();
   }
 }

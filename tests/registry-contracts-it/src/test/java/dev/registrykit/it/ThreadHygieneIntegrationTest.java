@@ -6,6 +6,7 @@ import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.junit.etcd.EtcdHandle;
 import dev.registrykit.junit.EtcdRegistryTest;
+import dev.registrykit.junit.TimeScale;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,7 +29,7 @@ class ThreadHygieneIntegrationTest {
     List<String> leftover = new ArrayList<>();
     int[] during = new int[1];
     try (EtcdRegistry registry = EtcdRegistry.builder().withEndpoints(etcd.endpoints().get(0).toString())
-        .withNamespace("/thread-hygiene").build()) {
+        .withNamespace("/thread-hygiene").withCallTimeout(Bounds.callTimeout()).build()) {
       ServiceInstance orders = ServiceInstance.of("orders", "i-1", "http://10.0.0.1:5000");
       registry.register(orders, Duration.ofSeconds(1));
       registry.watch("orders", event -> { });
@@ -38,8 +39,9 @@ class ThreadHygieneIntegrationTest {
     }
     long closed = System.nanoTime();
     // jetcd's, vert.x's and gRPC's pools wind down asynchronously (gRPC releases its shared
-    // executor 1 s after the last client): allow them up to 5 s.
-    Awaitility.await().pollInSameThread().pollInterval(Duration.ofMillis(100)).atMost(Duration.ofSeconds(5))
+    // executor 1 s after the last client): allow them up to 5 s on a quiet machine, scaled.
+    Awaitility.await().pollInSameThread().pollInterval(Duration.ofMillis(100))
+        .atMost(TimeScale.scaled(Duration.ofSeconds(5)))
         .untilAsserted(() -> {
           leftover.clear();
           for (Thread thread : Thread.getAllStackTraces().keySet()) {
