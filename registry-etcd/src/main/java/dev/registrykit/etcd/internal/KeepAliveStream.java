@@ -58,13 +58,19 @@ public final class KeepAliveStream implements AutoCloseable {
     private final Map<Long, Deque<CompletableFuture<Long>>> waiting = new HashMap<>();
     private StreamObserver<LeaseKeepAliveRequest> requests;
     private boolean broken;
+    /** System.nanoTime() of the last answer on this stream (of any lease), or of its opening. */
+    private long lastAnswer = System.nanoTime();
+    /** When each renewal waiting here was sent. */
+    private final Map<CompletableFuture<Long>, Long> sent = new HashMap<>();
 
     @Override
     public void onNext(LeaseKeepAliveResponse response) {
       CompletableFuture<Long> answered;
       synchronized (KeepAliveStream.this) {
+        lastAnswer = System.nanoTime();
         Deque<CompletableFuture<Long>> queue = waiting.get(response.getID());
         answered = queue == null ? null : queue.poll();
+        sent.remove(answered);
         if (queue != null && queue.isEmpty()) {
           waiting.remove(response.getID());
         }
@@ -99,6 +105,7 @@ public final class KeepAliveStream implements AutoCloseable {
         }
         waiting.values().forEach(failed::addAll);
         waiting.clear();
+        sent.clear();
       }
       failed.forEach(future -> future.completeExceptionally(failure));
     }
@@ -121,12 +128,9 @@ public final class KeepAliveStream implements AutoCloseable {
         return answer;
       }
       try {
-        if (open == null) {
-          Open opened = new Open();
-          opened.requests = stub.leaseKeepAlive(opened);
-          open = opened;
-        }
+        openIfNone();
         open.waiting.computeIfAbsent(lease, id -> new ArrayDeque<>()).add(answer);
+        open.sent.put(answer, System.nanoTime());
         open.requests.onNext(LeaseKeepAliveRequest.newBuilder().setID(lease).build());
       } catch (RuntimeException e) {
         Open failed = open;
@@ -143,22 +147,65 @@ public final class KeepAliveStream implements AutoCloseable {
   }
 
   /**
-   * The renewal {@code unanswered} was not answered in time: if the stream it went out on is still
-   * the open one, it is cancelled (its other renewals fail and are retried), so that the next
-   * renewal opens a fresh one.
+   * Opens the stream now if none is open, so that it exists before the first renewal: a stream
+   * opened when etcd has begun its graceful stop is refused, and the first renewal of a lease comes
+   * only a TTL/3 after its grant. Does nothing without a stream ({@code keepAliveOnce}) or once
+   * closed; if opening fails, the next renewal tries again.
    */
-  void abandon(CompletableFuture<Long> unanswered) {
+  void open() {
+    if (stub == null) {
+      return;
+    }
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      try {
+        openIfNone();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "opening the keep-alive stream failed; the next renewal tries again", e);
+      }
+    }
+  }
+
+  /** Under the lock: opens a stream unless one is open. */
+  private void openIfNone() {
+    if (open == null) {
+      Open opened = new Open();
+      opened.requests = stub.leaseKeepAlive(opened);
+      open = opened;
+    }
+  }
+
+  /**
+   * The renewal {@code unanswered} was not answered in time: if the stream it went out on is still
+   * the open one and has answered nothing for {@code silence} while renewals waited on it, it is
+   * cancelled (its other renewals fail and are retried), so that the next renewal opens a fresh
+   * one, which may reach another member. A stream silent for less is kept, and the retry goes out on
+   * it: it may be slow, not stuck, and a member in its graceful stop answers on it but refuses a new
+   * one, so cancelling it early loses every lease it renews.
+   */
+  void abandon(CompletableFuture<Long> unanswered, java.time.Duration silence) {
     Open stale;
+    RuntimeException timeout = Status.DEADLINE_EXCEEDED.withDescription("a keep-alive was not answered in time")
+        .asRuntimeException();
     synchronized (this) {
       stale = open;
-      if (stale == null || stale.waiting.values().stream().noneMatch(queue -> queue.contains(unanswered))) {
+      if (stale == null || !stale.sent.containsKey(unanswered)) {
+        return;
+      }
+      long oldestWaiting = stale.sent.get(unanswered);
+      for (long sentAt : stale.sent.values()) {
+        oldestWaiting = sentAt - oldestWaiting < 0 ? sentAt : oldestWaiting;
+      }
+      // silent since the oldest renewal still waiting went out, or since the last answer if later
+      long silentSince = stale.lastAnswer - oldestWaiting > 0 ? stale.lastAnswer : oldestWaiting;
+      if (System.nanoTime() - silentSince < silence.toNanos()) {
         return;
       }
       open = null;
+      cancel(stale, timeout); // under the lock: sends are, and a stream's sends and cancel must not overlap
     }
-    RuntimeException timeout = Status.DEADLINE_EXCEEDED.withDescription("a keep-alive was not answered in time")
-        .asRuntimeException();
-    cancel(stale, timeout);
     stale.fail(timeout);
   }
 
@@ -166,14 +213,16 @@ public final class KeepAliveStream implements AutoCloseable {
   @Override
   public void close() {
     Open last;
+    RuntimeException closing = Status.CANCELLED.withDescription("the registry is closing").asRuntimeException();
     synchronized (this) {
       closed = true;
       last = open;
       open = null;
+      if (last != null) {
+        cancel(last, closing);
+      }
     }
     if (last != null) {
-      RuntimeException closing = Status.CANCELLED.withDescription("the registry is closing").asRuntimeException();
-      cancel(last, closing);
       last.fail(closing);
     }
   }

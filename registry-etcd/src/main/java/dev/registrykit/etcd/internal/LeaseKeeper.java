@@ -196,6 +196,7 @@ final class LeaseKeeper {
     Duration cap = interval().dividedBy(2);
     this.retries = new Backoff(cap.compareTo(FIRST_RETRY) < 0 ? cap : FIRST_RETRY, cap);
     this.lastFailure = null;
+    context.keepAlives().open(); // before the first renewal: etcd in a graceful stop refuses new streams
     scheduleDeadline();
     scheduleKeepAlive(interval().minusNanos(System.nanoTime() - sentNanos));
   }
@@ -323,7 +324,7 @@ final class LeaseKeeper {
     Calls.within(renewal, timeout, context.scheduler())
         .whenCompleteAsync((grantedSeconds, failure) -> {
           if (Calls.unwrap(failure) instanceof java.util.concurrent.TimeoutException) {
-            context.keepAlives().abandon(renewal); // the next goes out on a fresh stream
+            context.keepAlives().abandon(renewal, interval()); // silent a TTL/3: the next goes out on a new stream
           }
           answered(expected, sent, grantedSeconds == null ? 0 : grantedSeconds, failure);
         }, context.scheduler());
