@@ -7,7 +7,9 @@ module dev.registrykit.etcd {
   requires transitive dev.registrykit.api;
   requires transitive jetcd.core; // EtcdRegistry.Builder.withClient(io.etcd.jetcd.Client); no stable module name
   requires jetcd.common;
+  requires jetcd.grpc; // the lease keep-alive stream (KeepAliveStream); no stable module name
   requires io.grpc;
+  requires io.grpc.stub;
   requires io.netty.handler; // the TLS settings of withTls
 
   exports dev.registrykit.etcd;

@@ -32,6 +32,13 @@ import java.util.function.Predicate;
  * registry cannot be reached it keeps the last instances it knew, still picks among them, and says
  * so: {@link #state()} is {@link CacheState#STALE} until it is {@link CacheState#CURRENT} again.
  *
+ * <p>Bulk loss is not trusted at once (a <em>panic threshold</em>, as Envoy's, or Eureka's
+ * self-preservation): when the registry reports more than {@link #DEFAULT_PANIC_THRESHOLD half} of
+ * the instances gone within a down period, and more than one, the cache keeps offering the ones
+ * beyond the threshold, says so ({@link CacheState#PANIC}), and lets each go once it has stayed gone
+ * for the down period with the watch {@code CURRENT}; one that registers again meanwhile stays. An
+ * instance going alone (a scale-down, a rolling deploy of two) leaves at once, as always.
+ *
  * <p>Reads ({@link #instances()}, {@link #pick()}, {@link #require()}) never call the registry:
  * they read an immutable snapshot, so they are cheap and never block. Thread-safe. {@link #close()}
  * stops the watch; it is idempotent. After it, {@link #pick()} and {@link #require()} throw {@link
@@ -45,6 +52,14 @@ public interface ServiceCache extends AutoCloseable {
   Duration DEFAULT_DOWN_PERIOD = Duration.ofSeconds(30);
   /** How long {@link Builder#build()} waits for the first listing unless configured: 10 s. */
   Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * The share of a service's instances whose removal the cache believes at once unless configured:
+   * 0.5. Envoy's default panic threshold is 50% too. At one half, one of two instances leaving (a
+   * rolling deploy, a crash) leaves at once, while the whole service vanishing (an etcd restart under
+   * short leases, a wipe, a pause longer than the TTL, which the issue that added it measured) keeps
+   * at least half of the instances offered until each has stayed gone for the down period.
+   */
+  double DEFAULT_PANIC_THRESHOLD = 0.5;
 
   /**
    * A builder of a cache of {@code serviceName} on {@code registry}.
@@ -125,6 +140,7 @@ public interface ServiceCache extends AutoCloseable {
     private Duration downPeriod = DEFAULT_DOWN_PERIOD;
     private Duration startTimeout = DEFAULT_START_TIMEOUT;
     private InstantSource clock = InstantSource.system();
+    private double panicThreshold = DEFAULT_PANIC_THRESHOLD;
 
     private Builder(Registry registry, String serviceName) {
       this.registry = Objects.requireNonNull(registry, "registry must not be null");
@@ -158,6 +174,24 @@ public interface ServiceCache extends AutoCloseable {
     }
 
     /**
+     * The share of the instances (counting those removed within the last down period) that the
+     * registry may report gone before the cache stops believing it ({@link CacheState#PANIC}): more
+     * than this share, and more than one instance, and the cache keeps the rest offered until each has
+     * stayed gone for the down period with the watch healthy. {@link
+     * ServiceCache#DEFAULT_PANIC_THRESHOLD} by default; {@code 1} turns it off (every removal at once).
+     *
+     * @throws IllegalArgumentException if {@code share} is not more than 0 and at most 1
+     */
+    public Builder withPanicThreshold(double share) {
+      if (!(share > 0 && share <= 1)) {
+        throw new IllegalArgumentException("panicThreshold must be more than 0 and at most 1 (1 turns it off) but was: "
+            + share);
+      }
+      this.panicThreshold = share;
+      return this;
+    }
+
+    /**
      * How long {@link #build()} waits for the watch to deliver the instances present when it
      * started; {@link ServiceCache#DEFAULT_START_TIMEOUT} by default.
      *
@@ -169,8 +203,8 @@ public interface ServiceCache extends AutoCloseable {
     }
 
     /**
-     * The time source of the down period; the system clock by default. A {@code FakeClock} of
-     * {@code registry-fake} is one, so tests end a down period by advancing it.
+     * The time source of the down period (and of the panic threshold's); the system clock by default.
+     * A {@code FakeClock} of {@code registry-fake} is one, so tests end a down period by advancing it.
      */
     public Builder withClock(InstantSource clock) {
       this.clock = Objects.requireNonNull(clock, "clock must not be null");
@@ -187,7 +221,7 @@ public interface ServiceCache extends AutoCloseable {
      */
     public ServiceCache build() {
       return WatchingServiceCache.start(registry, serviceName, strategy == null ? PickStrategy.roundRobin() : strategy,
-          filter, downPeriod, startTimeout, clock);
+          filter, downPeriod, startTimeout, clock, panicThreshold);
     }
   }
 }

@@ -107,7 +107,7 @@ class ServiceCacheTest {
   }
 
   /** A registry whose only working call is watch(); the test plays the watch through {@code listener}. */
-  private static final class StubRegistry implements Registry {
+  static final class StubRegistry implements Registry {
     private final boolean listsAtOnce;
     RegistryListener listener;
     boolean watchClosed;

@@ -273,6 +273,7 @@ public final class EtcdRegistry implements Registry {
   }
 
   private void stopThreads() {
+    context.keepAlives().close();
     context.scheduler().shutdownNow();
     context.events().shutdown();
     try {

@@ -15,7 +15,9 @@ import java.util.function.LongFunction;
  * Keeps one lease alive for a registration or a candidacy, and counts the lease's time on the client
  * side: the one mechanism both use, so that both let go alike.
  *
- * <p>A {@code keepAliveOnce} goes out every TTL/3, counted from when the last one was sent (a slow
+ * <p>A keep-alive request goes out every TTL/3 on the registry's one keep-alive stream ({@link
+ * KeepAliveStream}, which an etcd in a graceful stop still serves, where it refuses new calls such
+ * as {@code keepAliveOnce}), counted from when the last one was sent (a slow
  * answer does not push the next one back); each may take TTL/6 (a member that cannot reach the leader
  * may leave it unanswered), and a failed one is retried after a {@link Backoff} from 10-20 ms,
  * doubling up to TTL/12-TTL/6, so that several tries fit in a TTL when members fail and at most
@@ -169,7 +171,7 @@ final class LeaseKeeper {
     try {
       context.calls().call(() -> {
         sent[0] = System.nanoTime();
-        return context.client().getLeaseClient().keepAliveOnce(lease);
+        return context.keepAlives().keepAlive(lease);
       }, operation + " (keep-alive after a slow grant)");
       return sent[0];
     } catch (RuntimeException e) {
@@ -194,6 +196,7 @@ final class LeaseKeeper {
     Duration cap = interval().dividedBy(2);
     this.retries = new Backoff(cap.compareTo(FIRST_RETRY) < 0 ? cap : FIRST_RETRY, cap);
     this.lastFailure = null;
+    context.keepAlives().open(); // before the first renewal: etcd in a graceful stop refuses new streams
     scheduleDeadline();
     scheduleKeepAlive(interval().minusNanos(System.nanoTime() - sentNanos));
   }
@@ -317,9 +320,14 @@ final class LeaseKeeper {
       sent = System.nanoTime();
       timeout = callTimeout();
     }
-    Calls.within(context.client().getLeaseClient().keepAliveOnce(lease), timeout, context.scheduler())
-        .whenCompleteAsync((response, failure) -> answered(expected, sent, response == null ? 0 : response.getTTL(),
-            failure), context.scheduler());
+    CompletableFuture<Long> renewal = context.keepAlives().keepAlive(lease);
+    Calls.within(renewal, timeout, context.scheduler())
+        .whenCompleteAsync((grantedSeconds, failure) -> {
+          if (Calls.unwrap(failure) instanceof java.util.concurrent.TimeoutException) {
+            context.keepAlives().abandon(renewal, interval()); // silent a TTL/3: the next goes out on a new stream
+          }
+          answered(expected, sent, grantedSeconds == null ? 0 : grantedSeconds, failure);
+        }, context.scheduler());
   }
 
   private void answered(long expected, long sent, long grantedSeconds, Throwable failure) {

@@ -34,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param registrationLog      the warnings of all the registry's registrations, each kind at most
  *                             once per 10 s, so that an outage logs a few lines, not a few per registration
  * @param valueFormat          what registrations write: the origin's value, or with etcd Go naming's {@code Addr}
+ * @param keepAlives           the registry's one keep-alive stream, on which every lease is renewed
  */
 public record RegistryContext(
     Client client,
@@ -47,7 +48,16 @@ public record RegistryContext(
     Calls calls,
     Connectivity connectivity,
     RateLimitedLog.PerMessage registrationLog,
-    InstanceCodec.Format valueFormat) {
+    InstanceCodec.Format valueFormat,
+    KeepAliveStream keepAlives) {
+
+  /** The same context with a keep-alive stream on {@code client}: what a registry makes. */
+  public RegistryContext(Client client, String namespace, Duration defaultTtl, Duration callTimeout, Recovery recovery,
+      InvalidEntryReports invalidEntries, ScheduledExecutorService scheduler, ExecutorService events, Calls calls,
+      Connectivity connectivity, RateLimitedLog.PerMessage registrationLog, InstanceCodec.Format valueFormat) {
+    this(client, namespace, defaultTtl, callTimeout, recovery, invalidEntries, scheduler, events, calls, connectivity,
+        registrationLog, valueFormat, new KeepAliveStream(client));
+  }
 
   /**
    * Makes jetcd renew its auth token: one count-only read of the namespace, a unary call, which

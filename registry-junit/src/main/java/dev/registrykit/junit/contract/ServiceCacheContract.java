@@ -454,6 +454,100 @@ public abstract class ServiceCacheContract {
     }
   }
 
+  // ------------------------------------------------------------------------------ panic threshold
+
+  @Test
+  public void aBulkLossIsHeldAsPanicAndEachHeldInstanceGoesAfterTheDownPeriod(Registry registry,
+      BackendControls backend, RegistryTime time) {
+    putFour(backend);
+    try (ServiceCache cache = ServiceCache.builder(registry, "orders").withDownPeriod(Duration.ofSeconds(2))
+        .withClock(time.clock()).build()) {
+      Changes changes = Changes.of(cache);
+
+      for (int i = 1; i <= 4; i++) {
+        backend.deleteRaw("orders", "i-" + i); // all gone at once, as after an etcd restart or a wipe
+      }
+
+      time.eventually(() -> assertThat(changes.log()).containsExactly("removed i-1", "removed i-2", "CURRENT->PANIC"));
+      assertThat(cache).as("more than half gone: the rest is held").hasState(CacheState.PANIC)
+          .hasInstances(ORDERS_3, ORDERS_4);
+      assertThat(countPicks(cache, 10)).containsOnlyKeys("i-3", "i-4");
+      time.elapse(Duration.ofMillis(2100));
+      time.eventually(() -> assertThat(cache.instances()).isEmpty());
+      assertThat(cache).isCurrent();
+      assertThat(changes.log()).containsExactly("removed i-1", "removed i-2", "CURRENT->PANIC", "removed i-3",
+          "removed i-4", "PANIC->CURRENT");
+    }
+  }
+
+  @Test
+  public void aHeldInstanceThatRegistersAgainStaysAndEndsThePanic(Registry registry, BackendControls backend,
+      RegistryTime time) {
+    putFour(backend);
+    try (ServiceCache cache = ServiceCache.builder(registry, "orders").withClock(time.clock()).build()) {
+      Changes changes = Changes.of(cache);
+      for (int i = 1; i <= 4; i++) {
+        backend.deleteRaw("orders", "i-" + i);
+      }
+      time.eventually(() -> assertThat(cache).hasState(CacheState.PANIC));
+
+      registry.register(ORDERS_3, LONG_TTL);
+      registry.register(ORDERS_4, LONG_TTL);
+
+      time.eventually(() -> assertThat(cache).isCurrent());
+      assertThat(cache).hasInstances(ORDERS_3, ORDERS_4);
+      assertThat(changes.log()).containsExactly("removed i-1", "removed i-2", "CURRENT->PANIC", "PANIC->CURRENT");
+    }
+  }
+
+  @Test
+  public void aBulkLossFoundByTheResyncAfterAnOutageIsHeldToo(Registry registry, BackendControls backend,
+      RegistryTime time) {
+    putFour(backend);
+    try (ServiceCache cache = ServiceCache.builder(registry, "orders").withDownPeriod(Duration.ofSeconds(2))
+        .withClock(time.clock()).build()) {
+      Changes changes = Changes.of(cache);
+      backend.makeUnavailable();
+      try {
+        time.eventually(() -> assertThat(cache).isStale());
+        for (int i = 1; i <= 4; i++) {
+          backend.deleteRaw("orders", "i-" + i);
+        }
+      } finally {
+        backend.heal();
+      }
+
+      time.eventually(() -> assertThat(cache).hasState(CacheState.PANIC));
+      assertThat(cache.instances()).hasSize(2);
+      assertThat(changes.log()).hasSize(4).startsWith("CURRENT->STALE").endsWith("STALE->PANIC");
+      time.elapse(Duration.ofMillis(2100));
+      time.eventually(() -> assertThat(cache.instances()).isEmpty());
+      assertThat(cache).isCurrent();
+    }
+  }
+
+  @Test
+  public void aPanicThresholdOfOneBelievesEveryRemoval(Registry registry, BackendControls backend, RegistryTime time) {
+    putFour(backend);
+    try (ServiceCache cache = ServiceCache.builder(registry, "orders").withPanicThreshold(1).build()) {
+      for (int i = 1; i <= 4; i++) {
+        backend.deleteRaw("orders", "i-" + i);
+      }
+      time.eventually(() -> assertThat(cache.instances()).isEmpty());
+      assertThat(cache).isCurrent();
+    }
+  }
+
+  private static final ServiceInstance ORDERS_4 = ServiceInstance.of("orders", "i-4", "http://10.0.0.4:5000");
+
+  /** Puts orders i-1 to i-4 as raw values (no lease: only a delete removes them). */
+  private static void putFour(BackendControls backend) {
+    for (int i = 1; i <= 4; i++) {
+      backend.putRaw("orders", "i-" + i, "{\"Id\":\"i-" + i + "\",\"Name\":\"orders\",\"Address\":\"http://10.0.0." + i
+          + ":5000\"}");
+    }
+  }
+
   // ------------------------------------------------------------------------------ helpers
 
   private static Map<String, Integer> countPicks(ServiceCache cache, int picks) {
