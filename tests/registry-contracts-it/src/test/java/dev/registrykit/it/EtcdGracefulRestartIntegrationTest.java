@@ -13,7 +13,7 @@ import dev.registrykit.Subscription;
 import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.etcd.internal.EtcdTestAccess;
 import dev.registrykit.internal.InstanceCodec;
-import dev.registrykit.junit.EtcdHandle;
+import dev.registrykit.junit.etcd.EtcdHandle;
 import dev.registrykit.junit.EtcdLifecycle;
 import dev.registrykit.junit.EtcdRegistryTest;
 import dev.registrykit.junit.RegistryTime;
@@ -44,7 +44,7 @@ class EtcdGracefulRestartIntegrationTest {
 
   private static KeyValue stored(Client client, String key) throws Exception {
     List<KeyValue> kvs = client.getKVClient().get(ByteSequence.from(key, StandardCharsets.UTF_8))
-        .get(30, TimeUnit.SECONDS).getKvs(); // time: load-free (a bound on a read, not a claim about timing)
+        .get(Bounds.answerNanos(), TimeUnit.NANOSECONDS).getKvs();
     assertThat(kvs).as("key " + key).hasSize(1);
     return kvs.get(0);
   }
