@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -50,45 +54,42 @@ class SettingFailureReportTest {
     assertThat(action).as("the action of:%n%s", report).contains(key);
   }
 
-  @Test
-  void ttl(CapturedOutput output) {
-    namesKeyValueAndRule(report(output, "registrykit.ttl=0s"), "registrykit.ttl", "\"0s\"", "whole seconds");
-    namesKeyValueAndRule(report(output, "registrykit.ttl=500ms"), "registrykit.ttl", "\"500ms\"", "whole seconds");
+  /** A setting, the key its report names, the value as the report quotes it, and a phrase of the rule. */
+  static Stream<Arguments> badSettings() {
+    return Stream.of(
+        Arguments.of("registrykit.ttl=0s", "registrykit.ttl", "\"0s\"", "whole seconds"),
+        Arguments.of("registrykit.ttl=500ms", "registrykit.ttl", "\"500ms\"", "whole seconds"),
+        Arguments.of("registrykit.call-timeout=0s", "registrykit.call-timeout", "\"0s\"", "positive"),
+        Arguments.of("registrykit.endpoints=not-a-url", "registrykit.endpoints", "\"not-a-url\"",
+            "http(s) URIs with host and port"),
+        Arguments.of("registrykit.endpoints=http://127.0.0.1:2379,localhost:2379", "registrykit.endpoints",
+            "\"localhost:2379\" is bad", "http(s) URIs with host and port"),
+        Arguments.of("registrykit.endpoints=http://127.0.0.1:2379,https://127.0.0.1:2380", "registrykit.endpoints",
+            "https://127.0.0.1:2380", "all https://"),
+        Arguments.of("registrykit.endpoints=https://127.0.0.1:2379", "registrykit.tls.ca-file",
+            "https://127.0.0.1:2379", "https://"),
+        Arguments.of("registrykit.namespace=/services/", "registrykit.namespace", "\"/services/\"",
+            "no trailing '/'"),
+        Arguments.of("registrykit.auth.user=orders", "registrykit.auth.password", "not set", "registrykit.auth.user"),
+        Arguments.of("registrykit.service.name=order shipping", "registrykit.service.name", "\"order shipping\"",
+            "[A-Za-z0-9._-]"),
+        Arguments.of("registrykit.service.address=/orders", "registrykit.service.address", "\"/orders\"",
+            "absolute URI with a host"),
+        Arguments.of("registrykit.instance.id=a/b", "registrykit.instance.id", "\"a/b\"", "[A-Za-z0-9._-]"),
+        Arguments.of("registrykit.discovery.scheme=1http", "registrykit.discovery.scheme", "\"1http\"", "URI scheme"),
+        Arguments.of("registrykit.discovery.metadata[zone/a]=eu", "registrykit.discovery.metadata", "\"zone/a\"",
+            "[A-Za-z0-9._-]"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badSettings")
+  void reportNamesKeyValueAndRule(String setting, String key, String value, String rule, CapturedOutput output) {
+    namesKeyValueAndRule(report(output, setting), key, value, rule);
   }
 
   @Test
   void ttlThatIsNoDurationAtAllIsNamedBySpringBoot(CapturedOutput output) {
     assertThat(report(output, "registrykit.ttl=ten")).contains("registrykit.ttl", "ten");
-  }
-
-  @Test
-  void callTimeout(CapturedOutput output) {
-    namesKeyValueAndRule(report(output, "registrykit.call-timeout=0s"), "registrykit.call-timeout", "\"0s\"",
-        "positive");
-  }
-
-  @Test
-  void endpoints(CapturedOutput output) {
-    namesKeyValueAndRule(report(output, "registrykit.endpoints=not-a-url"), "registrykit.endpoints",
-        "\"not-a-url\"", "http(s) URIs with host and port");
-    namesKeyValueAndRule(report(output, "registrykit.endpoints=http://127.0.0.1:2379,localhost:2379"),
-        "registrykit.endpoints", "\"localhost:2379\" is bad", "http(s) URIs with host and port");
-    namesKeyValueAndRule(report(output, "registrykit.endpoints=http://127.0.0.1:2379,https://127.0.0.1:2380"),
-        "registrykit.endpoints", "https://127.0.0.1:2380", "all https://");
-    namesKeyValueAndRule(report(output, "registrykit.endpoints=https://127.0.0.1:2379"), "registrykit.tls.ca-file",
-        "https://127.0.0.1:2379", "https://");
-  }
-
-  @Test
-  void namespace(CapturedOutput output) {
-    namesKeyValueAndRule(report(output, "registrykit.namespace=/services/"), "registrykit.namespace",
-        "\"/services/\"", "no trailing '/'");
-  }
-
-  @Test
-  void auth(CapturedOutput output) {
-    namesKeyValueAndRule(report(output, "registrykit.auth.user=orders"), "registrykit.auth.password", "not set",
-        "registrykit.auth.user");
   }
 
   @Test
@@ -107,23 +108,5 @@ class SettingFailureReportTest {
         "registrykit.tls.client-certificate-file");
     namesKeyValueAndRule(report(output, "registrykit.tls.ca-file=" + notPem), "registrykit.tls.ca-file",
         notPem.toString(), "PEM");                    // checked before the http:// endpoint is
-  }
-
-  @Test
-  void serviceAndInstance(CapturedOutput output) {
-    namesKeyValueAndRule(report(output, "registrykit.service.name=order shipping"), "registrykit.service.name",
-        "\"order shipping\"", "[A-Za-z0-9._-]");
-    namesKeyValueAndRule(report(output, "registrykit.service.address=/orders"), "registrykit.service.address",
-        "\"/orders\"", "absolute URI with a host");
-    namesKeyValueAndRule(report(output, "registrykit.instance.id=a/b"), "registrykit.instance.id", "\"a/b\"",
-        "[A-Za-z0-9._-]");
-  }
-
-  @Test
-  void discovery(CapturedOutput output) {
-    namesKeyValueAndRule(report(output, "registrykit.discovery.scheme=1http"), "registrykit.discovery.scheme",
-        "\"1http\"", "URI scheme");
-    namesKeyValueAndRule(report(output, "registrykit.discovery.metadata[zone/a]=eu"),
-        "registrykit.discovery.metadata", "\"zone/a\"", "[A-Za-z0-9._-]");
   }
 }
