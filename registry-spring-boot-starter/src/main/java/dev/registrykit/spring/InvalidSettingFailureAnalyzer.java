@@ -1,6 +1,5 @@
 package dev.registrykit.spring;
 
-import java.util.Objects;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
@@ -29,13 +28,17 @@ final class InvalidSettingFailureAnalyzer extends AbstractFailureAnalyzer<Invali
   protected FailureAnalysis analyze(Throwable rootFailure, InvalidSettingException cause) {
     ConfigurationProperty written = written(cause.key());
     StringBuilder description = new StringBuilder("Invalid value for ").append(cause.key()).append(": ");
-    if (written != null && !Objects.equals(String.valueOf(written.getValue()), String.valueOf(cause.value()))) {
-      description.append(InvalidSettingException.describe(written.getValue()));
-      if (cause.value() != null) {
-        description.append(", where ").append(InvalidSettingException.describe(cause.value())).append(" is bad");
-      }
+    String bad = cause.value() == null ? null : String.valueOf(cause.value());
+    if (written == null) {
+      description.append(InvalidSettingException.describe(cause.value()));
     } else {
-      description.append(InvalidSettingException.describe(written != null ? written.getValue() : cause.value()));
+      String asWritten = String.valueOf(written.getValue());
+      description.append(InvalidSettingException.describe(asWritten));
+      if (bad != null && !bad.equals(asWritten)) {
+        description.append(asWritten.contains(bad)
+            ? ", where " + InvalidSettingException.describe(bad) + " is bad" // one of a list
+            : " (read as " + bad + ")");                                     // converted, such as 0s to PT0S
+      }
     }
     if (written != null && written.getOrigin() != null) {
       description.append(" (from ").append(written.getOrigin()).append(')');
