@@ -16,7 +16,7 @@ module dev.registrykit.spring {
   requires transitive spring.cloud.commons; // no stable module name
   requires static transitive spring.boot.health;
   requires static spring.boot.web.server;
-  requires static spring.cloud.loadbalancer; // no stable module name
+  requires spring.cloud.loadbalancer; // no stable module name; the starter brings it for @LoadBalanced
   requires static reactor.core;
   requires static org.reactivestreams;
 

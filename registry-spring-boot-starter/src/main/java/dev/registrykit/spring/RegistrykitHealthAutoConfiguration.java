@@ -11,9 +11,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The {@code registrykit} health indicator ({@code /actuator/health/registrykit}): whether the
- * registry answers, the state of this application's registration, and the state of each service
- * cache. Off with {@code management.health.registrykit.enabled=false}.
+ * The {@code registrykit} health indicator ({@code /actuator/health/registrykit}): the state of this
+ * application's registration ({@code DOWN} when it is {@code LOST}) and of each service cache, read
+ * without calling etcd. Off with {@code management.health.registrykit.enabled=false}.
  */
 @AutoConfiguration(after = {RegistrykitAutoConfiguration.class, RegistrykitServiceRegistryAutoConfiguration.class,
     RegistrykitDiscoveryAutoConfiguration.class})

@@ -4,7 +4,6 @@ import dev.registrykit.CacheState;
 import dev.registrykit.Registration;
 import dev.registrykit.RegistrationState;
 import dev.registrykit.Registry;
-import dev.registrykit.RegistryException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,11 +12,14 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * {@code UP} while the registry answers and this application's registration (if it registers) is
- * {@code ACTIVE}; {@code DOWN} when the registry cannot be reached or the registration is {@code
- * LOST} (its lease ran out: others may not see it until it is registered again). Details: the
- * registry, the registration's service, id, address and state, the number of services, and each
- * service cache's state ({@code CURRENT}, or {@code STALE} while it keeps the last instances it knew).
+ * Reads what the registration and the caches already know and never calls the registry, so it
+ * answers at once also while etcd cannot be reached (a call would wait out the call timeout).
+ * {@code DOWN} only when this application's registration is {@code LOST} (its lease ran out: others
+ * may not see it until it is registered again); {@code UP} otherwise, also during an etcd outage, in
+ * which the registration keeps its lease until its TTL and the caches serve the last instances they
+ * knew. Details: the registry, the registration's service, id, address and state ({@code ACTIVE},
+ * {@code LOST}, or {@code NOT_REGISTERED} before the web server is up), and each service cache's
+ * state ({@code CURRENT}, or {@code STALE} while its watch is broken, as when etcd cannot be reached).
  */
 final class RegistrykitHealthIndicator implements HealthIndicator {
 
@@ -36,11 +38,6 @@ final class RegistrykitHealthIndicator implements HealthIndicator {
   @Override
   public Health health() {
     Health.Builder health = Health.up().withDetail("registry", registry.toString());
-    try {
-      health.withDetail("services", registry.services().size());
-    } catch (RegistryException e) {
-      health.down().withDetail("error", e.getClass().getSimpleName() + ": " + e.getMessage());
-    }
     RegistrykitRegistration own = registration.get();
     if (own != null) {
       Optional<Registration> live = own.handle();

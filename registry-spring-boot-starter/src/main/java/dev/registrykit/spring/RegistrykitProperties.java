@@ -29,8 +29,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     name: OrderShippingService      # the service name unless registrykit.service.name says another
  * }</pre>
  *
- * <p>Every value is checked when the application starts; a bad one stops it with a message naming
- * the key and the value, such as {@code registrykit.ttl must be whole seconds, at least 1 s, but was: PT0.5S}.
+ * <p>Every value is checked when the application starts; a bad one stops it with Spring Boot's
+ * "APPLICATION FAILED TO START" report naming the key, the value as written and where, and the rule,
+ * such as {@code Invalid value for registrykit.ttl: "500ms"} and {@code registrykit.ttl must be whole
+ * seconds, at least 1 s ...}.
  *
  * @param endpoints   the etcd endpoints; {@code http://localhost:2379} by default
  * @param namespace   the key root, {@code /services} by default
@@ -60,30 +62,29 @@ public record RegistrykitProperties(
   public RegistrykitProperties {
     endpoints = List.copyOf(endpoints);
     if (endpoints.isEmpty()) {
-      throw new IllegalArgumentException("registrykit.endpoints must name at least one etcd, such as http://localhost:2379");
+      throw new InvalidSettingException("registrykit.endpoints", "", "must name at least one etcd, such as "
+          + "http://localhost:2379");
     }
     for (String endpoint : endpoints) {
-      check("registrykit.endpoints", () -> EtcdRegistry.builder().withEndpoints(endpoint));
+      InvalidSettingException.check("registrykit.endpoints", endpoint, "must be http(s) URIs with host and port, "
+          + "such as http://localhost:2379 (comma-separated for several)",
+          () -> EtcdRegistry.builder().withEndpoints(endpoint));
     }
     String root = namespace;
-    check("registrykit.namespace", () -> EtcdRegistry.builder().withNamespace(root));
+    InvalidSettingException.check("registrykit.namespace", root, "must be segments of "
+        + ServiceInstance.NAME_PATTERN + " separated by '/', with or without a leading '/' and no trailing '/', "
+        + "such as /services", () -> EtcdRegistry.builder().withNamespace(root));
     Duration leaseTtl = ttl;
-    check("registrykit.ttl", () -> EtcdRegistry.builder().withDefaultTtl(leaseTtl));
+    InvalidSettingException.check("registrykit.ttl", leaseTtl, "must be whole seconds, at least 1 s and at most "
+        + "etcd's maximum lease TTL, such as 10s", () -> EtcdRegistry.builder().withDefaultTtl(leaseTtl));
     Duration timeout = callTimeout;
-    check("registrykit.call-timeout", () -> EtcdRegistry.builder().withCallTimeout(timeout));
+    InvalidSettingException.check("registrykit.call-timeout", timeout, "must be positive, such as 5s",
+        () -> EtcdRegistry.builder().withCallTimeout(timeout));
   }
 
   /** The endpoints as URIs (already checked). */
   public List<URI> endpointUris() {
     return endpoints.stream().map(URI::create).toList();
-  }
-
-  private static void check(String key, Runnable validation) {
-    try {
-      validation.run();
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
-    }
   }
 
   /**
@@ -96,8 +97,11 @@ public record RegistrykitProperties(
     /** Checks that user and password come together. */
     public Auth {
       if ((user == null || user.isBlank()) != (password == null)) {
-        throw new IllegalArgumentException("registrykit.auth.user and registrykit.auth.password go together but only "
-            + (password == null ? "the user" : "the password") + " was given");
+        throw password == null
+            ? new InvalidSettingException("registrykit.auth.password", null, "must be set when registrykit.auth.user "
+                + "is (they go together)")
+            : new InvalidSettingException("registrykit.auth.user", user, "must be set when registrykit.auth.password "
+                + "is (they go together)");
       }
     }
 
@@ -118,10 +122,20 @@ public record RegistrykitProperties(
     /** Checks that the files exist and that certificate and key come together. */
     public TlsFiles {
       if (caFile == null && (clientCertificateFile != null || clientKeyFile != null)) {
-        throw new IllegalArgumentException("registrykit.tls.client-certificate-file and client-key-file need "
-            + "registrykit.tls.ca-file as well");
+        throw new InvalidSettingException("registrykit.tls.ca-file", null, "must be set when "
+            + "registrykit.tls.client-certificate-file or registrykit.tls.client-key-file is");
       }
-      toTls(caFile, clientCertificateFile, clientKeyFile); // validates
+      if ((clientCertificateFile == null) != (clientKeyFile == null)) {
+        throw clientKeyFile == null
+            ? new InvalidSettingException("registrykit.tls.client-key-file", null, "must be set when "
+                + "registrykit.tls.client-certificate-file is (they go together)")
+            : new InvalidSettingException("registrykit.tls.client-certificate-file", null, "must be set when "
+                + "registrykit.tls.client-key-file is (they go together)");
+      }
+      PemFiles.requireCertificates("registrykit.tls.ca-file", caFile);
+      PemFiles.requireCertificates("registrykit.tls.client-certificate-file", clientCertificateFile);
+      PemFiles.requirePrivateKey("registrykit.tls.client-key-file", clientKeyFile);
+      toTls(caFile, clientCertificateFile, clientKeyFile); // what Tls checks besides
     }
 
     /** The TLS settings, if {@code ca-file} is set. */
@@ -136,7 +150,8 @@ public record RegistrykitProperties(
       try {
         return Optional.of(new Tls(ca, Optional.ofNullable(certificate), Optional.ofNullable(key)));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("registrykit.tls: " + e.getMessage(), e);
+        throw new InvalidSettingException("registrykit.tls.ca-file", ca, "must make TLS settings together with "
+            + "registrykit.tls.client-certificate-file and client-key-file (" + e.getMessage() + ")", e);
       }
     }
   }
@@ -152,12 +167,11 @@ public record RegistrykitProperties(
     /** Checks the name and address when given. */
     public Service {
       if (name != null && !name.isBlank() && !name.matches(ServiceInstance.NAME_PATTERN)) {
-        throw new IllegalArgumentException("registrykit.service.name must match " + ServiceInstance.NAME_PATTERN
-            + " but was: \"" + name + "\"");
+        throw new InvalidSettingException("registrykit.service.name", name, "must match " + ServiceInstance.NAME_PATTERN);
       }
       if (address != null && (!address.isAbsolute() || address.getHost() == null)) {
-        throw new IllegalArgumentException("registrykit.service.address must be an absolute URI with a host, such as "
-            + "http://10.0.0.7:8080, but was: \"" + address + "\"");
+        throw new InvalidSettingException("registrykit.service.address", address, "must be an absolute URI with a "
+            + "host, such as http://10.0.0.7:8080");
       }
     }
   }
@@ -171,8 +185,7 @@ public record RegistrykitProperties(
     /** Checks the id when given. */
     public Instance {
       if (id != null && !id.isBlank() && !id.matches(ServiceInstance.NAME_PATTERN)) {
-        throw new IllegalArgumentException("registrykit.instance.id must match " + ServiceInstance.NAME_PATTERN
-            + " but was: \"" + id + "\"");
+        throw new InvalidSettingException("registrykit.instance.id", id, "must match " + ServiceInstance.NAME_PATTERN);
       }
     }
   }
@@ -197,13 +210,13 @@ public record RegistrykitProperties(
     public Discovery {
       metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
       if (scheme != null && !scheme.isBlank() && !scheme.matches("[a-zA-Z][a-zA-Z0-9+.-]*")) {
-        throw new IllegalArgumentException("registrykit.discovery.scheme must be a URI scheme such as http or https "
-            + "but was: \"" + scheme + "\"");
+        throw new InvalidSettingException("registrykit.discovery.scheme", scheme, "must be a URI scheme such as http "
+            + "or https");
       }
       for (String key : metadata.keySet()) {
         if (!key.matches(ServiceInstance.NAME_PATTERN)) {
-          throw new IllegalArgumentException("registrykit.discovery.metadata keys must match "
-              + ServiceInstance.NAME_PATTERN + " but one was: \"" + key + "\"");
+          throw new InvalidSettingException("registrykit.discovery.metadata", key, "must have keys that match "
+              + ServiceInstance.NAME_PATTERN + " (the key is the bad value)");
         }
       }
     }

@@ -8,13 +8,10 @@ import dev.registrykit.ServiceInstance;
 import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.fake.FakeRegistry;
 import dev.registrykit.junit.TimeScale;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
@@ -66,31 +63,7 @@ class RegistrykitAutoConfigurationTest {
     }
   }
 
-  @Test
-  void badValuesStopTheApplicationNamingTheKey() {
-    runner.withPropertyValues("registrykit.ttl=500ms").run(context -> // time: load-free (a bad setting)
-        assertThat(context).getFailure().hasStackTraceContaining(
-            "registrykit.ttl: defaultTtl must be a positive whole number of seconds but was: PT0.5S"));
-    runner.withPropertyValues("registrykit.endpoints=localhost:2379").run(context ->
-        assertThat(context).getFailure().hasStackTraceContaining("registrykit.endpoints: endpoint must be an http(s) URI")
-            .hasStackTraceContaining("localhost:2379"));
-    runner.withPropertyValues("registrykit.auth.user=orders").run(context ->
-        assertThat(context).getFailure().rootCause().hasMessageContaining("registrykit.auth.password"));
-    runner.withPropertyValues("registrykit.discovery.metadata[zone/a]=eu").run(context ->
-        assertThat(context).getFailure().rootCause().hasMessageContaining("registrykit.discovery.metadata"));
-  }
-
-  @Test
-  void tlsFilesMustExist(@TempDir Path dir) throws Exception {
-    runner.withPropertyValues("registrykit.endpoints=https://127.0.0.1:23790",
-        "registrykit.tls.ca-file=" + dir.resolve("missing.pem")).run(context ->
-        assertThat(context).getFailure().hasStackTraceContaining("registrykit.tls: caFile must be a readable file")
-            .hasStackTraceContaining("missing.pem"));
-    Path ca = Files.writeString(dir.resolve("ca.pem"), "not a certificate");
-    runner.withPropertyValues("registrykit.endpoints=https://127.0.0.1:23790", "registrykit.tls.ca-file=" + ca)
-        .run(context -> assertThat(context).getFailure().hasStackTraceContaining("tls could not be set up")
-            .hasStackTraceContaining("ca.pem"));
-  }
+  // Bad settings: SettingFailureReportTest reads the failure report Spring Boot prints for each.
 
   @Test
   void bothDiscoveryClientsFollowTheRegistryAndEveryChangeIsAHeartbeat() {
