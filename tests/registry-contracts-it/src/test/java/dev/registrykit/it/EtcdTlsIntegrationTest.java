@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,12 @@ class EtcdTlsIntegrationTest {
         "--listen-client-urls", "http://0.0.0.0:2379,https://0.0.0.0:" + TLS_PORT,
         "--cert-file", "/tls/server.pem", "--key-file", "/tls/server-key.pem",
         "--trusted-ca-file", "/tls/ca.pem", "--client-cert-auth"), copied, List.of(TLS_PORT));
+    // The JVM's first TLS connection is slow (a few seconds on a loaded machine): made here, not in a test.
+    try (EtcdRegistry registry = EtcdRegistry.builder().withEndpoints(tlsEndpoint("https"))
+        .withTls(Tls.trusting(ca).withClientCertificate(clientCertificate, clientKey)).build()) {
+      Awaitility.await("etcd's TLS listener").atMost(TimeScale.scaled(Duration.ofSeconds(30)))
+          .pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> registry.services() != null);
+    }
   }
 
   @AfterAll
@@ -145,11 +152,11 @@ class EtcdTlsIntegrationTest {
         "REGISTRYKIT_NAMESPACE", "/env-tls",
         "REGISTRYKIT_SERVICE_NAME", "orders",
         "REGISTRYKIT_SERVICE_ADDRESS", "http://10.0.0.1:5000",
-        "REGISTRYKIT_CALL_TIMEOUT", "4s",
+        "REGISTRYKIT_CALL_TIMEOUT", TimeScale.scaled(Duration.ofSeconds(5)).toMillis() + "ms",
         "REGISTRYKIT_TLS_CA_FILE", ca.toString(),
         "REGISTRYKIT_TLS_CLIENT_CERTIFICATE_FILE", clientCertificate.toString(),
         "REGISTRYKIT_TLS_CLIENT_KEY_FILE", clientKey.toString()));
-    assertThat(config.callTimeout()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(config.callTimeout()).isEqualTo(Duration.ofMillis(TimeScale.scaled(Duration.ofSeconds(5)).toMillis()));
     try (ServiceRegistrar registrar = ServiceRegistrar.start(config)) {
       assertThat(registrar.registry().instances("orders")).containsExactly(registrar.registration().instance());
     }
