@@ -183,7 +183,7 @@ class EtcdRegistryBuilderTest {
   @Test
   void authTlsAndTheCallTimeoutAreReadWithTheStartersKeys() {
     String file = Path.of("pom.xml").toString(); // readable; the PEM files are read when the registry is built
-    Map<String, String> environment = Map.of(
+    Map<String, String> environment = with(Map.of(
         "REGISTRYKIT_ENDPOINTS", "https://etcd:2379",
         "REGISTRYKIT_SERVICE_NAME", "orders",
         "REGISTRYKIT_SERVICE_ADDRESS", "http://10.0.0.7:5000",
@@ -193,7 +193,7 @@ class EtcdRegistryBuilderTest {
         "REGISTRYKIT_AUTH_PASSWORD", "orders-secret",
         "REGISTRYKIT_TLS_CA_FILE", file,
         "REGISTRYKIT_TLS_CLIENT_CERTIFICATE_FILE", file,
-        "REGISTRYKIT_TLS_CLIENT_KEY_FILE", file);
+        "REGISTRYKIT_TLS_CLIENT_KEY_FILE", file), "REGISTRYKIT_INSTANCE_ID", "orders-1");
 
     RegistrationConfig config = RegistrationConfig.fromEnvironment(environment);
     Properties properties = new Properties();

@@ -102,7 +102,7 @@ public record ConnectionSettings(List<String> endpoints, String namespace, Durat
         .map(text -> parseDuration(named.apply(CALL_TIMEOUT), text, false)).orElse(DEFAULT_CALL_TIMEOUT);
     check(named.apply(CALL_TIMEOUT), () -> EtcdRegistry.builder().withCallTimeout(callTimeout));
     Optional<String> user = value(source, USER);
-    Optional<String> password = Optional.ofNullable(source.apply(PASSWORD)).filter(text -> !text.isEmpty());
+    Optional<String> password = Optional.ofNullable(source.apply(PASSWORD)).filter(text -> !text.isBlank()); // not trimmed
     if (user.isPresent() != password.isPresent()) {
       throw new IllegalArgumentException(named.apply(USER) + " and " + named.apply(PASSWORD) + " go together but only "
           + named.apply(user.isPresent() ? USER : PASSWORD) + " is set");
@@ -169,7 +169,8 @@ public record ConnectionSettings(List<String> endpoints, String namespace, Durat
       return Duration.parse(trimmed);
     } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
       throw new IllegalArgumentException(name + " must be " + (bareSeconds ? "seconds (30), " : "")
-          + "a number with a unit (500ms, 5s) or an ISO-8601 duration (PT5S) but was: \"" + text + "\"", e);
+          + "a number with a unit (500ms, 5s) or an ISO-8601 duration (" + (bareSeconds ? "PT30S" : "PT5S")
+          + ") but was: \"" + text + "\"", e);
     }
   }
 
