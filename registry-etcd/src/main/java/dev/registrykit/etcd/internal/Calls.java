@@ -128,25 +128,28 @@ public final class Calls {
   }
 
   /**
-   * {@code future}'s answer within {@code nanos}; past {@link #ASK_AFTER_NANOS} without one, fails at
-   * once with a {@link RegistryException} caused by an {@link SSLException} (so retry loops take it as
+   * {@code future}'s answer within {@code nanos}; every {@link #ASK_AFTER_NANOS} without one, asks
+   * whether TLS keeps the connection from coming up, and if so fails at once with a {@link RegistryException} caused by an {@link SSLException} (so retry loops take it as
    * permanent) if the connection fails at TLS.
    */
   private <T> T await(CompletableFuture<T> future, long nanos, String operation)
       throws InterruptedException, ExecutionException, TimeoutException {
     long end = System.nanoTime() + nanos;
-    if (nanos > ASK_AFTER_NANOS) {
+    while (true) {
+      long left = end - System.nanoTime();
+      if (left <= ASK_AFTER_NANOS) {
+        return future.get(Math.max(left, 1), TimeUnit.NANOSECONDS);
+      }
       try {
         return future.get(ASK_AFTER_NANOS, TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
-        Optional<String> problem = tlsProblem.get();
+        Optional<String> problem = tlsProblem.get(); // a probe at most once a second, else its last answer
         if (problem.isPresent()) {
           future.cancel(true);
           throw new RegistryException(operation + " failed: " + problem.get(), new SSLException(problem.get()));
         }
       }
     }
-    return future.get(Math.max(end - System.nanoTime(), 1), TimeUnit.NANOSECONDS);
   }
 
   private static final long PAUSE_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(10);

@@ -40,7 +40,7 @@ public final class TlsProbe {
 
   private static final long EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final int CONNECT_MILLIS = 500;
-  private static final int READ_MILLIS = 300;
+  private static final int READ_MILLIS = 600;
   /** HTTP/2's client preface and an empty SETTINGS frame: what gRPC sends first, so etcd answers or refuses. */
   private static final byte[] HTTP2_PREFACE = concat("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
       new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
