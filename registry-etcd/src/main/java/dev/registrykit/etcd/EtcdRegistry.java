@@ -22,6 +22,7 @@ import dev.registrykit.etcd.internal.EtcdWatch;
 import dev.registrykit.etcd.internal.InvalidEntryReports;
 import dev.registrykit.etcd.internal.RateLimitedLog;
 import dev.registrykit.etcd.internal.RegistryContext;
+import dev.registrykit.etcd.internal.TlsProbe;
 import dev.registrykit.internal.CloseOrder;
 import dev.registrykit.internal.InstanceCodec;
 import dev.registrykit.internal.LiveRegistrations;
@@ -108,9 +109,11 @@ public final class EtcdRegistry implements Registry {
       }
     };
     Connectivity connectivity = new Connectivity(client, scheduler);
+    TlsProbe probe = builder.client == null ? new TlsProbe(builder.endpoints, java.util.Optional.ofNullable(builder.tls)) : null;
     this.context = new RegistryContext(client, builder.namespace, builder.defaultTtl, builder.callTimeout,
         builder.recovery, new InvalidEntryReports(reporting), scheduler, events,
-        new Calls(builder.callTimeout, builder.describeEndpoints(), builder.namespace, connectivity::retrying), connectivity,
+        new Calls(builder.callTimeout, builder.describeEndpoints(), builder.namespace, connectivity::retrying,
+            () -> probe == null || connectivity.connected() ? java.util.Optional.empty() : probe.problem()), connectivity,
         new RateLimitedLog.PerMessage(System.getLogger(EtcdRegistration.class.getName()), Duration.ofSeconds(10)),
         builder.valueFormat);
     EtcdTestAccess.record(this, context);

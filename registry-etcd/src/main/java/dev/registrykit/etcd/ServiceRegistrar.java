@@ -46,17 +46,13 @@ public final class ServiceRegistrar implements AutoCloseable {
   }
 
   /**
-   * Connects, registers {@code config}'s instance and installs a shutdown hook that deregisters it.
+   * Connects (with {@code config}'s auth and TLS, if any), registers {@code config}'s instance and installs a shutdown hook that deregisters it.
    *
    * @throws dev.registrykit.RegistryUnavailableException if etcd cannot be reached
    */
   public static ServiceRegistrar start(RegistrationConfig config) {
     Objects.requireNonNull(config, "config must not be null");
-    EtcdRegistry registry = EtcdRegistry.builder()
-        .withEndpoints(config.endpoints().toArray(String[]::new))
-        .withNamespace(config.namespace())
-        .withDefaultTtl(config.ttl())
-        .build();
+    EtcdRegistry registry = config.connection().builder().withDefaultTtl(config.ttl()).build();
     try {
       ServiceRegistrar registrar = new ServiceRegistrar(registry, registry.register(config.instance(), config.ttl()));
       Runtime.getRuntime().addShutdownHook(registrar.shutdownHook);

@@ -174,8 +174,68 @@ class EtcdRegistryBuilderTest {
         .hasMessage("registrykit.service.address is not set: where this instance is reached, such as http://10.0.0.7:5000");
     assertThatThrownBy(() -> RegistrationConfig.fromEnvironment(Map.of("REGISTRYKIT_SERVICE_NAME", "orders",
         "REGISTRYKIT_SERVICE_ADDRESS", "http://h:1", "REGISTRYKIT_TTL", "30 seconds")))
-        .hasMessage("REGISTRYKIT_TTL must be seconds (30) or an ISO-8601 duration (PT30S) but was: \"30 seconds\"");
+        .hasMessage("REGISTRYKIT_TTL must be seconds (30), a number with a unit (500ms, 5s) or an ISO-8601 duration "
+            + "(PT30S) but was: \"30 seconds\"");
     assertThatThrownBy(() -> RegistrationConfig.builder().withServiceName("orders").withServiceAddress("h:1").build())
         .hasMessageStartingWith("address must be an absolute URI with a host");
+  }
+
+  @Test
+  void authTlsAndTheCallTimeoutAreReadWithTheStartersKeys() {
+    String file = Path.of("pom.xml").toString(); // readable; the PEM files are read when the registry is built
+    Map<String, String> environment = with(Map.of(
+        "REGISTRYKIT_ENDPOINTS", "https://etcd:2379",
+        "REGISTRYKIT_SERVICE_NAME", "orders",
+        "REGISTRYKIT_SERVICE_ADDRESS", "http://10.0.0.7:5000",
+        "REGISTRYKIT_TTL", "10s",
+        "REGISTRYKIT_CALL_TIMEOUT", "1500ms",
+        "REGISTRYKIT_AUTH_USER", "orders",
+        "REGISTRYKIT_AUTH_PASSWORD", "orders-secret",
+        "REGISTRYKIT_TLS_CA_FILE", file,
+        "REGISTRYKIT_TLS_CLIENT_CERTIFICATE_FILE", file,
+        "REGISTRYKIT_TLS_CLIENT_KEY_FILE", file), "REGISTRYKIT_INSTANCE_ID", "orders-1");
+
+    RegistrationConfig config = RegistrationConfig.fromEnvironment(environment);
+    Properties properties = new Properties();
+    environment.forEach((variable, value) -> properties.setProperty(switch (variable) {
+      case "REGISTRYKIT_CALL_TIMEOUT" -> "registrykit.call-timeout";
+      case "REGISTRYKIT_TLS_CA_FILE" -> "registrykit.tls.ca-file";
+      case "REGISTRYKIT_TLS_CLIENT_CERTIFICATE_FILE" -> "registrykit.tls.client-certificate-file";
+      case "REGISTRYKIT_TLS_CLIENT_KEY_FILE" -> "registrykit.tls.client-key-file";
+      default -> variable.toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+    }, value));
+
+    assertThat(config.ttl()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.callTimeout()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(config.auth()).contains(new RegistrationConfig.Auth("orders", "orders-secret"));
+    assertThat(config.tls()).contains(Tls.trusting(Path.of(file)).withClientCertificate(Path.of(file), Path.of(file)));
+    assertThat(config.toString()).doesNotContain("orders-secret").contains("password=(hidden)");
+    assertThat(RegistrationConfig.fromProperties(properties)).isEqualTo(config);
+  }
+
+  @Test
+  void aBadSecuritySettingNamesItsKey() {
+    Map<String, String> base = Map.of("REGISTRYKIT_SERVICE_NAME", "orders", "REGISTRYKIT_SERVICE_ADDRESS", "http://h:1");
+    assertThatThrownBy(() -> RegistrationConfig.fromEnvironment(with(base, "REGISTRYKIT_AUTH_USER", "orders")))
+        .hasMessage("REGISTRYKIT_AUTH_USER and REGISTRYKIT_AUTH_PASSWORD go together but only REGISTRYKIT_AUTH_USER is set");
+    assertThatThrownBy(() -> RegistrationConfig.fromEnvironment(with(base, "REGISTRYKIT_CALL_TIMEOUT", "5")))
+        .hasMessageStartingWith("REGISTRYKIT_CALL_TIMEOUT must be a number with a unit (500ms, 5s)");
+    assertThatThrownBy(() -> RegistrationConfig.fromEnvironment(with(base, "REGISTRYKIT_CALL_TIMEOUT", "0s")))
+        .hasMessage("REGISTRYKIT_CALL_TIMEOUT: callTimeout must be positive but was: PT0S");
+    assertThatThrownBy(() -> RegistrationConfig.fromEnvironment(with(base, "REGISTRYKIT_TLS_CA_FILE", "no-such.pem")))
+        .hasMessageStartingWith("REGISTRYKIT_TLS_CA_FILE must name a readable file but was: ");
+    assertThatThrownBy(() -> RegistrationConfig.fromEnvironment(with(base, "REGISTRYKIT_TLS_CLIENT_KEY_FILE", "pom.xml")))
+        .hasMessage("REGISTRYKIT_TLS_CLIENT_KEY_FILE needs REGISTRYKIT_TLS_CA_FILE as well: the CA that signed etcd's certificate");
+    Properties properties = new Properties();
+    base.forEach((variable, value) -> properties.setProperty(variable.toLowerCase(java.util.Locale.ROOT).replace('_', '.'), value));
+    properties.setProperty("registrykit.endpoints", "etcd:2379");
+    assertThatThrownBy(() -> RegistrationConfig.fromProperties(properties))
+        .hasMessageStartingWith("registrykit.endpoints: endpoint must be an http(s) URI");
+  }
+
+  private static Map<String, String> with(Map<String, String> base, String key, String value) {
+    Map<String, String> result = new java.util.HashMap<>(base);
+    result.put(key, value);
+    return result;
   }
 }

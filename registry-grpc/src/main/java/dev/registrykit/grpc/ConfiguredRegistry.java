@@ -1,13 +1,13 @@
 package dev.registrykit.grpc;
 
 import dev.registrykit.Registry;
-import dev.registrykit.etcd.EtcdRegistry;
 import dev.registrykit.etcd.internal.ConnectionSettings;
 import java.util.function.UnaryOperator;
 
 /**
  * The etcd of the configuration ({@code registrykit.endpoints} / {@code REGISTRYKIT_ENDPOINTS},
- * {@code registrykit.namespace} / {@code REGISTRYKIT_NAMESPACE}), opened for the first resolver and
+ * {@code registrykit.namespace} / {@code REGISTRYKIT_NAMESPACE}, and the call timeout, auth and TLS
+ * settings {@code RegistrationConfig} documents: system property, else environment variable), opened for the first resolver and
  * closed when the last one releases it. Needs {@code registry-etcd} on the class path, which is an
  * optional dependency: without it {@link #acquire()} says so.
  */
@@ -71,9 +71,8 @@ final class ConfiguredRegistry implements RegistrySource {
    */
   private static final class Etcd {
     static Registry open(UnaryOperator<String> properties, UnaryOperator<String> environment) {
-      ConnectionSettings settings = ConnectionSettings.read(ConnectionSettings.propertyThenEnvironment(properties, environment));
-      return EtcdRegistry.builder().withEndpoints(settings.endpoints().toArray(String[]::new))
-          .withNamespace(settings.namespace()).build();
+      return ConnectionSettings.read(ConnectionSettings.propertyThenEnvironment(properties, environment),
+          property -> property + " / " + ConnectionSettings.envName(property)).builder().build();
     }
   }
 }

@@ -41,4 +41,17 @@ class ConfiguredRegistryTest {
       configured.release();
     }
   }
+
+  @Test
+  void readsAuthAndTlsAsRegistrationConfigDoesNamingABadKey() {
+    ConfiguredRegistry configured = new ConfiguredRegistry(key -> null,
+        Map.of("REGISTRYKIT_AUTH_PASSWORD", "secret", "REGISTRYKIT_ENDPOINTS", "http://127.0.0.1:1")::get);
+    assertThatThrownBy(configured::acquire).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("registrykit.auth.user / REGISTRYKIT_AUTH_USER and registrykit.auth.password / "
+            + "REGISTRYKIT_AUTH_PASSWORD go together but only registrykit.auth.password / REGISTRYKIT_AUTH_PASSWORD is set");
+    ConfiguredRegistry https = new ConfiguredRegistry(key -> null,
+        Map.of("REGISTRYKIT_ENDPOINTS", "https://127.0.0.1:1", "REGISTRYKIT_TLS_CA_FILE", "pom.xml")::get);
+    assertThatThrownBy(https::acquire).as("the CA file is read: pom.xml holds no certificate")
+        .hasMessageContaining("tls could not be set up");
+  }
 }

@@ -8,12 +8,14 @@ import io.etcd.jetcd.lease.NoSuchLeaseException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 
 /** Bounded waits on jetcd futures, and the translation of their failures into registrykit's. */
 public final class Calls {
@@ -22,6 +24,7 @@ public final class Calls {
   private final String endpoints;
   private final String namespace;
   private final Runnable beforeRetry;
+  private final Supplier<Optional<String>> tlsProblem;
 
   /** Waits at most {@code timeout}; names {@code endpoints} in messages. */
   public Calls(Duration timeout, String endpoints) {
@@ -34,11 +37,25 @@ public final class Calls {
    * to reach etcd (to get the connection tried again too).
    */
   public Calls(Duration timeout, String endpoints, String namespace, Runnable beforeRetry) {
+    this(timeout, endpoints, namespace, beforeRetry, Optional::empty);
+  }
+
+  /**
+   * As {@link #Calls(Duration, String, String, Runnable)}; and when an attempt has had no answer for
+   * {@link #ASK_AFTER_NANOS}, asks {@code tlsProblem} (a {@link TlsProbe} when the channel is not
+   * connected) and fails the call at once, saying why, if the connection fails at TLS.
+   */
+  public Calls(Duration timeout, String endpoints, String namespace, Runnable beforeRetry,
+      Supplier<Optional<String>> tlsProblem) {
     this.timeout = timeout;
     this.endpoints = endpoints;
     this.namespace = namespace;
     this.beforeRetry = beforeRetry;
+    this.tlsProblem = tlsProblem;
   }
+
+  /** How long an attempt waits for its answer before asking whether TLS keeps the connection from coming up. */
+  static final long ASK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   /** The endpoints as named in messages. */
   public String endpoints() {
@@ -77,7 +94,7 @@ public final class Calls {
       CompletableFuture<T> future = attempt.get();
       Throwable failure;
       try {
-        return future.get(Math.max(Math.min(perAttempt, left), 1), TimeUnit.NANOSECONDS);
+        return await(future, Math.max(Math.min(perAttempt, left), 1), operation);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         future.cancel(true);
@@ -107,6 +124,31 @@ public final class Calls {
       }
       pause = Math.min(pause * 2, PAUSE_MAX_NANOS);
       beforeRetry.run();
+    }
+  }
+
+  /**
+   * {@code future}'s answer within {@code nanos}; every {@link #ASK_AFTER_NANOS} without one, asks
+   * whether TLS keeps the connection from coming up, and if so fails at once with a {@link RegistryException} caused by an {@link SSLException} (so retry loops take it as
+   * permanent) if the connection fails at TLS.
+   */
+  private <T> T await(CompletableFuture<T> future, long nanos, String operation)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long end = System.nanoTime() + nanos;
+    while (true) {
+      long left = end - System.nanoTime();
+      if (left <= ASK_AFTER_NANOS) {
+        return future.get(Math.max(left, 1), TimeUnit.NANOSECONDS);
+      }
+      try {
+        return future.get(ASK_AFTER_NANOS, TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        Optional<String> problem = tlsProblem.get(); // a probe at most once a second, else its last answer
+        if (problem.isPresent()) {
+          future.cancel(true);
+          throw new RegistryException(operation + " failed: " + problem.get(), new SSLException(problem.get()));
+        }
+      }
     }
   }
 

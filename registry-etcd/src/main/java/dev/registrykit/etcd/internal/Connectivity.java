@@ -118,6 +118,15 @@ public final class Connectivity {
     }
   }
 
+  /**
+   * Whether the channel is connected (to at least one endpoint); false when it cannot be found, so
+   * that the caller checks for itself.
+   */
+  public boolean connected() {
+    ManagedChannel found = channel();
+    return found != null && found.getState(false) == io.grpc.ConnectivityState.READY;
+  }
+
   /** Whether the channel was found (for tests: fails loudly when a jetcd upgrade moves it). */
   boolean reachesChannel() {
     return channel() != null;

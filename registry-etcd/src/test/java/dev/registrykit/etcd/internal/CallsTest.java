@@ -20,6 +20,38 @@ class CallsTest {
   private final Calls calls = new Calls(Duration.ofSeconds(2), "[http://127.0.0.1:2379]"); // time: load-free (attempts complete at once; the outcome is the same whenever the timeout ends)
 
   @Test
+  void aCallThatCannotConnectForTlsFailsAtOnceSayingWhyAndAsPermanent() {
+    String problem = "TLS with etcd at https://127.0.0.1:2379 failed: etcd's certificate is not signed by the CA";
+    int[] asked = new int[1];
+    // time: load-free (a timeout this test expects not to reach: the call ends at the first question)
+    Calls tls = new Calls(Duration.ofSeconds(30), "[https://127.0.0.1:2379]", "/services", () -> { }, () -> {
+      asked[0]++;
+      return java.util.Optional.of(problem);
+    });
+    CompletableFuture<String> unanswered = new CompletableFuture<>();
+
+    Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> tls.call(() -> unanswered, "register orders/a"));
+
+    assertThat(failure).isExactlyInstanceOf(RegistryException.class).hasMessage("register orders/a failed: " + problem)
+        .hasCauseInstanceOf(javax.net.ssl.SSLException.class);
+    assertThat(Calls.isPermanent(failure)).as("retry loops stop on it").isTrue();
+    assertThat(asked[0]).as("asked once, after the first wait").isEqualTo(1);
+    assertThat(unanswered).isCancelled();
+  }
+
+  @Test
+  void aCallAnsweredBeforeTheFirstQuestionNeverAsksAboutTls() {
+    int[] asked = new int[1];
+    Calls tls = new Calls(Duration.ofSeconds(2), "[https://127.0.0.1:2379]", "/services", () -> { }, () -> {
+      asked[0]++;
+      return java.util.Optional.empty();
+    });
+
+    assertThat(tls.call(() -> CompletableFuture.completedFuture("answer"), "get /services/orders/*")).isEqualTo("answer");
+    assertThat(asked[0]).isZero();
+  }
+
+  @Test
   void aConnectionClosedUnderTheCallIsTriedAgain() {
     Supplier<CompletableFuture<String>> attempts = attempts(
         Status.UNKNOWN.withDescription("channel closed").asRuntimeException(),

@@ -40,9 +40,9 @@ import org.testcontainers.images.builder.Transferable;
  */
 class EtcdAuthIntegrationTest {
 
-  private static final String NAMESPACE = "/auth";
-  private static final String USER = "registry";
-  private static final String PASSWORD = "registry-secret";
+  static final String NAMESPACE = "/auth";
+  static final String USER = "registry";
+  static final String PASSWORD = "registry-secret";
   private static final Duration TOKEN_TTL = Duration.ofSeconds(2);
   private static final Duration PAST_SEVERAL_EXPIRIES = TOKEN_TTL.multipliedBy(5);
   private static final ServiceInstance A = ServiceInstance.of("orders", "a", "http://10.0.0.1:5000");
@@ -112,7 +112,7 @@ class EtcdAuthIntegrationTest {
   }
 
   /** Root, and a user with read-write on the namespace only; then auth on. */
-  private static void enableAuth(EtcdWipeableEtcd etcd) throws Exception {
+  static void enableAuth(EtcdWipeableEtcd etcd) throws Exception {
     try (Client root = Client.builder().endpoints(etcd.endpoint()).build()) {
       Auth auth = root.getAuthClient();
       auth.userAdd(bytes("root"), bytes("root-secret")).get(Bounds.answerNanos(), TimeUnit.NANOSECONDS);

@@ -41,10 +41,22 @@ final class EtcdWipeableEtcd implements AutoCloseable {
   private final URI endpoint;
   private final List<String> extraFlags;
   private final Map<String, Transferable> files;
+  private final Map<Integer, Integer> extraHostPorts = new java.util.LinkedHashMap<>();
   private GenericContainer<?> container;
 
   /** Starts etcd with the usual single-member flags plus {@code extraFlags}, with {@code files} copied in. */
   EtcdWipeableEtcd(List<String> extraFlags, Map<String, Transferable> files) {
+    this(extraFlags, files, List.of());
+  }
+
+  /**
+   * As {@link #EtcdWipeableEtcd(List, Map)}, with the container ports {@code extraPorts} (a second
+   * client listener that {@code extraFlags} adds, say) bound to loopback ports too; see {@link #hostPort}.
+   */
+  EtcdWipeableEtcd(List<String> extraFlags, Map<String, Transferable> files, List<Integer> extraPorts) {
+    for (int port : extraPorts) {
+      extraHostPorts.put(port, freePort());
+    }
     this.image = System.getenv().getOrDefault("REGISTRYKIT_ETCD_IMAGE",
         System.getProperty("registrykit.etcd.image", "gcr.io/etcd-development/etcd:v3.5.21"));
     this.hostPort = freePort();
@@ -60,6 +72,11 @@ final class EtcdWipeableEtcd implements AutoCloseable {
 
   String endpoint() {
     return endpoint.toString();
+  }
+
+  /** The loopback port to which the container's {@code containerPort} (one of the extra ports) is bound. */
+  int hostPort(int containerPort) {
+    return extraHostPorts.get(containerPort);
   }
 
   /**
@@ -97,11 +114,17 @@ final class EtcdWipeableEtcd implements AutoCloseable {
         .withLabels(Map.of("dev.registrykit", "true"))
         .withCommand(command.toArray(String[]::new))
         .withCreateContainerCmdModifier(cmd -> {
-          ExposedPort client = ExposedPort.tcp(2379);
-          cmd.withExposedPorts(client);
+          List<ExposedPort> exposed = new ArrayList<>(List.of(ExposedPort.tcp(2379)));
+          List<PortBinding> bindings = new ArrayList<>(List.of(new PortBinding(
+              com.github.dockerjava.api.model.Ports.Binding.bindIpAndPort("127.0.0.1", hostPort), exposed.get(0))));
+          extraHostPorts.forEach((port, host) -> {
+            exposed.add(ExposedPort.tcp(port));
+            bindings.add(new PortBinding(com.github.dockerjava.api.model.Ports.Binding.bindIpAndPort("127.0.0.1", host),
+                ExposedPort.tcp(port)));
+          });
+          cmd.withExposedPorts(exposed);
           HostConfig hostConfig = cmd.getHostConfig() != null ? cmd.getHostConfig() : HostConfig.newHostConfig();
-          cmd.withHostConfig(hostConfig.withPortBindings(new PortBinding(
-              com.github.dockerjava.api.model.Ports.Binding.bindIpAndPort("127.0.0.1", hostPort), client)));
+          cmd.withHostConfig(hostConfig.withPortBindings(bindings));
         });
     files.forEach((path, content) -> fresh.withCopyToContainer(content, path));
     container = fresh;

@@ -234,23 +234,32 @@ class ReadmeTextTest {
   @Test
   void theApplicationSettingsInTheReadmeAreTheOnesRegistrationConfigReads() throws IOException {
     Map<String, List<String>> rows = tableRows(section(DOCS.resolve("application.md"), "Configuration of an application"));
-    Map<String, String> samples = Map.of(
-        "REGISTRYKIT_ENDPOINTS", "http://etcd-1:2379,http://etcd-2:2379",
-        "REGISTRYKIT_SERVICE_NAME", "Billing",
-        "REGISTRYKIT_SERVICE_ADDRESS", "http://10.0.0.9:8080",
-        "REGISTRYKIT_INSTANCE_ID", "billing-1",
-        "REGISTRYKIT_TTL", "PT12S",
-        "REGISTRYKIT_NAMESPACE", "/apps");
+    String file = README.toString(); // any readable file: the PEM files are read when the registry is built
+    Map<String, String> samples = Map.ofEntries(
+        Map.entry("REGISTRYKIT_ENDPOINTS", "https://etcd-1:2379,https://etcd-2:2379"),
+        Map.entry("REGISTRYKIT_SERVICE_NAME", "Billing"),
+        Map.entry("REGISTRYKIT_SERVICE_ADDRESS", "http://10.0.0.9:8080"),
+        Map.entry("REGISTRYKIT_INSTANCE_ID", "billing-1"),
+        Map.entry("REGISTRYKIT_TTL", "PT12S"),
+        Map.entry("REGISTRYKIT_NAMESPACE", "/apps"),
+        Map.entry("REGISTRYKIT_CALL_TIMEOUT", "2s"),
+        Map.entry("REGISTRYKIT_AUTH_USER", "billing"),
+        Map.entry("REGISTRYKIT_AUTH_PASSWORD", "billing-secret"),
+        Map.entry("REGISTRYKIT_TLS_CA_FILE", file),
+        Map.entry("REGISTRYKIT_TLS_CLIENT_CERTIFICATE_FILE", file),
+        Map.entry("REGISTRYKIT_TLS_CLIENT_KEY_FILE", file));
     assertThat(rows.keySet()).as("the README's variables").containsExactlyInAnyOrderElementsOf(samples.keySet());
     Properties properties = new Properties();
     rows.forEach((variable, row) -> {
-      assertThat(row.get(0)).as("the property key of " + variable)
-          .isEqualTo(variable.toLowerCase(Locale.ROOT).replace('_', '.'));
+      assertThat(row.get(0).toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'))
+          .as("the variable of the property key " + row.get(0)).isEqualTo(variable);
       properties.setProperty(row.get(0), samples.get(variable));
     });
 
-    RegistrationConfig expected = new RegistrationConfig(List.of("http://etcd-1:2379", "http://etcd-2:2379"), "/apps",
-        ServiceInstance.of("Billing", "billing-1", "http://10.0.0.9:8080"), Duration.ofSeconds(12));
+    RegistrationConfig expected = new RegistrationConfig(List.of("https://etcd-1:2379", "https://etcd-2:2379"), "/apps",
+        ServiceInstance.of("Billing", "billing-1", "http://10.0.0.9:8080"), Duration.ofSeconds(12), Duration.ofSeconds(2),
+        java.util.Optional.of(new RegistrationConfig.Auth("billing", "billing-secret")),
+        java.util.Optional.of(dev.registrykit.etcd.Tls.trusting(README).withClientCertificate(README, README)));
     assertThat(RegistrationConfig.fromEnvironment(samples)).isEqualTo(expected);
     assertThat(RegistrationConfig.fromProperties(properties)).isEqualTo(expected);
 
@@ -260,6 +269,10 @@ class ReadmeTextTest {
     assertThat(defaults.endpoints()).containsExactly(code(rows.get("REGISTRYKIT_ENDPOINTS").get(2)));
     assertThat(defaults.namespace()).isEqualTo(code(rows.get("REGISTRYKIT_NAMESPACE").get(2)));
     assertThat(defaults.ttl()).isEqualTo(Duration.ofSeconds(Long.parseLong(code(rows.get("REGISTRYKIT_TTL").get(2)))));
+    assertThat(defaults.callTimeout()).isEqualTo(Duration.ofSeconds(5)).hasToString("PT" + code(
+        rows.get("REGISTRYKIT_CALL_TIMEOUT").get(2)).toUpperCase(Locale.ROOT));
+    assertThat(defaults.auth()).isEmpty();
+    assertThat(defaults.tls()).isEmpty();
     assertThat(rows.get("REGISTRYKIT_INSTANCE_ID").get(2)).isEqualTo("a random UUID");
     assertThat(UUID.fromString(defaults.instance().instanceId()).version()).as("a random (version 4) UUID").isEqualTo(4);
     for (String variable : required.keySet()) {
