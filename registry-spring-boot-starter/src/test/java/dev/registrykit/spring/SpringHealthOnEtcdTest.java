@@ -23,8 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  * is back: still {@code UP} while the registration holds its lease ({@code ACTIVE}), each service
  * cache {@code STALE} (and still serving what it knew), answered without waiting on etcd (faster than
  * one call's timeout); {@code UP} with every cache {@code CURRENT} once etcd serves again. etcd of
- * this class's own, since it is stopped. ({@code DOWN} once the registration is {@code LOST}:
- * {@code SpringAppsOnFakeTest}, {@code RegistrykitHealthIndicatorTest}.)
+ * this class's own, since it is stopped. With a TTL the outage outlasts, {@code DOWN} with the
+ * registration {@code LOST} once its lease has run out, and {@code UP} again once it is registered anew.
  */
 @EtcdRegistryTest(lifecycle = EtcdLifecycle.PER_CLASS)
 class SpringHealthOnEtcdTest {
@@ -79,6 +79,36 @@ class SpringHealthOnEtcdTest {
     time.eventually(() -> assertUp(get(consumer, "/actuator/health/registrykit"), registration));
     assertThat(get(provider, "/actuator/health/registrykit").at("/details/registration/state"))
         .isEqualTo("\"ACTIVE\"");
+  }
+
+  @Test
+  void downOnceTheRegistrationIsLostAndUpWhenItIsRegisteredAgain(EtcdHandle etcd, EtcdRegistry registry,
+      RegistryTime time) {
+    // a TTL the outage outlasts: keep-alive fails while etcd is stopped, so the client-side deadline turns
+    // the registration LOST, which is when health goes DOWN; recovery registers it again once etcd is back
+    apps = new OrderShippingApps(context -> { },
+        OrderShippingApps.onEtcd(etcd, registry, TimeScale.scaled(Duration.ofSeconds(2))));
+    ConfigurableApplicationContext provider = apps.provider("provider-a");
+    assertThat(get(provider, "/actuator/health/registrykit").at("/details/registration/state"))
+        .isEqualTo("\"ACTIVE\"");
+
+    etcd.stop();
+
+    time.eventually(() -> assertThat(get(provider, "/actuator/health/registrykit").statusCode()).isEqualTo(503));
+    OrderShippingApps.Response lost = get(provider, "/actuator/health/registrykit");
+    assertThat(lost.at("/status")).isEqualTo("\"DOWN\"");
+    assertThat(lost.fieldsAt("/details")).containsExactlyInAnyOrder("registry", "registration");
+    assertThat(lost.at("/details/registration/state")).isEqualTo("\"LOST\"");
+    assertThat(lost.at("/details/registration/instanceId")).isEqualTo("\"provider-a\"");
+
+    etcd.start();
+
+    time.eventually(() -> {
+      OrderShippingApps.Response back = get(provider, "/actuator/health/registrykit");
+      assertThat(back.statusCode()).isEqualTo(200);
+      assertThat(back.at("/status")).isEqualTo("\"UP\"");
+      assertThat(back.at("/details/registration/state")).isEqualTo("\"ACTIVE\"");
+    });
   }
 
   private static void assertUp(OrderShippingApps.Response health, JsonNode registration) {
