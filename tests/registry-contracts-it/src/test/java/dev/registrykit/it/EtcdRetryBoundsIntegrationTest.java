@@ -101,6 +101,10 @@ class EtcdRetryBoundsIntegrationTest {
         assertThat(states).as("watch states").endsWith(WatchState.STALE);
         assertThat(cache.state()).isEqualTo(CacheState.STALE);
       });
+      // STALE is said when the stream breaks, before the listing that etcd refuses; the calls of that
+      // sequence (a listing still meeting the restart is tried again) are not a retry loop: the window
+      // opens once etcd has seen a quiet second, which a loop that kept calling would never give it
+      settle(etcd);
       EtcdCallCounts calls = callsInWindow(etcd);
       System.out.printf("retry bounds (watch + cache): %s after both turned STALE%n", calls);
       assertThat(calls.total()).as("calls in %s after the watch and the cache turned STALE: %s", WINDOW, calls)
@@ -206,6 +210,22 @@ class EtcdRetryBoundsIntegrationTest {
   }
 
   /** The calls etcd receives in {@link #WINDOW} from now. */
+  /**
+   * Waits until etcd receives no call for a second (the quiet second scaled with the load), at most a
+   * scaled 15 s: a loop that goes on calling more often than that fails here.
+   */
+  private static void settle(EtcdWipeableEtcd etcd) {
+    Duration quiet = TimeScale.scaled(Duration.ofSeconds(1));
+    long[] last = {-1};
+    Awaitility.await("etcd receives no call for " + quiet).pollInterval(quiet)
+        .atMost(TimeScale.scaled(Duration.ofSeconds(15))).until(() -> {
+          long now = EtcdCallCounts.read(etcd.endpoint()).total();
+          boolean quietSinceLastLook = now == last[0];
+          last[0] = now;
+          return quietSinceLastLook;
+        });
+  }
+
   private static EtcdCallCounts callsInWindow(EtcdWipeableEtcd etcd) throws Exception {
     EtcdCallCounts before = EtcdCallCounts.read(etcd.endpoint());
     // a counting window (under load a loop makes fewer calls in it, not more); the slack past it is scaled
