@@ -24,8 +24,8 @@ import java.util.function.Predicate;
  * out since the snapshot was built (then it is rebuilt once).
  *
  * <p>The panic threshold: a removal that would make more than {@code panicThreshold} of the
- * instances (those offered now, plus those removed within the last down period) gone, and more than
- * one, is held: the instance stays offered, the cache is {@link CacheState#PANIC}, and it goes once
+ * instances (those offered now, plus those removed within the last down period and not since replaced
+ * by a new instance) gone, and more than one, is held: the instance stays offered, the cache is {@link CacheState#PANIC}, and it goes once
  * it has stayed gone for the down period counted from when the watch was last {@code CURRENT} (at a
  * read or an event after that: no timer thread), or comes back if it registers again.
  */
@@ -303,6 +303,9 @@ final class WatchingServiceCache implements ServiceCache, RegistryListener {
         }
         change(before, null, previous, changes);
       } else {
+        if (before == null) {
+          recentRemovals.pollLast(); // a new instance takes the place of one removed: churn, not loss
+        }
         after = new Entry(instance, passes(instance));
         registered.put(id, after);
         change(before, after, previous, changes);

@@ -61,6 +61,22 @@ class ServiceCachePanicTest {
   }
 
   @Test
+  void instancesReplacedOneAtATimeWithinTheDownPeriodAreChurnNotLoss() {
+    try (ServiceCache cache = ServiceCache.builder(registry, "orders").withClock(clock).withDownPeriod(DOWN).build()) {
+      long revision = 2;
+      for (int i = 0; i < 5; i++) { // a one-instance service restarted five times in a row, as a deploy does
+        ServiceInstance next = ServiceInstance.of("orders", "g-" + i, "http://10.0.0.1:" + (5000 + i));
+        registry.listener.onEvent(new RegistryEvent.Added(next, revision++));
+        assertThat(cache.instances()).containsExactly(next);
+        registry.listener.onEvent(new RegistryEvent.Removed(next, revision++));
+
+        assertThat(cache.instances()).as("g-%d, gone alone", i).isEmpty();
+        assertThat(cache.state()).isEqualTo(CacheState.CURRENT);
+      }
+    }
+  }
+
+  @Test
   void removingUpToTheShareLeavesAtOnceAndMoreIsHeldAsPanic() {
     try (ServiceCache cache = cacheOfFour(ServiceCache.DEFAULT_PANIC_THRESHOLD)) {
       remove("a", "b"); // 2 of 4: not more than half
